@@ -1,0 +1,5 @@
+"""``python -m corpus_pkg`` runs the ``corpus`` command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,211 @@
+"""Strict JSON reading for hostile files, and JSON-path -> line/column lookup for error reports.
+
+``json`` in the standard library accepts duplicate keys (the last one wins), NaN and Infinity,
+and raises RecursionError on deeply nested input. Annotation files must reject all three with
+a clear message, so this module wraps it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+MAX_DEPTH = 64
+
+
+class JsonFileError(ValueError):
+    """The bytes are not a valid annotation JSON document."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class ParsedJson:
+    """A decoded JSON document plus what strict checks found along the way."""
+
+    value: Any
+    text: str
+    duplicate_keys: list[str] = field(default_factory=list)  # JSON paths of repeated keys
+
+    @cached_property
+    def positions(self) -> dict[str, tuple[int, int]]:
+        """JSON path -> (line, column), computed once on first use."""
+        return json_positions(self.text)
+
+    def locate(self, path: str) -> tuple[int, int] | None:
+        """1-based (line, column) where the value at ``path`` starts, or the nearest parent's."""
+        positions = self.positions
+        while True:
+            if path in positions:
+                return positions[path]
+            if not path:
+                return None
+            path = _parent_path(path)
+
+
+def _reject_constant(name: str) -> Any:
+    raise JsonFileError(f"{name} is not valid JSON (numbers must be finite)")
+
+
+def decode_text(data: bytes) -> str:
+    """Decode UTF-8 bytes; a byte-order mark or undecodable bytes raise JsonFileError."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise JsonFileError("file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", 1, 1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise JsonFileError(
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}", line, None
+        ) from None
+
+
+def parse_json(data: bytes) -> ParsedJson:
+    """Parse bytes as strict JSON: UTF-8 without BOM, no NaN/Infinity, bounded depth, and every
+    duplicate key recorded (as a JSON path) rather than silently dropped."""
+    text = decode_text(data)
+    if not text.strip():
+        raise JsonFileError("file is empty; expected a JSON object", 1, 1)
+    depth = _max_depth(text)
+    if depth > MAX_DEPTH:
+        raise JsonFileError(f"JSON nesting is {depth} levels deep; at most {MAX_DEPTH} are allowed", 1, 1)
+    duplicates: list[str] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                duplicates.append(key)
+            seen[key] = value
+        return seen
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise JsonFileError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    parsed = ParsedJson(value=value, text=text)
+    if duplicates:
+        parsed.duplicate_keys = _duplicate_key_paths(text)
+    return parsed
+
+
+def _max_depth(text: str) -> int:
+    """Deepest bracket nesting outside strings (cheap pre-check before json.loads recurses)."""
+    if "[" not in text and "{" not in text:
+        return 0
+    depth = best = 0
+    for match in _TOKEN.finditer(text):
+        tok = match.group(0)
+        if tok in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif tok in "]}":
+            depth -= 1
+    return best
+
+
+# Strings (with escapes) or single structural characters.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]', re.DOTALL)
+
+
+def _parent_path(path: str) -> str:
+    if path.endswith("]"):
+        return path[: path.rindex("[")]
+    return path.rpartition(".")[0]
+
+
+def _walk(text: str):
+    """Yield (path, offset, is_key) for every value start and object key, iteratively."""
+    stack: list[list[Any]] = []  # each: [kind, path, key_or_index, expecting_key]
+    pos = 0
+    n = len(text)
+    ws = " \t\r\n"
+
+    def child(frame: list[Any]) -> str:
+        kind, base, key, _ = frame
+        if kind == "{":
+            return f"{base}.{key}" if base else str(key)
+        return f"{base}[{key}]"
+
+    current_path = ""
+    while pos < n:
+        ch = text[pos]
+        if ch in ws:
+            pos += 1
+            continue
+        if ch == '"':
+            m = _TOKEN.match(text, pos)
+            end = m.end() if m else n
+            if stack and stack[-1][0] == "{" and stack[-1][3]:
+                key = json.loads(text[pos:end]) if m else ""
+                stack[-1][2] = key
+                stack[-1][3] = False
+                yield child(stack[-1]), pos, True
+            else:
+                yield current_path, pos, False
+            pos = end
+            continue
+        if ch in "[{":
+            yield current_path, pos, False
+            stack.append([ch, current_path, 0 if ch == "[" else None, ch == "{"])
+            if ch == "[":
+                current_path = child(stack[-1])
+            pos += 1
+            continue
+        if ch in "]}":
+            if stack:
+                stack.pop()
+            pos += 1
+            continue
+        if ch == ",":
+            if stack:
+                frame = stack[-1]
+                if frame[0] == "[":
+                    frame[2] += 1
+                    current_path = child(frame)
+                else:
+                    frame[3] = True
+            pos += 1
+            continue
+        if ch == ":":
+            if stack:
+                current_path = child(stack[-1])
+            pos += 1
+            continue
+        # scalar literal
+        start = pos
+        while pos < n and text[pos] not in ws + ",]}":
+            pos += 1
+        yield current_path, start, False
+
+
+def json_positions(text: str) -> dict[str, tuple[int, int]]:
+    """Map each JSON path (``quotes[3].speaker.mention_id``) to the 1-based (line, column) where it
+    appears: the key for object members, the value for array items."""
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    out: dict[str, tuple[int, int]] = {}
+    for path, offset, _is_key in _walk(text):
+        if path not in out:
+            line = bisect.bisect_right(line_starts, offset)
+            out[path] = (line, offset - line_starts[line - 1] + 1)
+    return out
+
+
+def _duplicate_key_paths(text: str) -> list[str]:
+    seen: set[str] = set()
+    dupes: list[str] = []
+    for path, _offset, is_key in _walk(text):
+        if not is_key:
+            continue
+        if path in seen:
+            dupes.append(path)
+        seen.add(path)
+    return dupes

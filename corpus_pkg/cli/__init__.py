@@ -1,0 +1,12 @@
+"""The ``corpus`` command line: a thin layer over the Python API.
+
+Each command lives in its own module and calls one API function; errors from the API are
+shown as ``Error: <message>`` with exit code 1 (2 for usage errors).
+"""
+
+from __future__ import annotations
+
+from . import validate_cmd as _validate_cmd  # noqa: F401  (registers commands)
+from ._app import app, main
+
+__all__ = ("app", "main")

@@ -1,0 +1,50 @@
+"""``corpus validate`` and ``corpus schema``."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from ..schema_export import annotation_json_schema_text
+from ..validate import validate
+from ._app import api_errors, app
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command("validate")
+@api_errors
+def validate_command(
+    root: Path = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/)."),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="text, json or github."),
+    select: list[str] = typer.Option([], "--select", help="Only report these issue codes (repeatable)."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Do not report these issue codes (repeatable)."),
+    no_hints: bool = typer.Option(False, "--no-hints", help="Text format: omit the hint lines."),
+) -> None:
+    """Check every raw and annotation file; exit 1 if any error is found.
+
+    Example: corpus validate --format github
+    """
+    report = validate(root, select=select or None, ignore=ignore or None)
+    if format is ReportFormat.json:
+        typer.echo(report.model_dump_json(indent=2))
+    elif format is ReportFormat.github:
+        typer.echo(report.to_github(), nl=False)
+    else:
+        typer.echo(report.to_text(hints=not no_hints), nl=False)
+    raise typer.Exit(0 if report.valid else 1)
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of an annotation file (generated from the pydantic models).
+
+    Example: corpus schema > annotation.schema.json
+    """
+    typer.echo(annotation_json_schema_text(), nl=False)

@@ -1,0 +1,155 @@
+"""Where a corpus keeps its files, and typed access to them.
+
+A corpus root holds::
+
+    corpus.json            labels, stance targets, splits, version  (CorpusConfig)
+    entities.json          the entity registry                      (EntityRegistry)
+    raw/<doc_id>.txt       article text, byte-exact as published
+    annotations/<doc_id>.json   one AnnotationFile per document
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from ._io import write_json
+from ._jsonfile import parse_json
+from .schema import SAFE_ID_PATTERN, AnnotationFile, CorpusConfig, Document, EntityRegistry
+
+CONFIG_FILE = "corpus.json"
+REGISTRY_FILE = "entities.json"
+RAW_DIR = "raw"
+ANNOTATIONS_DIR = "annotations"
+RAW_SUFFIX = ".txt"
+ANNOTATION_SUFFIX = ".json"
+
+_SAFE_ID = re.compile(SAFE_ID_PATTERN)
+
+
+class CorpusError(Exception):
+    """A corpus cannot be used as asked (missing folder, unsafe id, invalid file)."""
+
+
+def is_safe_id(doc_id: str) -> bool:
+    """True when ``doc_id`` can name a file without leaving its folder (no '/', '..', NUL...)."""
+    return bool(_SAFE_ID.fullmatch(doc_id))
+
+
+def check_safe_id(doc_id: str) -> str:
+    """Return ``doc_id`` or raise CorpusError explaining the allowed form."""
+    if not is_safe_id(doc_id):
+        raise CorpusError(
+            f"unsafe id {doc_id!r}: ids must match {SAFE_ID_PATTERN} "
+            "(letters, digits, '_' and '-', starting with a letter or digit, at most 128 characters)"
+        )
+    return doc_id
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A corpus folder on disk. Reading methods raise CorpusError on invalid input;
+    use :func:`corpus_pkg.validate` for a full report instead."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path = ".") -> Corpus:
+        """Open the corpus at ``root`` (default: the current directory)."""
+        return cls(Path(root).resolve())
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    @property
+    def registry_path(self) -> Path:
+        return self.root / REGISTRY_FILE
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.root / RAW_DIR
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / ANNOTATIONS_DIR
+
+    def raw_path(self, doc_id: str) -> Path:
+        return self.raw_dir / f"{check_safe_id(doc_id)}{RAW_SUFFIX}"
+
+    def annotation_path(self, doc_id: str) -> Path:
+        return self.annotations_dir / f"{check_safe_id(doc_id)}{ANNOTATION_SUFFIX}"
+
+    @cached_property
+    def config(self) -> CorpusConfig:
+        """The parsed ``corpus.json``."""
+        return CorpusConfig.model_validate(_read_json(self.config_path))
+
+    @cached_property
+    def registry(self) -> EntityRegistry:
+        """The parsed ``entities.json`` (empty when the file is absent)."""
+        if not self.registry_path.exists():
+            return EntityRegistry()
+        return EntityRegistry.model_validate(_read_json(self.registry_path))
+
+    def doc_ids(self) -> list[str]:
+        """Sorted ids of all documents that have an annotation file."""
+        if not self.annotations_dir.is_dir():
+            return []
+        return sorted(
+            p.name[: -len(ANNOTATION_SUFFIX)]
+            for p in self.annotations_dir.iterdir()
+            if p.name.endswith(ANNOTATION_SUFFIX) and is_safe_id(p.name[: -len(ANNOTATION_SUFFIX)])
+        )
+
+    def read_raw(self, doc_id: str) -> str:
+        """The raw text of ``doc_id`` decoded as UTF-8 (no newline translation)."""
+        data = self.raw_path(doc_id).read_bytes()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(f"{self.raw_path(doc_id)}: not valid UTF-8 at byte {exc.start}") from None
+
+    def read_annotations(self, doc_id: str) -> AnnotationFile:
+        """The parsed annotation file of ``doc_id``."""
+        return AnnotationFile.model_validate(_read_json(self.annotation_path(doc_id)))
+
+    def read_document(self, doc_id: str) -> Document:
+        """Raw text and annotations of ``doc_id`` together."""
+        return Document(text=self.read_raw(doc_id), annotations=self.read_annotations(doc_id))
+
+    def iter_documents(self) -> Iterator[Document]:
+        """Every document in id order, one at a time."""
+        for doc_id in self.doc_ids():
+            yield self.read_document(doc_id)
+
+    def write_annotations(self, annotations: AnnotationFile) -> Path:
+        """Atomically (re)write the annotation file of ``annotations.doc_id``."""
+        path = self.annotation_path(annotations.doc_id)
+        write_json(path, dump_annotation_file(annotations))
+        return path
+
+
+def dump_annotation_file(annotations: AnnotationFile) -> dict:
+    """JSON-ready dict of an annotation file, in the canonical key order of the schema."""
+    return annotations.model_dump(mode="json", exclude_none=True)
+
+
+def _read_json(path: Path) -> object:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: file not found") from None
+    try:
+        return parse_json(data).value
+    except ValueError as exc:
+        raise CorpusError(f"{path}: {exc}") from None

@@ -1,0 +1,504 @@
+"""The checks behind ``corpus validate``: each returns issues, none raises on bad input."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .._jsonfile import JsonFileError, ParsedJson, parse_json
+from ..corpus import (
+    ANNOTATION_SUFFIX,
+    ANNOTATIONS_DIR,
+    CONFIG_FILE,
+    RAW_DIR,
+    RAW_SUFFIX,
+    REGISTRY_FILE,
+    is_safe_id,
+)
+from ..schema import AnnotationFile, CorpusConfig, EntityRegistry, Span
+from .issues import Issue, IssueCode
+
+#: Segment kinds whose text counts as article content.
+CONTENT_SEGMENTS = frozenset({"title", "subtitle", "body"})
+
+
+@dataclass
+class CorpusContext:
+    """What document checks need to know about the corpus as a whole."""
+
+    labels: frozenset[str] | None = None  # None: config invalid, skip label checks
+    targets: frozenset[str] | None = None
+    registry_ids: frozenset[str] | None = None
+
+    def fingerprint(self) -> str:
+        """Stable digest of this context, for cache keys."""
+        parts = [sorted(x) if x is not None else None for x in (self.labels, self.targets, self.registry_ids)]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@dataclass
+class DocumentFiles:
+    """The bytes of one document's files (None when the file is missing)."""
+
+    doc_id: str
+    annotation_file: str  # relative path used in reports
+    raw_file: str
+    annotation_bytes: bytes | None
+    raw_bytes: bytes | None
+
+
+@dataclass
+class _DocChecker:
+    files: DocumentFiles
+    ctx: CorpusContext
+    parsed: ParsedJson | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, code: IssueCode, message: str, json_path: str | None = None, **extra: Any) -> None:
+        line = column = None
+        if json_path is not None and self.parsed is not None:
+            pos = self.parsed.locate(json_path)
+            if pos:
+                line, column = pos
+        extra.setdefault("file", self.files.annotation_file)
+        self.issues.append(
+            Issue.make(code, message, doc_id=self.files.doc_id, json_path=json_path, line=line, column=column, **extra)
+        )
+
+
+def load_config_issues(root: Path) -> tuple[CorpusContext, list[Issue], CorpusConfig | None]:
+    """Check corpus.json and entities.json; return the context for document checks."""
+    issues: list[Issue] = []
+    ctx = CorpusContext()
+    config = _load_model(root / CONFIG_FILE, CorpusConfig, issues, required=True)
+    registry = _load_model(root / REGISTRY_FILE, EntityRegistry, issues, required=False)
+    if config is not None:
+        ctx.labels = frozenset(config.entity_label_names)
+        ctx.targets = frozenset(config.stance_target_ids)
+        for split, ids in config.splits.items():
+            for i, doc_id in enumerate(ids):
+                if not (root / ANNOTATIONS_DIR / f"{doc_id}{ANNOTATION_SUFFIX}").is_file():
+                    issues.append(
+                        Issue.make(
+                            "unresolved-reference",
+                            f"split {split!r} lists document {doc_id!r}, which has no annotation file",
+                            file=CONFIG_FILE,
+                            json_path=f"splits.{split}[{i}]",
+                            value=doc_id,
+                            expected="an existing document id",
+                        )
+                    )
+    if registry is not None:
+        seen: set[str] = set()
+        for i, entity in enumerate(registry.entities):
+            if entity.id in seen:
+                issues.append(
+                    Issue.make(
+                        "duplicate-id",
+                        f"registry id {entity.id!r} is used more than once",
+                        file=REGISTRY_FILE,
+                        json_path=f"entities[{i}].id",
+                        value=entity.id,
+                    )
+                )
+            seen.add(entity.id)
+            if ctx.labels is not None and entity.label not in ctx.labels:
+                issues.append(
+                    Issue.make(
+                        "undeclared-label",
+                        f"registry entity {entity.id!r} has undeclared label {entity.label!r}",
+                        file=REGISTRY_FILE,
+                        json_path=f"entities[{i}].label",
+                        value=entity.label,
+                        expected="one of " + ", ".join(sorted(ctx.labels)),
+                    )
+                )
+        ctx.registry_ids = frozenset(seen)
+    elif not (root / REGISTRY_FILE).exists():
+        ctx.registry_ids = frozenset()
+    return ctx, issues, config
+
+
+def _load_model(path: Path, model: type[BaseModel], issues: list[Issue], required: bool) -> Any:
+    name = path.name
+    if not path.exists():
+        if required:
+            issues.append(
+                Issue.make("invalid-config", f"{name} not found in the corpus root", file=name, expected=name)
+            )
+        return None
+    try:
+        parsed = parse_json(path.read_bytes())
+    except JsonFileError as exc:
+        issues.append(Issue.make("invalid-json", exc.message, file=name, line=exc.line, column=exc.column))
+        return None
+    try:
+        return model.model_validate(parsed.value)
+    except ValidationError as exc:
+        for err in exc.errors():
+            json_path = loc_to_path(err["loc"], parsed.value)
+            pos = parsed.locate(json_path)
+            issues.append(
+                Issue.make(
+                    "invalid-config",
+                    f"{json_path or '(root)'}: {err['msg']}",
+                    file=name,
+                    json_path=json_path,
+                    line=pos[0] if pos else None,
+                    column=pos[1] if pos else None,
+                    value=_jsonable(err.get("input")),
+                    expected=err["msg"],
+                )
+            )
+        return None
+
+
+def pair_files(root: Path) -> tuple[list[DocumentFiles], list[Issue]]:
+    """Match raw/<id>.txt with annotations/<id>.json; report unsafe names and orphans."""
+    issues: list[Issue] = []
+    raw_ids = _ids_in(root / RAW_DIR, RAW_SUFFIX, issues)
+    ann_ids = _ids_in(root / ANNOTATIONS_DIR, ANNOTATION_SUFFIX, issues)
+    for doc_id in sorted(raw_ids - ann_ids):
+        issues.append(
+            Issue.make(
+                "missing-annotation-file",
+                f"raw/{doc_id}{RAW_SUFFIX} has no annotations/{doc_id}{ANNOTATION_SUFFIX}",
+                file=f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}",
+                doc_id=doc_id,
+                expected=f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}",
+            )
+        )
+    docs = []
+    for doc_id in sorted(ann_ids):
+        ann_rel = f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}"
+        raw_rel = f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}"
+        raw_path = root / raw_rel
+        docs.append(
+            DocumentFiles(
+                doc_id=doc_id,
+                annotation_file=ann_rel,
+                raw_file=raw_rel,
+                annotation_bytes=(root / ann_rel).read_bytes(),
+                raw_bytes=raw_path.read_bytes() if raw_path.is_file() else None,
+            )
+        )
+    return docs, issues
+
+
+def _ids_in(folder: Path, suffix: str, issues: list[Issue]) -> set[str]:
+    ids: set[str] = set()
+    if not folder.is_dir():
+        return ids
+    for path in folder.iterdir():
+        if not path.name.endswith(suffix) or path.name.startswith("."):
+            continue
+        stem = path.name[: -len(suffix)]
+        rel = f"{folder.name}/{path.name}"
+        if not is_safe_id(stem) or path.is_symlink() or not path.is_file():
+            issues.append(
+                Issue.make(
+                    "unsafe-id",
+                    f"{rel!r} is not a safe document file name (or is a link or folder); it was not read",
+                    file=rel,
+                    value=stem,
+                    expected="a regular file named <id>" + suffix,
+                )
+            )
+            continue
+        ids.add(stem)
+    return ids
+
+
+def check_document(files: DocumentFiles, ctx: CorpusContext) -> list[Issue]:
+    """All checks of one document. Pure: depends only on the bytes and the context."""
+    checker = _DocChecker(files=files, ctx=ctx)
+    assert files.annotation_bytes is not None
+    try:
+        checker.parsed = parse_json(files.annotation_bytes)
+    except JsonFileError as exc:
+        checker.issues.append(
+            Issue.make(
+                "invalid-json",
+                exc.message,
+                file=files.annotation_file,
+                doc_id=files.doc_id,
+                line=exc.line,
+                column=exc.column,
+            )
+        )
+        return checker.issues
+    for path in checker.parsed.duplicate_keys:
+        checker.add("duplicate-key", f"key {path.rpartition('.')[2]!r} appears more than once", path)
+    try:
+        ann = AnnotationFile.model_validate(checker.parsed.value)
+    except ValidationError as exc:
+        for err in exc.errors():
+            path = loc_to_path(err["loc"], checker.parsed.value)
+            checker.add(
+                "schema-violation",
+                f"{path or '(root)'}: {err['msg']}",
+                path,
+                value=_jsonable(err.get("input")),
+                expected=err["msg"],
+            )
+        _check_raw_presence(checker)
+        return checker.issues
+    if ann.doc_id != files.doc_id:
+        checker.add(
+            "doc-id-mismatch",
+            f"doc_id is {ann.doc_id!r} but the file is named {files.doc_id}{ANNOTATION_SUFFIX}",
+            "doc_id",
+            value=ann.doc_id,
+            expected=files.doc_id,
+        )
+    raw = _check_raw_presence(checker)
+    if raw is not None:
+        digest = hashlib.sha256(files.raw_bytes or b"").hexdigest()
+        if digest != ann.raw_sha256:
+            checker.add(
+                "raw-hash-mismatch",
+                f"raw_sha256 does not match {files.raw_file} (sha256 {digest})",
+                "raw_sha256",
+                value=ann.raw_sha256,
+                expected=digest,
+            )
+        _check_spans(checker, ann, raw)
+    _check_ids_and_refs(checker, ann)
+    _check_warnings(checker, ann)
+    return checker.issues
+
+
+def _check_raw_presence(checker: _DocChecker) -> str | None:
+    files = checker.files
+    if files.raw_bytes is None:
+        checker.add(
+            "missing-raw-file",
+            f"{files.annotation_file} has no raw text {files.raw_file}",
+            expected=files.raw_file,
+        )
+        return None
+    try:
+        return files.raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        checker.add(
+            "raw-not-utf8",
+            f"{files.raw_file} is not valid UTF-8 (byte 0x{files.raw_bytes[exc.start]:02x} at offset {exc.start})",
+            file=files.raw_file,
+            expected="UTF-8 text",
+        )
+        return None
+
+
+def iter_spans(ann: AnnotationFile) -> Iterator[tuple[str, str | None, Span]]:
+    """Every span in the file as (json_path, annotation_id, span)."""
+    for i, seg in enumerate(ann.segments):
+        yield f"segments[{i}]", None, seg
+    for i, ent in enumerate(ann.entities):
+        yield f"entities[{i}]", ent.id, ent
+    for i, quote in enumerate(ann.quotes):
+        for j, frag in enumerate(quote.fragments):
+            yield f"quotes[{i}].fragments[{j}]", quote.id, frag
+        if quote.cue is not None:
+            yield f"quotes[{i}].cue", quote.id, quote.cue
+        if quote.speaker.type == "nominal":
+            yield f"quotes[{i}].speaker", quote.id, quote.speaker
+    for i, num in enumerate(ann.numbers):
+        yield f"numbers[{i}]", num.id, num
+    for i, st in enumerate(ann.stance):
+        if st.holder.type == "nominal":
+            yield f"stance[{i}].holder", st.id, st.holder
+        if st.evidence.type == "span":
+            yield f"stance[{i}].evidence", st.id, st.evidence
+
+
+def _check_spans(checker: _DocChecker, ann: AnnotationFile, raw: str) -> None:
+    length = len(raw)
+    for path, ann_id, span in iter_spans(ann):
+        if span.end > length:
+            checker.add(
+                "offset-out-of-bounds",
+                f"{path}: span [{span.start}, {span.end}) ends past the end of the raw text ({length} code points)",
+                f"{path}.end",
+                annotation_id=ann_id,
+                char_start=span.start,
+                char_end=span.end,
+                value=span.end,
+                expected=f"end <= {length}",
+            )
+            continue
+        actual = raw[span.start : span.end]
+        if actual != span.text:
+            checker.add(
+                "span-text-mismatch",
+                f"{path}: text is {span.text!r} but raw[{span.start}:{span.end}] is {actual!r}",
+                f"{path}.text",
+                annotation_id=ann_id,
+                char_start=span.start,
+                char_end=span.end,
+                value=span.text,
+                expected=actual,
+            )
+        elif actual != actual.strip():
+            checker.add(
+                "span-whitespace",
+                f"{path}: span text {actual!r} starts or ends with whitespace",
+                f"{path}.text",
+                annotation_id=ann_id,
+                char_start=span.start,
+                char_end=span.end,
+                value=actual,
+                expected=actual.strip(),
+            )
+
+
+def _check_ids_and_refs(checker: _DocChecker, ann: AnnotationFile) -> None:
+    ctx = checker.ctx
+    seen: dict[str, str] = {}
+    for layer in ("entities", "quotes", "numbers", "stance"):
+        for i, item in enumerate(getattr(ann, layer)):
+            if item.id in seen:
+                checker.add(
+                    "duplicate-id",
+                    f"id {item.id!r} is already used by {seen[item.id]}",
+                    f"{layer}[{i}].id",
+                    annotation_id=item.id,
+                    value=item.id,
+                    expected="an id not used elsewhere in this document",
+                )
+            else:
+                seen[item.id] = f"{layer}[{i}]"
+    mention_ids = {e.id for e in ann.entities}
+    quote_ids = {q.id for q in ann.quotes}
+
+    def ref(kind: str, value: str, known: frozenset[str] | set[str] | None, path: str, ann_id: str) -> None:
+        if known is None or value in known:
+            return
+        checker.add(
+            "unresolved-reference",
+            f"{path}: {kind} {value!r} does not exist",
+            path,
+            annotation_id=ann_id,
+            value=value,
+            expected=f"an existing {kind}",
+        )
+
+    for i, ent in enumerate(ann.entities):
+        if ctx.labels is not None and ent.label not in ctx.labels:
+            checker.add(
+                "undeclared-label",
+                f"entities[{i}].label: {ent.label!r} is not a declared entity label",
+                f"entities[{i}].label",
+                annotation_id=ent.id,
+                value=ent.label,
+                expected="one of " + ", ".join(sorted(ctx.labels)),
+            )
+        if ent.entity_id is not None:
+            ref("registry entity", ent.entity_id, ctx.registry_ids, f"entities[{i}].entity_id", ent.id)
+    for i, quote in enumerate(ann.quotes):
+        if quote.speaker.type == "mention":
+            ref("entity mention", quote.speaker.mention_id, mention_ids, f"quotes[{i}].speaker.mention_id", quote.id)
+    for i, st in enumerate(ann.stance):
+        if st.holder.type == "mention":
+            ref("entity mention", st.holder.mention_id, mention_ids, f"stance[{i}].holder.mention_id", st.id)
+        elif st.holder.type == "entity":
+            ref("registry entity", st.holder.entity_id, ctx.registry_ids, f"stance[{i}].holder.entity_id", st.id)
+        if st.evidence.type == "quote":
+            ref("quote", st.evidence.quote_id, quote_ids, f"stance[{i}].evidence.quote_id", st.id)
+        if ctx.targets is not None and st.target not in ctx.targets:
+            checker.add(
+                "undeclared-stance-target",
+                f"stance[{i}].target: {st.target!r} is not a declared stance target",
+                f"stance[{i}].target",
+                annotation_id=st.id,
+                value=st.target,
+                expected="one of " + ", ".join(sorted(ctx.targets)),
+            )
+
+
+def _check_warnings(checker: _DocChecker, ann: AnnotationFile) -> None:
+    order = sorted(range(len(ann.entities)), key=lambda k: (ann.entities[k].start, -ann.entities[k].end))
+    for a, b in zip(order, order[1:]):
+        first, second = ann.entities[a], ann.entities[b]
+        if second.start < first.end:
+            checker.add(
+                "overlapping-mentions",
+                f"entities[{b}] ({second.text!r}) overlaps entities[{a}] ({first.text!r})",
+                f"entities[{b}]",
+                annotation_id=second.id,
+                char_start=second.start,
+                char_end=second.end,
+            )
+    segs = sorted(ann.segments, key=lambda s: (s.start, s.end))
+    for first, second in zip(segs, segs[1:]):
+        if second.start < first.end:
+            checker.add(
+                "overlapping-segments",
+                f"segment {second.kind} [{second.start}, {second.end}) overlaps {first.kind} "
+                f"[{first.start}, {first.end})",
+                "segments",
+            )
+    content = [(s.start, s.end) for s in ann.segments if s.kind in CONTENT_SEGMENTS]
+    if content:
+        for path, ann_id, span in iter_spans(ann):
+            if path.startswith("segments"):
+                continue
+            if not any(start <= span.start and span.end <= end for start, end in content):
+                checker.add(
+                    "span-outside-body",
+                    f"{path} ({span.text!r}) is not inside a title or body segment",
+                    path,
+                    annotation_id=ann_id,
+                    char_start=span.start,
+                    char_end=span.end,
+                )
+    for layer in ("entities", "quotes", "numbers", "stance"):
+        pending = [item.id for item in getattr(ann, layer) if item.origin == "suggestion"]
+        if pending:
+            checker.add(
+                "unreviewed-suggestion",
+                f"{len(pending)} {layer} suggestion(s) await review: {', '.join(pending[:10])}"
+                + (" ..." if len(pending) > 10 else ""),
+                layer,
+                value=len(pending),
+            )
+
+
+def loc_to_path(loc: tuple[int | str, ...], data: Any) -> str:
+    """Turn a pydantic error location into a JSON path over ``data``, dropping union tags
+    (``('quotes', 3, 'speaker', 'mention', 'mention_id')`` -> ``quotes[3].speaker.mention_id``)."""
+    path = ""
+    current = data
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+            current = current[part] if isinstance(current, list) and 0 <= part < len(current) else None
+        elif isinstance(current, dict) and part not in current and current.get("type") == part:
+            continue  # discriminated-union tag
+        elif "[" in str(part):
+            continue  # validator name such as function-after[...]
+        elif isinstance(current, dict) and part in current:
+            path = f"{path}.{part}" if path else part
+            current = current[part]
+        elif isinstance(current, dict) or current is None:
+            path = f"{path}.{part}" if path else part
+            current = None
+        else:
+            continue
+    return path
+
+
+def _jsonable(value: Any) -> Any:
+    """Error input values as JSON-safe, size-bounded data for reports."""
+    if value is None or isinstance(value, bool | int | str):
+        if isinstance(value, str) and len(value) > 200:
+            return value[:200] + "..."
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else repr(value)
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "..."
