@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dataset test lint validate clean-venv bench
+FORMAT ?= text
+
+.PHONY: dataset test lint validate browser clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,12 +18,21 @@ $(STAMP): pyproject.toml
 dataset: $(STAMP)
 	$(BIN)/corpus build --out dist/release --overwrite
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check corpus_pkg tests scripts
 	$(BIN)/python -m pytest -n 2 -q
 
+lint: $(STAMP)
+	$(BIN)/ruff check corpus_pkg tests scripts
+
 validate: $(STAMP)
-	$(BIN)/corpus validate
+	$(BIN)/corpus validate --format $(FORMAT)
+
+# Headless Chromium for the HTML rendering tests (Debian package; installed only when we are root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		{ (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		  || echo "warning: could not install chromium; browser tests will be skipped"; }
 
 clean-venv:
 	rm -rf $(VENV)

@@ -195,7 +195,7 @@ def _ids_in(folder: Path, suffix: str, issues: list[Issue]) -> set[str]:
     if not folder.is_dir():
         return ids
     for path in folder.iterdir():
-        if not path.name.endswith(suffix) or path.name.startswith("."):
+        if not path.name.endswith(suffix):
             continue
         stem = path.name[: -len(suffix)]
         rel = f"{folder.name}/{path.name}"
