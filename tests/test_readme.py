@@ -1,0 +1,39 @@
+"""README.md is the front door: its set-up commands are the ones CI and users run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _code_blocks(text: str) -> list[str]:
+    return re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_first_code_block_is_the_two_commands() -> None:
+    first = _code_blocks((REPO / "README.md").read_text(encoding="utf-8"))[0]
+    commands = [line.split("#")[0].strip() for line in first.splitlines() if line.strip()]
+    assert commands == ["make dataset", "make test"]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "set -euo pipefail" in ci
+    assert [line.strip() for line in ci.splitlines() if line.strip() == "make test"] == ["make test"]
+
+
+def test_makefile_bootstraps_the_virtualenv() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "-m venv $(VENV)" in makefile and "pip install --quiet -e '.[dev]'" in makefile
+    for target in ("dataset:", "test:"):
+        line = next(line for line in makefile.splitlines() if line.startswith(target))
+        assert "$(STAMP)" in line
+
+
+def test_docs_linked_from_readme_exist() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for link in re.findall(r"\]\(([^)#]+)\)", readme):
+        if not link.startswith("http"):
+            assert (REPO / link).exists(), f"README links to missing {link}"
