@@ -236,3 +236,16 @@ def test_select_and_ignore_filter_codes(mini_corpus: Path) -> None:
     save_ann(mini_corpus, data)
     assert codes(validate(mini_corpus, select=["undeclared-label"])) == ["undeclared-label"]
     assert codes(validate(mini_corpus, ignore=["undeclared-label"])) == ["undeclared-stance-target"]
+
+
+def test_atomic_writes_get_normal_file_permissions(tmp_path: Path) -> None:
+    import os
+
+    from corpus_pkg._io import atomic_write_text
+
+    target = tmp_path / "out.txt"
+    atomic_write_text(target, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
