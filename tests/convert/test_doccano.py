@@ -1,0 +1,105 @@
+"""doccano JSONL import/export on the real files in ../shared/interop/doccano."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus_pkg.convert import export_corpus, import_corpus
+from corpus_pkg.corpus import Corpus, CorpusError
+
+from .helpers import fresh_corpus, signature
+
+MINI = Path(__file__).resolve().parents[1] / "data" / "mini"
+
+
+def test_sequence_labeling_example(interop: Path, tmp_path: Path) -> None:
+    root = fresh_corpus(tmp_path)
+    report = import_corpus("doccano", interop / "doccano" / "doccano_export_example_sequence_labeling.jsonl", root=root)
+    assert report.valid and len(report.documents) == 3
+    corpus = Corpus.at(root)
+    texts = [[(e.text, e.label) for e in corpus.read_annotations(d).entities] for d in report.documents]
+    assert texts == [[("EU", "ORG"), ("German", "MISC")], [("Peter Blackburn", "PERSON")], [("Obama", "PERSON")]]
+    assert report.adopted_labels == ["ORG", "MISC", "PERSON"]
+
+
+def test_relation_extraction_format_reports_relations(interop: Path, tmp_path: Path) -> None:
+    root = fresh_corpus(tmp_path)
+    report = import_corpus("doccano", interop / "doccano" / "doccano_relation_extraction_example.jsonl", root=root)
+    assert report.valid
+    (doc_id,) = report.documents
+    ents = Corpus.at(root).read_annotations(doc_id).entities
+    assert [(e.id, e.text) for e in ents] == [
+        ("e0", "Google"),
+        ("e1", "September 4, 1998"),
+        ("e2", "Larry Page"),
+        ("e3", "Sergey Brin"),
+    ]
+    (warning,) = report.warnings
+    assert warning.code == "not-representable" and len(warning.lines) == 3
+    assert "foundedBy" in warning.lines[1]
+
+
+def test_setswana_export_keeps_all_454_records(interop: Path, tmp_path: Path) -> None:
+    root = fresh_corpus(tmp_path)
+    report = import_corpus("doccano", interop / "doccano" / "bsner_bw_setswana_admin.jsonl", root=root)
+    assert report.valid
+    assert len(report.documents) == 454
+    assert report.counts["entities"] == 444
+    assert set(report.adopted_labels) == {"PERSON", "ORG", "LOC", "DATE", "TIME", "MONEY", "MISC"}
+    corpus = Corpus.at(root)
+    first = corpus.read_annotations("bsner_bw_setswana_admin-5117").entities
+    # sloppy selections are kept as they are (validate warns span-whitespace), never moved silently
+    assert first[0].text == " kgotla ya Magapatona"
+    empty = [d for d in report.documents if not corpus.read_annotations(d).entities]
+    assert len(empty) == 223
+
+
+def test_italian_label_with_spaces_needs_a_label_map(interop: Path, tmp_path: Path) -> None:
+    path = interop / "doccano" / "italian_newspapers_sexism_all.jsonl"
+    root = fresh_corpus(tmp_path)
+    with pytest.raises(CorpusError, match="--label-map") as err:
+        import_corpus("doccano", path, root=root)
+    assert "'Masculine of Professions (and grammatical mismatch)'" in str(err.value)
+    assert list((root / "raw").iterdir()) == []
+    report = import_corpus(
+        "doccano",
+        path,
+        root=root,
+        label_map={"Masculine of Professions (and grammatical mismatch)": "MASCULINE_PROFESSION"},
+        language="it",
+    )
+    assert report.valid
+    (doc_id,) = report.documents
+    doc = Corpus.at(root).read_document(doc_id)
+    (mention,) = doc.annotations.entities
+    assert (mention.start, mention.end, mention.text, mention.label) == (
+        2367,
+        2378,
+        "Il ministro",
+        "MASCULINE_PROFESSION",
+    )
+    assert doc.text.count("\n") == 18
+    assert doc.annotations.meta.url.startswith("http")
+
+
+def test_export_round_trip_keeps_entities_and_reports_the_rest(tmp_path: Path) -> None:
+    report = export_corpus("doccano", tmp_path / "out", root=MINI)
+    assert any(w.code == "not-exported" and "1 quotes" in w.message for w in report.warnings)
+    (record,) = [json.loads(line) for line in (tmp_path / "out" / "corpus.jsonl").read_text().splitlines()]
+    assert record["entities"][0] == {"id": 1, "start_offset": 31, "end_offset": 41, "label": "PERSON"}
+    back = fresh_corpus(tmp_path, "back")
+    assert import_corpus("doccano", tmp_path / "out" / "corpus.jsonl", root=back).valid
+    assert signature(back)["doc1"]["entities"] == signature(MINI)["doc1"]["entities"]
+
+
+def test_bad_line_is_a_clear_error(tmp_path: Path, cli) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "ok", "label": []}\n{"text": \n', encoding="utf-8")
+    root = fresh_corpus(tmp_path)
+    result = cli("import", "doccano", str(path), "--root", str(root))
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: bad.jsonl: line 2: invalid JSON")
+    assert list((root / "raw").iterdir()) == []
