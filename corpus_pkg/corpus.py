@@ -140,8 +140,16 @@ class Corpus:
 
 
 def dump_annotation_file(annotations: AnnotationFile) -> dict:
-    """JSON-ready dict of an annotation file, in the canonical key order of the schema."""
-    return annotations.model_dump(mode="json", exclude_none=True)
+    """JSON-ready dict of an annotation file, in the canonical key order of the schema.
+
+    Whole-number values are written as integers (``90000``, not ``90000.0``) so that rewriting a
+    file does not change lines an annotator typed."""
+    data = annotations.model_dump(mode="json", exclude_none=True)
+    for number in data.get("numbers", []):
+        value = number["value"]
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+            number["value"] = int(value)
+    return data
 
 
 def _read_json(path: Path) -> object:
