@@ -37,3 +37,26 @@ def test_docs_linked_from_readme_exist() -> None:
     for link in re.findall(r"\]\(([^)#]+)\)", readme):
         if not link.startswith("http"):
             assert (REPO / link).exists(), f"README links to missing {link}"
+
+
+def _block_after(heading: str) -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index(heading) :]
+    return _code_blocks(section)[0]
+
+
+def test_annotator_tour_runs_as_written(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = _block_after("## 5-minute tour: annotators")
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1"}
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    shown = _code_blocks((REPO / "README.md").read_text(encoding="utf-8").split("`corpus show` prints:")[1])[0]
+    assert shown.strip() in result.stdout
+    assert "valid: 1 documents, 0 error(s), 1 warning(s)" in result.stdout
