@@ -1,10 +1,50 @@
-"""corpus_pkg: an annotated news corpus kept as raw text + JSON, validated, and shipped as Parquet."""
+"""corpus_pkg: an annotated news corpus kept as raw text + JSON, validated, and shipped as Parquet.
+
+The public API mirrors the ``corpus`` command line: each command calls the function of the same
+name. Build, release, diff and publish live in their modules (``corpus_pkg.build.build`` ...) so
+that importing the package does not import ``datasets``.
+"""
 
 from __future__ import annotations
 
+from .annotate import add_entity, add_number, add_quote, add_stance
+from .articles import add_article, init_corpus
+from .convert import FORMATS, ConvertReport, ConvertWarning, export_corpus, import_corpus
 from .corpus import Corpus, CorpusError
+from .load import load, load_documents
+from .numbers_parse import parse_number, scan_numbers
+from .reanchor import reanchor
+from .render import render_html, show
+from .stats import stats
+from .suggest import suggest_numbers
 from .validate import Report, validate
 
 __version__ = "0.1.0"
 
-__all__ = ("Corpus", "CorpusError", "Report", "__version__", "validate")
+__all__ = (
+    "FORMATS",
+    "ConvertReport",
+    "ConvertWarning",
+    "Corpus",
+    "CorpusError",
+    "Report",
+    "__version__",
+    "add_article",
+    "add_entity",
+    "add_number",
+    "add_quote",
+    "add_stance",
+    "export_corpus",
+    "import_corpus",
+    "init_corpus",
+    "load",
+    "load_documents",
+    "parse_number",
+    "reanchor",
+    "render_html",
+    "scan_numbers",
+    "show",
+    "stats",
+    "suggest_numbers",
+    "validate",
+)

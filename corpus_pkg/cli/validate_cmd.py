@@ -26,12 +26,18 @@ def validate_command(
     select: list[str] = typer.Option([], "--select", help="Only report these issue codes (repeatable)."),
     ignore: list[str] = typer.Option([], "--ignore", help="Do not report these issue codes (repeatable)."),
     no_hints: bool = typer.Option(False, "--no-hints", help="Text format: omit the hint lines."),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Check every document afresh; do not read or write <root>/.corpus_cache/validate."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Processes checking documents (default: one per core for large corpora)."
+    ),
 ) -> None:
     """Check every raw and annotation file; exit 1 if any error is found.
 
     Example: corpus validate --format github
     """
-    report = validate(root, select=select or None, ignore=ignore or None)
+    report = validate(root, select=select or None, ignore=ignore or None, cache=not no_cache, workers=workers)
     if format is ReportFormat.json:
         typer.echo(report.model_dump_json(indent=2))
     elif format is ReportFormat.github:

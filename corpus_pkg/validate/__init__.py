@@ -1,21 +1,42 @@
-"""Validate a corpus folder: ``validate(root) -> Report``. Raises only on unusable arguments."""
+"""Validate a corpus folder: ``validate(root) -> Report``. Raises only on unusable arguments.
+
+Documents are checked one at a time by the pure function :func:`check_document`, so
+``validate`` streams (it never holds more than a chunk of documents in memory), checks chunks in
+parallel worker processes on large corpora, and caches each document's issues under a hash of
+its bytes and the corpus context (see :mod:`corpus_pkg.cache`). The report is the same with or
+without the cache and whatever the number of workers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import CorpusContext, DocumentFiles, check_document, load_config_issues, pair_files
+from ..cache import CacheStats, ContentCache, cache_key, code_fingerprint, default_cache_dir
+from ..corpus import ANNOTATION_SUFFIX, ANNOTATIONS_DIR, RAW_DIR, RAW_SUFFIX
+from .checks import CorpusContext, DocumentFiles, _ids_in, check_document, load_config_issues
 from .issues import CATALOGUE, Issue, IssueCode
 from .report import Report
 
-__all__ = ("CATALOGUE", "Issue", "IssueCode", "Report", "validate", "validate_documents")
+__all__ = ("CATALOGUE", "CacheStats", "Issue", "IssueCode", "Report", "validate", "validate_documents")
+
+#: Below this many documents, worker processes cost more than they save.
+PARALLEL_MIN_DOCS = 200
+#: Cap on worker processes (each holds one chunk of documents at a time).
+MAX_WORKERS = 8
 
 
 def validate(
     root: str | Path = ".",
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    cache: bool | str | Path = True,
+    workers: int | None = None,
+    stats: CacheStats | None = None,
 ) -> Report:
     """Check every file of the corpus at ``root`` and report all issues found.
 
@@ -23,6 +44,12 @@ def validate(
         root: corpus folder (holding corpus.json, raw/, annotations/).
         select: only keep issues with these codes.
         ignore: drop issues with these codes.
+        cache: reuse the issues of documents whose bytes and context did not change since the
+            last run. ``True`` keeps the cache in ``<root>/.corpus_cache/validate``; a path puts
+            it there instead; ``False`` checks every document afresh.
+        workers: processes checking documents; default: one per available core (at most 8),
+            and none for corpora under 200 documents. ``1`` checks in this process.
+        stats: if given, receives the cache hit and miss counts of this run.
 
     Example:
         >>> report = validate("tests/data/minimal")  # doctest: +SKIP
@@ -32,11 +59,153 @@ def validate(
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"corpus root {str(root)!r} is not a folder")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
     ctx, issues, _config = load_config_issues(root)
-    docs, pairing = pair_files(root)
+    docs, pairing = pair_paths(root)
     issues.extend(pairing)
-    issues.extend(validate_documents(docs, ctx))
+    cache_dir = None
+    if cache is not False:
+        cache_dir = default_cache_dir(root, "validate") if cache is True else Path(cache)
+    run_stats = CacheStats()
+    for doc_issues in check_documents(root, docs, ctx, cache_dir, workers, run_stats):
+        issues.extend(doc_issues)
+    if stats is not None:
+        stats.add(run_stats)
     return make_report(issues, len(docs), select, ignore)
+
+
+@dataclass(frozen=True)
+class DocumentPaths:
+    """Where one document's files are, relative to the corpus root (read only when checked)."""
+
+    doc_id: str
+    annotation_file: str
+    raw_file: str
+
+
+def pair_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:
+    """Match raw/<id>.txt with annotations/<id>.json without reading them; report unsafe names
+    and raw files that have no annotation file (same issues as :func:`checks.pair_files`)."""
+    issues: list[Issue] = []
+    raw_ids = _ids_in(root / RAW_DIR, RAW_SUFFIX, issues)
+    ann_ids = _ids_in(root / ANNOTATIONS_DIR, ANNOTATION_SUFFIX, issues)
+    for doc_id in sorted(raw_ids - ann_ids):
+        issues.append(
+            Issue.make(
+                "missing-annotation-file",
+                f"raw/{doc_id}{RAW_SUFFIX} has no annotations/{doc_id}{ANNOTATION_SUFFIX}",
+                file=f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}",
+                doc_id=doc_id,
+                expected=f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}",
+            )
+        )
+    docs = [
+        DocumentPaths(doc_id, f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}", f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}")
+        for doc_id in sorted(ann_ids)
+    ]
+    return docs, issues
+
+
+def check_documents(
+    root: Path,
+    docs: Sequence[DocumentPaths],
+    ctx: CorpusContext,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    stats: CacheStats | None = None,
+) -> Iterator[list[Issue]]:
+    """Yield the issues of each document of ``docs``, in order, checking chunks in parallel."""
+    n_workers = _worker_count(workers, len(docs))
+    chunk = max(16, min(256, len(docs) // (n_workers * 8) or 1))
+    chunks = [list(docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
+    code = code_fingerprint(__name__) if cache_dir else ""  # once, so every worker agrees
+    args = (str(root), str(cache_dir) if cache_dir else None, code, ctx)
+    if n_workers == 1:
+        results: Iterable[tuple[list[bytes], CacheStats]] = (_check_chunk(*args, c) for c in chunks)
+        yield from _decode(results, stats)
+        return
+    with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker, initargs=args) as pool:
+        yield from _decode(pool.map(_check_chunk_in_worker, chunks), stats)
+
+
+def _decode(results: Iterable[tuple[list[bytes], CacheStats]], stats: CacheStats | None) -> Iterator[list[Issue]]:
+    for payloads, chunk_stats in results:
+        if stats is not None:
+            stats.add(chunk_stats)
+        for payload in payloads:
+            yield [] if payload == b"[]" else [Issue.model_validate(item) for item in json.loads(payload)]
+
+
+def _worker_count(workers: int | None, n_docs: int) -> int:
+    if workers is not None:
+        return workers
+    if n_docs < PARALLEL_MIN_DOCS:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, MAX_WORKERS))
+
+
+_WORKER_ARGS: tuple[str, str | None, str, CorpusContext] | None = None
+
+
+def _init_worker(root: str, cache_dir: str | None, code: str, ctx: CorpusContext) -> None:
+    global _WORKER_ARGS
+    _WORKER_ARGS = (root, cache_dir, code, ctx)
+
+
+def _check_chunk_in_worker(docs: list[DocumentPaths]) -> tuple[list[bytes], CacheStats]:
+    assert _WORKER_ARGS is not None
+    return _check_chunk(*_WORKER_ARGS, docs)
+
+
+def _check_chunk(
+    root: str, cache_dir: str | None, code: str, ctx: CorpusContext, docs: list[DocumentPaths]
+) -> tuple[list[bytes], CacheStats]:
+    """Issues of each document as JSON bytes, from the cache when its key is known."""
+    base = Path(root)
+    cache = ContentCache(cache_dir) if cache_dir else None
+    context = cache_key(code, ctx.fingerprint()) if cache else ""
+    out: list[bytes] = []
+    for doc in docs:
+        raw_path = base / doc.raw_file
+        files = DocumentFiles(
+            doc_id=doc.doc_id,
+            annotation_file=doc.annotation_file,
+            raw_file=doc.raw_file,
+            annotation_bytes=(base / doc.annotation_file).read_bytes(),
+            raw_bytes=raw_path.read_bytes() if raw_path.is_file() else None,
+        )
+        key = ""
+        if cache is not None:
+            key = cache_key(
+                "validate",
+                context,
+                files.doc_id,
+                files.annotation_file,
+                files.raw_file,
+                files.annotation_bytes,
+                files.raw_bytes,
+            )
+            hit = cache.get(key, check=_is_issue_list)
+            if hit is not None:
+                out.append(hit)
+                continue
+        issues = [issue.model_dump(mode="json") for issue in check_document(files, ctx)]
+        # stdlib json, not orjson: issue values may be integers beyond 64 bits (hostile offsets)
+        payload = json.dumps(issues, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if cache is not None:
+            cache.put(key, payload)
+        out.append(payload)
+    return out, cache.stats if cache is not None else CacheStats(misses=len(docs))
+
+
+def _is_issue_list(payload: bytes) -> bool:
+    """A cached payload must decode to a JSON list; anything else is treated as corrupt."""
+    try:
+        return isinstance(json.loads(payload), list)
+    except ValueError:
+        return False
 
 
 def validate_documents(docs: Iterable[DocumentFiles], ctx: CorpusContext) -> list[Issue]:

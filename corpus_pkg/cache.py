@@ -1,0 +1,203 @@
+"""A small content-addressed cache on disk, shared by ``validate`` and ``build``.
+
+Values are keyed by a sha256 of everything that determines them (input bytes, corpus context,
+the package's own source code), so an entry can never be stale: when anything it depends on
+changes, the key changes and the old entry is simply not asked for again.
+
+Each entry is one file ``<folder>/<key[:2]>/<key>`` holding a header line with the sha256 of the
+payload, then the payload. Writes go through a temp file and an atomic rename; there is no fsync
+(a cache entry lost in a crash costs one recomputation), and a torn or corrupt entry fails the
+checksum on read, counts as a miss and is overwritten.
+
+Keys include :func:`code_fingerprint` of the code computing the values, taken once per run by
+the calling process. The default location is ``<corpus root>/.corpus_cache/<namespace>/``; delete the folder at any
+time to reclaim space.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+
+CACHE_DIR = ".corpus_cache"
+_MAGIC = b"corpus-cache-1 "
+_HEADER_LEN = len(_MAGIC) + 64 + 1  # magic, hex sha256 of the payload, newline
+
+
+@dataclass
+class CacheStats:
+    """Counters of one run: ``hits`` were served from the cache, ``misses`` were computed."""
+
+    hits: int = 0
+    misses: int = 0
+    corrupt: int = 0  # entries found but unreadable (also counted as misses)
+    write_errors: int = 0
+
+    def add(self, other: CacheStats) -> None:
+        """Add the counters of ``other`` (e.g. from a worker process) to these."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+def cache_key(*parts: bytes | str | None) -> str:
+    """sha256 over ``parts``, each length-prefixed so that no two different part lists collide."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if part is None:
+            digest.update(b"N")
+            continue
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(b"S" if isinstance(part, str) else b"B")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@cache
+def code_fingerprint(module: str) -> str:
+    """Digest of the source of ``module`` (e.g. ``"corpus_pkg.validate"``) and of every module of this
+    package it imports, directly or not, plus the versions of Python, pydantic and pyarrow (their
+    error messages and encodings show in cached values). Editing any of that code invalidates the
+    cache entries it produced; editing unrelated modules does not."""
+    import pyarrow
+    import pydantic
+
+    digest = hashlib.sha256(f"{sys.version_info[:2]} {pydantic.VERSION} {pyarrow.__version__}".encode())
+    for name, path in sorted(_import_closure(module).items()):
+        digest.update(f"{name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _module_file(name: str) -> Path | None:
+    """Source file of a module of this package, or None when ``name`` is not one of ours."""
+    package = Path(__file__).resolve().parent
+    parts = name.split(".")
+    if parts[0] != package.name:
+        return None
+    base = package.joinpath(*parts[1:])
+    for candidate in (base / "__init__.py", base.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _import_closure(module: str) -> dict[str, Path]:
+    """Modules of this package that ``module`` imports, transitively (found by reading the source)."""
+    found: dict[str, Path] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        path = _module_file(name)
+        if name in found or path is None:
+            continue
+        found[name] = path
+        is_package = path.name == "__init__.py"
+        package = name if is_package else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                todo.extend(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                    base = f"{anchor}.{base}" if base else anchor
+                todo.append(base)
+                todo.extend(f"{base}.{alias.name}" for alias in node.names)  # submodules imported by name
+        todo.extend(p for p in _parents(name) if p not in found)
+    return found
+
+
+def _parents(name: str) -> list[str]:
+    """Enclosing packages, whose ``__init__`` runs on import: a.b.c -> a.b, a."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def default_cache_dir(root: str | Path, namespace: str) -> Path:
+    """``<root>/.corpus_cache/<namespace>``."""
+    return Path(root) / CACHE_DIR / namespace
+
+
+class ContentCache:
+    """Bytes stored under content-hash keys in ``folder``; counts hits and misses in ``stats``."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.stats = CacheStats()
+        self._writable = True
+        self._marked = False
+
+    def _path(self, key: str) -> Path:
+        if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+            raise ValueError(f"cache key must be 64 lowercase hex digits, got {key!r}")
+        return self.folder / key[:2] / key
+
+    def get(self, key: str, check: Callable[[bytes], bool] | None = None) -> bytes | None:
+        """The value stored under ``key``, or None (a miss) when absent or corrupt. ``check``
+        can reject a value whose checksum is fine but whose content is not what the caller expects."""
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            self.stats.misses += 1
+            return None
+        payload = data[_HEADER_LEN:]
+        header = data[:_HEADER_LEN]
+        if (
+            not header.startswith(_MAGIC)
+            or header[-1:] != b"\n"
+            or header[len(_MAGIC) : -1] != hashlib.sha256(payload).hexdigest().encode()
+            or (check is not None and not check(payload))
+        ):
+            self.stats.corrupt += 1
+            self.stats.misses += 1
+            return None
+        self.stats.hits += 1
+        return payload
+
+    def put(self, key: str, value: bytes) -> None:
+        """Store ``value`` under ``key`` atomically. Failures (read-only corpus, full disk) are
+        counted in ``stats.write_errors`` and otherwise ignored: the cache is an optimisation."""
+        if not self._writable:
+            return
+        path = self._path(key)
+        data = _MAGIC + hashlib.sha256(value).hexdigest().encode() + b"\n" + value
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            self.stats.write_errors += 1
+            self._writable = False
+            return
+        self._mark_folder()
+
+    def _mark_folder(self) -> None:
+        """Keep the cache out of git and backups (once per cache folder tree)."""
+        if self._marked:
+            return
+        self._marked = True
+        top = self.folder.parent if self.folder.parent.name == CACHE_DIR else self.folder
+        marker = top / ".gitignore"
+        if not marker.exists():
+            try:
+                marker.write_text("# Created by corpus_pkg: a disposable cache.\n*\n", encoding="utf-8")
+                (top / "CACHEDIR.TAG").write_text(
+                    "Signature: 8a477f597d28d172789f06886806bc55\n# corpus_pkg cache; safe to delete.\n",
+                    encoding="utf-8",
+                )
+            except OSError:
+                pass

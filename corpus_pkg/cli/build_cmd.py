@@ -1,0 +1,124 @@
+"""``corpus build``, ``corpus release``, ``corpus diff`` and ``corpus publish``.
+
+The API modules import ``datasets`` (slow to import), so they are imported inside the commands:
+other ``corpus`` commands start fast.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ._app import api_errors, app, fail
+
+
+class BumpPart(str, Enum):
+    patch = "patch"
+    minor = "minor"
+    major = "major"
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _invalid(exc: Any) -> None:
+    """Print the validation report of an ``InvalidCorpusError``, then ``Error: ...`` (exit 1)."""
+    typer.echo(exc.report.to_text(), err=True, nl=False)
+    fail(str(exc))
+
+
+@app.command("build")
+@api_errors
+def build_command(
+    root: Path = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/)."),
+    out: Path = typer.Option(None, "--out", help="Release folder to write [default: ROOT/dist/release]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Recompute every document's rows (ignore the cache)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --out folder (atomically)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print one line per document."),
+) -> None:
+    """Validate the corpus and build its Hugging Face release folder (Parquet, card, Croissant).
+
+    Nothing is written when the corpus is invalid (the errors are printed, exit code 1).
+
+    Example: corpus build --out dist/release --overwrite
+    """
+    from ..build import InvalidCorpusError, build
+
+    try:
+        result = build(root, out, overwrite=overwrite, cache=not no_cache, progress=typer.echo if verbose else None)
+    except InvalidCorpusError as exc:
+        _invalid(exc)
+    typer.echo(result.summary())
+    for doc_id, mention_id, reason in result.ner_skipped:
+        typer.echo(f"warning: ner: {doc_id} mention {mention_id} not tagged: {reason}")
+    typer.echo(f"Release {result.version} written to {result.out} ({len(result.files)} files, {result.seconds:.2f} s)")
+
+
+@app.command("release")
+@api_errors
+def release_command(
+    root: Path = typer.Option(Path("."), "--root", help="Corpus folder."),
+    bump: BumpPart = typer.Option(
+        None, "--bump", help="Raise the version in corpus.json first: patch, minor or major."
+    ),
+    message: str = typer.Option(None, "--message", "-m", help="What changed, for CHANGELOG.md."),
+) -> None:
+    """Freeze an immutable release under releases/<version>/ and add a CHANGELOG.md entry.
+
+    Refuses a version that was already released.
+
+    Example: corpus release --bump minor --message "Stance for all articles"
+    """
+    from ..build import InvalidCorpusError
+    from ..release import release
+
+    try:
+        result = release(root, bump=bump.value if bump else None, message=message)
+    except InvalidCorpusError as exc:
+        _invalid(exc)
+    typer.echo(f"Release {result.version} frozen at {result.out}; CHANGELOG.md updated")
+
+
+@app.command("diff")
+@api_errors
+def diff_command(
+    old: Path = typer.Argument(..., help="Old release folder or corpus root."),
+    new: Path = typer.Argument(..., help="New release folder or corpus root."),
+    format: DiffFormat = typer.Option(DiffFormat.text, "--format", help="text or json."),
+) -> None:
+    """Report documents and annotations added, removed and changed per layer.
+
+    Example: corpus diff releases/0.1.0 releases/0.2.0 --format json
+    """
+    from ..diff import diff
+
+    report = diff(old, new)
+    if format is DiffFormat.json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(report.to_text(), nl=False)
+
+
+@app.command("publish")
+@api_errors
+def publish_command(
+    repo_id: str = typer.Option(..., "--repo-id", help="Hub dataset repo, ORG/NAME."),
+    release_dir: Path = typer.Option(Path("dist/release"), "--release", help="Release folder to upload."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be uploaded; no network."),
+    private: bool = typer.Option(False, "--private", help="Create the repo as private."),
+) -> None:
+    """Upload a release folder to the Hugging Face Hub (checks SHA256SUMS first).
+
+    Uses the token from `hf auth login` or HF_TOKEN.
+
+    Example: corpus publish --repo-id my-org/terror-news --dry-run
+    """
+    from ..publish import publish
+
+    plan = publish(release_dir, repo_id, dry_run=dry_run, private=private)
+    typer.echo(plan.to_text(), nl=False)

@@ -1,0 +1,177 @@
+"""Load the dataset: ``load(config, split)`` (datasets objects) and ``load_documents()`` (pydantic).
+
+Where the data comes from:
+
+* **source checkout** (the package sits next to ``corpus.json``, or ``root=`` is given): the
+  release is built on demand into ``<root>/.corpus_cache/releases/<content hash>/`` and reused until a
+  raw file, annotation file, corpus.json, entities.json or the guidelines change;
+  ``version="X.Y.Z"`` reads the frozen ``<root>/releases/X.Y.Z/`` instead.
+* **installed wheel**: the release shipped as package data in ``corpus_pkg/data/release/``
+  (copied there by ``scripts/sync_package_data.py``).
+
+Both paths read the same Parquet files that ``datasets.load_dataset(<release>, <config>)`` reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, REGISTRY_FILE, CorpusError
+
+if TYPE_CHECKING:
+    from .schema import Document
+
+# ``datasets`` and ``pyarrow`` are imported inside the functions: ``import corpus_pkg`` (which
+# exports ``load``) stays fast for the CLI.
+
+__all__ = ("CACHE_DIR", "PACKAGE_RELEASE", "content_hash", "iter_release_documents", "load", "load_documents")
+
+#: The release shipped inside the wheel.
+PACKAGE_RELEASE = Path(__file__).resolve().parent / "data" / "release"
+#: Folder (under the corpus root) holding releases built on demand.
+CACHE_DIR = ".corpus_cache"
+#: Bump when the release layout changes, so old cache entries are not reused.
+BUILD_FORMAT = "1"
+
+
+def source_root() -> Path | None:
+    """The corpus root of a source checkout (the folder above the package), or None when installed."""
+    repo = Path(__file__).resolve().parent.parent
+    return repo if (repo / CONFIG_FILE).is_file() and (repo / ANNOTATIONS_DIR).is_dir() else None
+
+
+#: Modules whose code shapes a release: a change to any of them invalidates cached releases.
+_BUILD_MODULES = ("build.py", "card.py", "croissant.py", "features.py", "row_stream.py", "rows.py", "tokenize.py")
+
+
+def content_hash(root: str | Path) -> str:
+    """sha256 over every input of a build (paths and bytes) and the code that builds it."""
+    root = Path(root)
+    digest = hashlib.sha256(f"corpus_pkg release format {BUILD_FORMAT}\n".encode())
+    package = Path(__file__).resolve().parent
+    for name in _BUILD_MODULES:
+        if (package / name).is_file():
+            digest.update(hashlib.sha256((package / name).read_bytes()).digest())
+    inputs = [root / CONFIG_FILE, root / REGISTRY_FILE, root / "docs" / "agreement.md"]
+    for folder in (RAW_DIR, ANNOTATIONS_DIR):
+        if (root / folder).is_dir():
+            inputs += sorted(p for p in (root / folder).iterdir() if p.is_file())
+    for path in inputs:
+        if path.is_file():
+            digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def release_path(version: str | None = None, root: str | Path | None = None) -> Path:
+    """The release folder to read, building it into the cache when needed (see the module docstring)."""
+    corpus_root = Path(root).resolve() if root is not None else source_root()
+    if corpus_root is None:
+        if not (PACKAGE_RELEASE / "README.md").is_file():
+            raise CorpusError(
+                f"no corpus found: this installation has no packaged release at {PACKAGE_RELEASE} "
+                "and is not a source checkout; pass root= a corpus folder"
+            )
+        packaged = _release_version(PACKAGE_RELEASE)
+        if version is not None and version != packaged:
+            raise CorpusError(f"version {version} is not installed; this package ships version {packaged}")
+        return PACKAGE_RELEASE
+    if version is not None:
+        frozen = corpus_root / "releases" / version
+        if not (frozen / "README.md").is_file():
+            known = sorted(p.name for p in (corpus_root / "releases").glob("*") if (p / "README.md").is_file())
+            raise CorpusError(
+                f"no release {version} under {corpus_root / 'releases'}; available: {', '.join(known) or 'none'} "
+                "(create one with `corpus release`)"
+            )
+        return frozen
+    return cached_release(corpus_root)
+
+
+def cached_release(root: Path) -> Path:
+    """Build ``root`` into ``.corpus_cache/releases/<hash>`` unless that build exists; drop stale entries."""
+    from .build import build
+
+    cache = root / CACHE_DIR / "releases"
+    target = cache / content_hash(root)[:20]
+    if not (target / "SHA256SUMS").is_file():
+        build(root, target, overwrite=True)
+        for other in cache.iterdir():
+            if other.is_dir() and other != target and not other.name.startswith("."):
+                shutil.rmtree(other, ignore_errors=True)
+    return target
+
+
+def _release_version(release: Path) -> str:
+    data = json.loads((release / "metadata" / "corpus.json").read_text(encoding="utf-8"))
+    return str(data["version"])
+
+
+def load(
+    config: str,
+    split: str | None = None,
+    version: str | None = None,
+    root: str | Path | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A config of the release as ``datasets.Dataset`` (with ``split``) or ``DatasetDict``.
+
+    Args:
+        config: one of documents, entities, quotes, numbers, stance, ner, full.
+        split: e.g. "train"; None returns every split.
+        version: a frozen release (``releases/<version>/`` in a checkout, or the packaged version).
+        root: corpus folder to build from (default: the source checkout, else the packaged release).
+        **kwargs: passed to ``datasets.load_dataset`` (e.g. ``cache_dir``).
+
+    Example:
+        >>> ds = load("entities", split="train")  # doctest: +SKIP
+        >>> ds.features["label"].names[:2]
+        ['PERSON', 'NORP']
+    """
+    import datasets
+
+    from .features import CONFIG_NAMES
+
+    if config not in CONFIG_NAMES:
+        raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIG_NAMES)}")
+    return datasets.load_dataset(str(release_path(version, root)), config, split=split, **kwargs)
+
+
+def iter_release_documents(release: str | Path, split: str | None = None) -> Iterator[Document]:
+    """Documents of a release folder's ``full`` config, one at a time, as pydantic objects."""
+    import pyarrow.parquet as pq
+    from datasets import Features
+
+    from .features import decode_row
+    from .rows import document_from_full
+
+    folder = Path(release) / "data" / "full"
+    pattern = f"{split}-*.parquet" if split else "*.parquet"
+    files = sorted(folder.glob(pattern))
+    if not files:
+        raise CorpusError(f"{folder}: no Parquet files{f' for split {split!r}' if split else ''}")
+    for path in files:
+        parquet = pq.ParquetFile(path)
+        features = Features.from_arrow_schema(parquet.schema_arrow)
+        for batch in parquet.iter_batches(batch_size=256):
+            for row in batch.to_pylist():
+                yield document_from_full(decode_row(features, row))
+
+
+def load_documents(
+    split: str | None = None, version: str | None = None, root: str | Path | None = None
+) -> list[Document]:
+    """Every document of the release (gold annotations only), sorted by doc_id.
+
+    Example:
+        >>> docs = load_documents()  # doctest: +SKIP
+        >>> docs[0].annotations.entities[0].label
+        'PERSON'
+    """
+    docs = list(iter_release_documents(release_path(version, root), split))
+    return sorted(docs, key=lambda d: d.doc_id)

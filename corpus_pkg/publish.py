@@ -1,0 +1,104 @@
+"""``publish(release, repo_id)``: upload a release folder to the Hugging Face Hub.
+
+The folder's ``SHA256SUMS`` is checked first, so a damaged or hand-edited release is never
+uploaded. ``dry_run`` lists what would be uploaded and touches no network. ``huggingface_hub``
+is imported only for a real upload (``pip install 'corpus_pkg[publish]'``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import CHECKSUMS_FILE
+from .corpus import CorpusError
+from .croissant import sha256_file
+
+__all__ = ("PublishPlan", "publish", "verify_release")
+
+_REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+@dataclass
+class PublishPlan:
+    """What is (or would be) uploaded."""
+
+    repo_id: str
+    release: Path
+    version: str
+    files: list[tuple[str, int]]  # (release-relative path, bytes)
+    dry_run: bool
+    url: str
+
+    def to_text(self) -> str:
+        verb = "would upload" if self.dry_run else "uploaded"
+        lines = [f"{verb} release {self.version} from {self.release} to {self.url} ({len(self.files)} files):"]
+        lines += [f"  {path}  ({size} bytes)" for path, size in self.files]
+        return "\n".join(lines) + "\n"
+
+
+def verify_release(release: str | Path) -> list[str]:
+    """Release-relative files whose sha256 differs from ``SHA256SUMS`` (or that are missing/unlisted)."""
+    release = Path(release)
+    sums = release / CHECKSUMS_FILE
+    if not sums.is_file():
+        raise CorpusError(f"{release} is not a release folder (no {CHECKSUMS_FILE}); run `corpus build` first")
+    listed = {}
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, rel = line.partition("  ")
+        listed[rel] = digest
+    problems = []
+    for rel, digest in sorted(listed.items()):
+        path = release / rel
+        if not path.is_file():
+            problems.append(f"{rel}: missing")
+        elif sha256_file(path) != digest:
+            problems.append(f"{rel}: sha256 differs from {CHECKSUMS_FILE}")
+    present = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
+    problems += [f"{rel}: not listed in {CHECKSUMS_FILE}" for rel in sorted(present - set(listed) - {CHECKSUMS_FILE})]
+    return problems
+
+
+def publish(
+    release: str | Path,
+    repo_id: str,
+    dry_run: bool = False,
+    private: bool = False,
+    token: str | None = None,
+) -> PublishPlan:
+    """Upload ``release`` to the dataset repo ``repo_id`` (``ORG/NAME``), tagged ``v<version>``.
+
+    Raises:
+        ValueError: ``repo_id`` is not ``ORG/NAME``.
+        CorpusError: the folder is not an intact release, or huggingface_hub is missing.
+
+    Example:
+        >>> print(publish("dist/release", "my-org/terror-news", dry_run=True).to_text())  # doctest: +SKIP
+    """
+    release = Path(release)
+    if not _REPO_ID.fullmatch(repo_id):
+        raise ValueError(f"--repo-id {repo_id!r} must look like ORG/NAME (letters, digits, '-', '_', '.')")
+    problems = verify_release(release)
+    if problems:
+        raise CorpusError(f"{release} does not match its {CHECKSUMS_FILE}; rebuild it: " + "; ".join(problems[:5]))
+    version = json.loads((release / "metadata" / "corpus.json").read_text(encoding="utf-8"))["version"]
+    files = sorted((p.relative_to(release).as_posix(), p.stat().st_size) for p in release.rglob("*") if p.is_file())
+    plan = PublishPlan(repo_id, release, version, files, dry_run, f"https://huggingface.co/datasets/{repo_id}")
+    if dry_run:
+        return plan
+    try:
+        from huggingface_hub import HfApi
+    except ImportError:
+        raise CorpusError("publishing needs huggingface_hub: pip install 'corpus_pkg[publish]'") from None
+    api = HfApi(token=token)
+    api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+    api.upload_folder(
+        folder_path=str(release),
+        repo_id=repo_id,
+        repo_type="dataset",
+        commit_message=f"Release {version}",
+    )
+    api.create_tag(repo_id, tag=f"v{version}", repo_type="dataset", exist_ok=True)
+    return plan

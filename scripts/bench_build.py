@@ -1,0 +1,280 @@
+"""Benchmark `corpus build` and `corpus validate` on synthetic corpora against in-run baselines.
+
+For each size N, a synthetic corpus is generated (scripts/make_synthetic_corpus.py) and each path
+runs in its own subprocess, so wall time and peak RSS belong to that path alone:
+
+- floor: read every file and parse the JSON with orjson, nothing else;
+- naive: json + pydantic model_validate + rows, then datasets.Dataset.from_list(rows).to_parquet()
+  per config (all rows held in memory, one process);
+- validate clean (empty cache) and incremental (after one document changed);
+- build clean (empty caches) and incremental (after one document changed).
+
+Times exclude interpreter start-up and imports (measured inside the subprocess). Results are
+printed as a Markdown table with ratios to the floor of the same run (machines are noisy) and
+written to docs/performance.md.
+
+Usage:
+    python scripts/bench_build.py --sizes 1000,5000,20000
+    python scripts/bench_build.py --quick          # tiny sizes, for CI; writes no file unless --out
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+PATHS = ("floor", "naive", "validate_clean", "validate_incremental", "build_clean", "build_incremental")
+LABELS = {
+    "floor": "parse floor (read + orjson)",
+    "naive": "naive (json + pydantic + Dataset.from_list)",
+    "validate_clean": "`corpus validate`, clean",
+    "validate_incremental": "`corpus validate`, 1 doc changed",
+    "build_clean": "`corpus build`, clean",
+    "build_incremental": "`corpus build`, 1 doc changed",
+}
+MARKER = ".bench-corpus"
+
+
+# --- the measured paths (run inside a subprocess) -------------------------------------------------
+
+
+def run_floor(root: Path, out: Path) -> None:
+    import orjson
+
+    for path in sorted((root / "annotations").iterdir()):
+        orjson.loads(path.read_bytes())
+        (root / "raw" / f"{path.stem}.txt").read_bytes()
+
+
+def run_naive(root: Path, out: Path) -> None:
+    from datasets import Dataset
+
+    from corpus_pkg.corpus import Corpus
+    from corpus_pkg.features import LabelSets, encode_row, release_features
+    from corpus_pkg.rows import RowContext, document_rows
+    from corpus_pkg.schema import AnnotationFile, Document
+
+    corpus = Corpus.at(root)
+    features = release_features(LabelSets.from_config(corpus.config))
+    ctx = RowContext(entity_names={e.id: e.name for e in corpus.registry.entities})
+    rows: dict[str, list[dict[str, Any]]] = {config: [] for config in features}
+    for path in sorted((root / "annotations").iterdir()):
+        ann = AnnotationFile.model_validate(json.loads(path.read_bytes()))
+        text = (root / "raw" / f"{path.stem}.txt").read_bytes().decode("utf-8")
+        for config, config_rows in document_rows(Document(text=text, annotations=ann), ctx).items():
+            rows[config].extend(encode_row(features[config], row) for row in config_rows)
+    out.mkdir(parents=True, exist_ok=True)
+    for config, config_rows in rows.items():
+        Dataset.from_list(config_rows, features=features[config]).to_parquet(str(out / f"{config}.parquet"))
+
+
+def run_validate(root: Path, out: Path) -> None:
+    from corpus_pkg.validate import validate
+
+    report = validate(root)
+    if not report.valid:
+        raise SystemExit(f"benchmark corpus is invalid: {report.stats}")
+
+
+def run_build(root: Path, out: Path) -> None:
+    from corpus_pkg.build import build
+
+    build(root, out, overwrite=True)
+
+
+RUNNERS = {
+    "floor": run_floor,
+    "naive": run_naive,
+    "validate_clean": run_validate,
+    "validate_incremental": run_validate,
+    "build_clean": run_build,
+    "build_incremental": run_build,
+}
+
+
+def measure(path: str, root: Path, out: Path) -> dict[str, float]:
+    """Run one path in this process; report its time and peak RSS (this process and its workers)."""
+    started = time.perf_counter()
+    RUNNERS[path](root, out)
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "rss_main_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_worker_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+# --- orchestration ---------------------------------------------------------------------------------
+
+
+def touch_one_document(root: Path, index: int) -> None:
+    """Make a small valid edit to one annotation file (flip one gold origin)."""
+    path = sorted((root / "annotations").iterdir())[index]
+    data = path.read_bytes()
+    a, b = b'"origin": "manual"', b'"origin": "imported"'
+    path.write_bytes(data.replace(a, b, 1) if a in data else data.replace(b, a, 1))
+
+
+def make_corpus(workdir: Path, n: int, seed: int) -> Path:
+    sys.path.insert(0, str(REPO / "scripts"))
+    from make_synthetic_corpus import make_corpus as generate
+
+    root = workdir / f"n{n}"
+    if root.exists():
+        if not (root / MARKER).exists():
+            raise SystemExit(f"{root} exists and was not made by this benchmark; choose another --workdir")
+        shutil.rmtree(root)
+    generate(root, n, seed=seed, workers=2)
+    (root / MARKER).write_text(f"{n} {seed}\n")
+    return root
+
+
+def run_path(path: str, root: Path, out: Path) -> dict[str, float]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", path, "--root", str(root), "--to", str(out)]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+    if proc.returncode != 0:
+        raise SystemExit(f"{path} failed:\n{proc.stderr}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["wall_with_startup"] = time.perf_counter() - started
+    return result
+
+
+def bench_size(workdir: Path, n: int, seed: int) -> dict[str, Any]:
+    root = make_corpus(workdir, n, seed)
+    size_mb = sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) / 1e6
+    out = workdir / f"release-n{n}"
+    results: dict[str, Any] = {"n": n, "corpus_mb": size_mb}
+    for path in PATHS:
+        if path in ("validate_clean", "build_clean"):
+            shutil.rmtree(root / ".corpus_cache", ignore_errors=True)
+        if path == "validate_incremental":
+            touch_one_document(root, 1)
+        if path == "build_incremental":
+            touch_one_document(root, 2)
+        target = workdir / f"naive-n{n}" if path == "naive" else out
+        results[path] = run_path(path, root, target)
+        print(f"  N={n:>6} {path:<22} {results[path]['seconds']:8.2f} s", file=sys.stderr, flush=True)
+    shutil.rmtree(workdir / f"naive-n{n}", ignore_errors=True)
+    return results
+
+
+def machine_facts() -> list[str]:
+    import pyarrow
+    import pydantic
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return [
+        f"- Date: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- Machine: {platform.machine()}, {cores} usable cores, {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}, pydantic {pydantic.VERSION}, pyarrow {pyarrow.__version__}",
+        f"- Load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}",
+    ]
+
+
+def render(results: list[dict[str, Any]], facts: list[str], seed: int) -> str:
+    lines = [
+        "# Performance",
+        "",
+        "<!-- Generated by scripts/bench_build.py; rerun it to refresh. -->",
+        "",
+        f"Synthetic corpora from `scripts/make_synthetic_corpus.py --seed {seed}` (3-8 KB articles, ~60 mentions,",
+        "~8 quotes, ~10 numbers, ~3 stance rows each). Every path runs in its own subprocess; times exclude",
+        "interpreter start-up and imports. Ratios are against the parse floor of the same run, because",
+        "machines are noisy. Peak RSS is the main process; workers (process pool) are listed apart.",
+        "",
+        *facts,
+        "",
+        "| N | corpus MB | path | seconds | × floor | peak RSS main MiB | peak RSS worker MiB |",
+        "|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        floor = r["floor"]["seconds"]
+        for path in PATHS:
+            m = r[path]
+            lines.append(
+                f"| {r['n']:,} | {r['corpus_mb']:.0f} | {LABELS[path]} | {m['seconds']:.2f} | "
+                f"{m['seconds'] / floor:.1f} | {m['rss_main_mib']:.0f} | {m['rss_worker_mib']:.0f} |"
+            )
+    lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
+    lines += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in targets(results)]
+    return "\n".join(lines) + "\n"
+
+
+def targets(results: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
+    """(target, measured value, met?) rows, computed at the largest N (and between the two largest)."""
+    big = results[-1]
+    n = f"{big['n']:,}"
+    build, floor, naive = (big[k]["seconds"] for k in ("build_clean", "floor", "naive"))
+    rows = [
+        (f"clean build <= 4x parse floor (N={n})", f"{build / floor:.1f}x", build <= 4 * floor),
+        (f"clean build >= 2x faster than naive (N={n})", f"{naive / build:.1f}x faster", naive >= 2 * build),
+    ]
+    for kind in ("build", "validate"):
+        inc, clean = big[f"{kind}_incremental"]["seconds"], big[f"{kind}_clean"]["seconds"]
+        rows.append((f"incremental {kind} <= 0.25 of clean (N={n})", f"{inc / clean:.2f}", inc <= 0.25 * clean))
+    if len(results) >= 2:
+        small = results[-2]
+        doublings = math.log2(big["n"] / small["n"]) if big["n"] > small["n"] else 1.0
+        for path in ("build_clean", "validate_clean"):
+            growth = big[path]["rss_main_mib"] / small[path]["rss_main_mib"]
+            per_doubling = growth ** (1 / doublings)
+            rows.append(
+                (
+                    f"{path.replace('_', ' ')}: peak RSS grows <= 1.3x per doubling of N",
+                    f"{per_doubling:.2f}x per doubling ({small['n']:,} -> {big['n']:,}: {growth:.2f}x)",
+                    per_doubling <= 1.3,
+                )
+            )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated corpus sizes")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (50,100) for CI; no file unless --out")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, default=None, help="where corpora go (default: a temp folder)")
+    parser.add_argument("--out", type=Path, default=None, help="Markdown file to write (default docs/performance.md)")
+    parser.add_argument("--measure", choices=PATHS, help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--to", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.root, args.to)))
+        return 0
+    sizes = [50, 100] if args.quick else [int(s) for s in args.sizes.split(",")]
+    out = args.out if args.out or args.quick else REPO / "docs" / "performance.md"
+    facts = machine_facts()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="corpus-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = []
+    try:
+        for n in sizes:
+            results.append(bench_size(workdir, n, args.seed))
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    text = render(results, facts, args.seed)
+    print(text)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""The regex tokenizer and BIO tagging: deterministic tokens, mentions never widened."""
+
+from __future__ import annotations
+
+from corpus_pkg.schema import AnnotationFile, EntityMention
+from corpus_pkg.tokenize import Paragraph, bio_tags, paragraphs, tokenize
+
+
+def mention(raw: str, text: str, label: str = "PERSON", mention_id: str = "m1", nth: int = 0) -> EntityMention:
+    start = -1
+    for _ in range(nth + 1):
+        start = raw.index(text, start + 1)
+    return EntityMention(id=mention_id, origin="manual", start=start, end=start + len(text), text=text, label=label)
+
+
+def para(raw: str) -> Paragraph:
+    return Paragraph("body", 0, len(raw), raw, tuple(tokenize(raw)))
+
+
+def test_tokens_and_offsets() -> None:
+    raw = "Pro-ISIS posts rose 90,000 (1.5%) in the U.K.; Café’s 🚫 20th"
+    tokens = tokenize(raw)
+    assert [t.text for t in tokens] == [
+        "Pro", "-", "ISIS", "posts", "rose", "90,000", "(", "1.5", "%", ")", "in", "the",
+        "U", ".", "K", ".", ";", "Café", "’", "s", "🚫", "20", "th",
+    ]  # fmt: skip
+    assert all(raw[t.start : t.end] == t.text for t in tokens)
+    assert [(t.start, t.end) for t in tokenize("ab cd", offset=10)] == [(10, 12), (13, 15)]
+
+
+def test_partial_token_mention_is_skipped_not_widened() -> None:
+    raw = "Jane Doe spoke."
+    tags, skipped = bio_tags([para(raw)], [mention(raw, "ane")])
+    assert tags == [["O", "O", "O", "O"]]
+    assert skipped[0].mention_id == "m1" and "does not align to token boundaries" in skipped[0].reason
+
+
+def test_aligned_mentions_get_bio_and_nested_ones_are_reported() -> None:
+    raw = "Amber Rudd met Islamic State critics."
+    outer = mention(raw, "Amber Rudd", "PERSON", "m1")
+    inner = mention(raw, "Rudd", "PERSON", "m2")
+    org = mention(raw, "Islamic State", "ORG", "m3")
+    tags, skipped = bio_tags([para(raw)], [inner, org, outer])
+    assert tags == [["B-PERSON", "I-PERSON", "O", "B-ORG", "I-ORG", "O", "O"]]
+    assert [(s.mention_id, s.reason) for s in skipped] == [("m2", "overlaps another mention (BIO cannot nest)")]
+
+
+def test_paragraphs_only_cover_title_and_body_lines() -> None:
+    raw = "Title here\n\n  First line.\nSecond line.\n\nFooter\n"
+    ann = AnnotationFile.model_validate(
+        {
+            "schema_version": "1.0",
+            "doc_id": "d",
+            "raw_sha256": "0" * 64,
+            "meta": {"title": "Title here", "outlet": "X"},
+            "segments": [
+                {"start": 0, "end": 10, "text": "Title here", "kind": "title"},
+                {"start": 12, "end": 38, "text": raw[12:38], "kind": "body"},
+                {"start": 40, "end": 46, "text": "Footer", "kind": "boilerplate"},
+            ],
+        }
+    )
+    paras = list(paragraphs(raw, ann))
+    assert [(p.segment_kind, p.text, p.start) for p in paras] == [
+        ("title", "Title here", 0),
+        ("body", "First line.", 14),
+        ("body", "Second line.", 26),
+    ]
+    crossing = EntityMention(id="x", origin="manual", start=20, end=32, text=raw[20:32], label="ORG")
+    _, skipped = bio_tags(paras, [crossing])
+    assert skipped[0].reason == "crosses a paragraph boundary"
+    footer = EntityMention(id="f", origin="manual", start=40, end=46, text="Footer", label="ORG")
+    assert bio_tags(paras, [footer])[1][0].reason == "outside the title/body text"

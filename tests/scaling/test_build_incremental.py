@@ -1,0 +1,98 @@
+"""build(): streamed, parallel and incremental, with output byte-identical to a clean build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from datasets import load_dataset
+
+from corpus_pkg.build import build
+from corpus_pkg.corpus import Corpus
+from corpus_pkg.features import LabelSets, encode_row, release_features
+from corpus_pkg.row_stream import compile_encoder
+from corpus_pkg.rows import RowContext, document_rows
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def edit_one_document(root: Path) -> None:
+    """A real annotation change: relabel one gold mention's registry link (still valid)."""
+    path = root / "annotations" / "art000012.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    mention = next(m for m in data["entities"] if m["origin"] == "manual" and m["label"] == "PERSON")
+    mention["entity_id"] = "p000"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def test_incremental_rebuild_recomputes_one_document_and_matches_a_clean_build(synth_corpus: Path, tmp_path: Path):
+    first = build(synth_corpus, tmp_path / "first", row_group_size=50, workers=2)
+    assert (first.cache.hits, first.cache.misses) == (0, 40)
+    again = build(synth_corpus, tmp_path / "again", row_group_size=50, workers=2)
+    assert (again.cache.hits, again.cache.misses) == (40, 0)
+    assert tree_bytes(tmp_path / "again") == tree_bytes(tmp_path / "first")
+
+    edit_one_document(synth_corpus)
+    incremental = build(synth_corpus, tmp_path / "incremental", row_group_size=50, workers=2)
+    assert (incremental.cache.hits, incremental.cache.misses) == (39, 1)
+    clean = build(synth_corpus, tmp_path / "clean", row_group_size=50, cache=False, workers=1)
+    assert clean.cache.hits == 0
+    new, old = tree_bytes(tmp_path / "incremental"), tree_bytes(tmp_path / "first")
+    assert new == tree_bytes(tmp_path / "clean")
+    assert new != old  # the edit shows up: entities Parquet (and checksums) changed
+    changed = sorted(k for k in new if new[k] != old[k])
+    assert "data/entities/train-00000-of-00001.parquet" in changed
+    shard = tmp_path / "incremental" / "data" / "entities" / "train-00000-of-00001.parquet"
+    assert pq.read_table(shard).num_rows > 40 * 40
+    assert pq.ParquetFile(shard).metadata.row_group(0).num_rows == 50
+
+
+def test_parallel_cached_and_sharded_builds_agree(synth_corpus: Path, tmp_path: Path) -> None:
+    options = {"row_group_size": 64, "max_rows_per_shard": 500}
+    build(synth_corpus, tmp_path / "inline", cache=False, workers=1, **options)
+    build(synth_corpus, tmp_path / "parallel", cache=False, workers=2, **options)
+    build(synth_corpus, tmp_path / "cold", workers=2, **options)
+    build(synth_corpus, tmp_path / "warm", workers=1, **options)
+    reference = tree_bytes(tmp_path / "inline")
+    assert len([k for k in reference if k.startswith("data/entities/train-")]) > 1  # really sharded
+    for name in ("parallel", "cold", "warm"):
+        assert tree_bytes(tmp_path / name) == reference, name
+    ds = load_dataset("parquet", data_files=str(tmp_path / "warm" / "data" / "entities" / "train-*.parquet"))
+    assert ds["train"].features["label"].names[:3] == ["PERSON", "NORP", "FAC"]
+
+
+def test_corrupt_rows_cache_entry_is_recomputed(synth_corpus: Path, tmp_path: Path) -> None:
+    build(synth_corpus, tmp_path / "first", workers=1)
+    entries = sorted(p for p in (synth_corpus / ".corpus_cache" / "build").rglob("*") if p.is_file())
+    assert len(entries) == 40
+    entries[3].write_bytes(entries[3].read_bytes()[:-100])
+    second = build(synth_corpus, tmp_path / "second", workers=1)
+    assert (second.cache.hits, second.cache.misses, second.cache.corrupt) == (39, 1, 1)
+    assert tree_bytes(tmp_path / "second") == tree_bytes(tmp_path / "first")
+
+
+def test_compiled_encoder_equals_encode_row(synth_corpus: Path) -> None:
+    corpus = Corpus.at(synth_corpus)
+    features = release_features(LabelSets.from_config(corpus.config))
+    ctx = RowContext(entity_names={e.id: e.name for e in corpus.registry.entities})
+    encoders = {config: compile_encoder(feats) for config, feats in features.items()}
+    for doc in list(corpus.iter_documents())[:5]:
+        for config, rows in document_rows(doc, ctx).items():
+            for row in rows:
+                assert encoders[config](row) == encode_row(features[config], row), config
+    with pytest.raises(ValueError, match="is not one of the declared labels"):
+        encoders["entities"]({"label": "NOT_A_LABEL"})
+
+
+def test_cli_build_no_cache(synth_corpus: Path, tmp_path: Path, cli) -> None:
+    result = cli("build", "--root", str(synth_corpus), "--out", str(tmp_path / "plain"), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert not (synth_corpus / ".corpus_cache").exists()
+    cached = cli("build", "--root", str(synth_corpus), "--out", str(tmp_path / "cached"))
+    assert cached.returncode == 0, cached.stderr
+    assert len([p for p in (synth_corpus / ".corpus_cache" / "build").rglob("*") if p.is_file()]) == 40
+    assert tree_bytes(tmp_path / "plain") == tree_bytes(tmp_path / "cached")

@@ -1,0 +1,117 @@
+"""validate(): the content-hash cache and the worker pool never change the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from corpus_pkg.cache import CacheStats
+from corpus_pkg.validate import make_report, validate
+from corpus_pkg.validate.checks import check_document, load_config_issues, pair_files
+
+
+def break_some(root: Path) -> None:
+    """Give the corpus a few errors of different kinds (issues must survive the cache)."""
+    ann = root / "annotations" / "art000004.json"
+    data = json.loads(ann.read_text(encoding="utf-8"))
+    data["entities"][0]["text"] = "Wrong text"
+    ann.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    hostile = root / "annotations" / "art000013.json"
+    data = json.loads(hostile.read_text(encoding="utf-8"))
+    data["numbers"][0]["end"] = 10**30  # beyond 64 bits: the cache must keep such values exact
+    hostile.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (root / "annotations" / "art000011.json").write_bytes(b'{"schema_version": "1.0",\n  "doc_id": ')
+    (root / "raw" / "art000020.txt").unlink()
+    (root / "raw" / "orphan.txt").write_text("no annotations", encoding="utf-8")
+
+
+def reference_report(root: Path):
+    """validate() as it was before caching and workers: read everything, check in order."""
+    ctx, issues, _ = load_config_issues(root)
+    docs, pairing = pair_files(root)
+    issues.extend(pairing)
+    for files in docs:
+        issues.extend(check_document(files, ctx))
+    return make_report(issues, len(docs))
+
+
+def test_report_is_identical_with_and_without_cache_and_workers(synth_corpus: Path) -> None:
+    break_some(synth_corpus)
+    expected = reference_report(synth_corpus).model_dump_json()
+    codes = {i.code for i in reference_report(synth_corpus).issues}
+    assert {"span-text-mismatch", "invalid-json", "missing-raw-file", "missing-annotation-file"} <= codes
+    cold, warm = CacheStats(), CacheStats()
+    runs = {
+        "no cache, inline": validate(synth_corpus, cache=False, workers=1),
+        "no cache, 2 workers": validate(synth_corpus, cache=False, workers=2),
+        "cold cache, 2 workers": validate(synth_corpus, workers=2, stats=cold),
+        "warm cache, inline": validate(synth_corpus, workers=1, stats=warm),
+        "warm cache, 2 workers": validate(synth_corpus, workers=2),
+    }
+    for name, report in runs.items():
+        assert report.model_dump_json() == expected, name
+    assert (cold.hits, cold.misses) == (0, 40)
+    assert (warm.hits, warm.misses) == (40, 0)
+
+
+def test_only_changed_documents_are_rechecked(synth_corpus: Path) -> None:
+    first = CacheStats()
+    validate(synth_corpus, stats=first)
+    assert (first.hits, first.misses) == (0, 40)
+    ann = synth_corpus / "annotations" / "art000007.json"
+    ann.write_bytes(ann.read_bytes().replace(b'"origin": "suggestion"', b'"origin": "manual"'))
+    raw = synth_corpus / "raw" / "art000030.txt"
+    raw.write_bytes(raw.read_bytes() + b"Appended line.\n")
+    second = CacheStats()
+    report = validate(synth_corpus, stats=second)
+    assert (second.hits, second.misses) == (38, 2)
+    assert [i.doc_id for i in report.issues if i.code == "raw-hash-mismatch"] == ["art000030"]
+    assert [i.doc_id for i in report.issues if i.code == "unreviewed-suggestion"] == ["art000027"]
+    assert report.model_dump_json() == validate(synth_corpus, cache=False).model_dump_json()
+
+
+def test_changed_corpus_context_rechecks_everything(synth_corpus: Path) -> None:
+    validate(synth_corpus)
+    config_path = synth_corpus / "corpus.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["entity_labels"] = [label for label in config["entity_labels"] if label["name"] != "GPE"]
+    config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    stats = CacheStats()
+    report = validate(synth_corpus, stats=stats)
+    assert (stats.hits, stats.misses) == (0, 40)
+    assert "undeclared-label" in {i.code for i in report.issues}
+
+
+def test_corrupt_cache_entry_is_ignored_and_recomputed(synth_corpus: Path) -> None:
+    expected = validate(synth_corpus).model_dump_json()
+    entries = sorted(p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file())
+    assert len(entries) == 40
+    entries[0].write_bytes(entries[0].read_bytes()[:30])  # torn write
+    entries[1].write_bytes(b"corpus-cache-1 " + b"0" * 64 + b"\n[]")  # checksum does not match
+    stats = CacheStats()
+    assert validate(synth_corpus, stats=stats).model_dump_json() == expected
+    assert (stats.hits, stats.misses, stats.corrupt) == (38, 2, 2)
+    again = CacheStats()
+    validate(synth_corpus, stats=again)
+    assert (again.hits, again.misses) == (40, 0)  # the corrupt entries were rewritten
+
+
+def test_unwritable_cache_does_not_break_validation(synth_corpus: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    stats = CacheStats()
+    report = validate(synth_corpus, cache=blocker, stats=stats)
+    assert report.model_dump_json() == validate(synth_corpus, cache=False).model_dump_json()
+    assert stats.misses == 40 and stats.write_errors >= 1  # one per chunk: writing stops after a failure
+
+
+def test_cli_no_cache_flag(synth_corpus: Path, cli) -> None:
+    plain = cli("validate", "--root", str(synth_corpus), "--format", "json", "--no-cache")
+    assert plain.returncode == 0, plain.stderr
+    assert not (synth_corpus / ".corpus_cache").exists()
+    cached = cli("validate", "--root", str(synth_corpus), "--format", "json", "--workers", "2")
+    assert cached.returncode == 0, cached.stderr
+    assert (synth_corpus / ".corpus_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert len([p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file()]) == 40
+    assert cached.stdout == plain.stdout
+    assert json.loads(plain.stdout) == json.loads(validate(synth_corpus).model_dump_json())
