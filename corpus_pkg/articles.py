@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from ._io import atomic_write_bytes, write_json
@@ -24,7 +25,7 @@ DEFAULT_ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT"
 
 def init_corpus(
     root: str | Path,
-    name: str = "my-corpus",
+    name: str | None = None,
     entity_labels: tuple[str, ...] | list[str] | None = DEFAULT_ENTITY_LABELS,
     stance_targets: dict[str, str] | None = None,
 ) -> Corpus:
@@ -32,7 +33,8 @@ def init_corpus(
 
     Args:
         root: folder to create.
-        name: dataset name (lowercase letters, digits, '-' and '_').
+        name: dataset name (lowercase letters, digits, '-' and '_'); default: derived from the
+            folder name.
         entity_labels: declared entity labels; ``None`` or empty to start with none (importers then
             adopt the labels of the files they import).
         stance_targets: stance target id -> description.
@@ -43,6 +45,8 @@ def init_corpus(
     root = Path(root)
     if root.exists() and any(root.iterdir()):
         raise FileExistsError(f"{root} exists and is not empty; choose a new folder")
+    if name is None:
+        name = re.sub(r"[^a-z0-9_-]+", "-", root.resolve().name.lower()).strip("-_") or "corpus"
     config = CorpusConfig.model_validate(
         {
             "name": name,

@@ -105,13 +105,19 @@ RUNNERS = {
 }
 
 
+#: CPU time spent before the measured path (interpreter start-up and imports), subtracted.
+CPU_AT_START = 0.0
+
+
 def measure(path: str, root: Path, out: Path) -> dict[str, float]:
     """Run one path in this process; report its time and peak RSS (this process and its workers)."""
     started = time.perf_counter()
     RUNNERS[path](root, out)
     seconds = time.perf_counter() - started
+    me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": seconds,
+        "cpu_seconds": me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime - CPU_AT_START,
         "rss_main_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_worker_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
@@ -194,12 +200,13 @@ def render(results: list[dict[str, Any]], facts: list[str], seed: int) -> str:
         f"Synthetic corpora from `scripts/make_synthetic_corpus.py --seed {seed}` (3-8 KB articles, ~60 mentions,",
         "~8 quotes, ~10 numbers, ~3 stance rows each). Every path runs in its own subprocess; times exclude",
         "interpreter start-up and imports. Ratios are against the parse floor of the same run, because",
-        "machines are noisy. Peak RSS is the main process; workers (process pool) are listed apart.",
+        "machines are noisy. CPU s is user + system time of the process and its workers (less sensitive",
+        "to other load than wall time). Peak RSS is the main process; workers are listed apart.",
         "",
         *facts,
         "",
-        "| N | corpus MB | path | seconds | × floor | peak RSS main MiB | peak RSS worker MiB |",
-        "|---:|---:|---|---:|---:|---:|---:|",
+        "| N | corpus MB | path | wall s | × floor | CPU s | peak RSS main MiB | peak RSS worker MiB |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         floor = r["floor"]["seconds"]
@@ -207,7 +214,8 @@ def render(results: list[dict[str, Any]], facts: list[str], seed: int) -> str:
             m = r[path]
             lines.append(
                 f"| {r['n']:,} | {r['corpus_mb']:.0f} | {LABELS[path]} | {m['seconds']:.2f} | "
-                f"{m['seconds'] / floor:.1f} | {m['rss_main_mib']:.0f} | {m['rss_worker_mib']:.0f} |"
+                f"{m['seconds'] / floor:.1f} | {m.get('cpu_seconds', float('nan')):.1f} | "
+                f"{m['rss_main_mib']:.0f} | {m['rss_worker_mib']:.0f} |"
             )
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     lines += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in targets(results)]
@@ -254,6 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
+        global CPU_AT_START
+        import corpus_pkg.build  # noqa: F401  (imports are not part of the measurement)
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        CPU_AT_START = usage.ru_utime + usage.ru_stime
         print(json.dumps(measure(args.measure, args.root, args.to)))
         return 0
     sizes = [50, 100] if args.quick else [int(s) for s in args.sizes.split(",")]

@@ -60,3 +60,33 @@ def test_annotator_tour_runs_as_written(tmp_path: Path) -> None:
     shown = _code_blocks((REPO / "README.md").read_text(encoding="utf-8").split("`corpus show` prints:")[1])[0]
     assert shown.strip() in result.stdout
     assert "valid: 1 documents, 0 error(s), 1 warning(s)" in result.stdout
+
+
+def test_ml_tour_prints_what_the_readme_says(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    build = subprocess.run(
+        [sys.executable, "-m", "corpus_pkg", "build", "--root", str(REPO), "--out", str(tmp_path / "dist" / "release")],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr
+    block = next(b for b in _code_blocks(_section("## 5-minute tour: ML practitioners")) if "import datasets" in b)
+    expected = [line[3:] for line in block.splitlines() if line.startswith("#> ")]
+    result = subprocess.run(
+        [sys.executable, "-c", block], cwd=tmp_path, capture_output=True, text=True, env=_offline_env()
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == expected
+
+
+def _section(heading: str) -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    return readme[readme.index(heading) :]
+
+
+def _offline_env() -> dict[str, str]:
+    import os
+
+    return {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}

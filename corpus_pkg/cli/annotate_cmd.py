@@ -80,7 +80,9 @@ class Color(str, Enum):
 @api_errors
 def init_command(
     root: Path = typer.Argument(..., help="Folder to create (must be missing or empty)."),
-    name: str = typer.Option("my-corpus", "--name", help="Dataset name: lowercase letters, digits, '-' and '_'."),
+    name: str = typer.Option(
+        None, "--name", help="Dataset name: lowercase letters, digits, '-' and '_' (default: from the folder name)."
+    ),
     label: list[str] = typer.Option(
         [], "--label", help="Declare an entity label (repeatable); default: the OntoNotes-style set."
     ),
@@ -102,8 +104,8 @@ def init_command(
     if no_labels and label:
         fail("--no-labels and --label contradict each other; pass one of them")
     kwargs = {"entity_labels": label} if label else {"entity_labels": []} if no_labels else {}
-    init_corpus(root, name=name, stance_targets=targets, **kwargs)
-    typer.echo(f"Created corpus {name!r} in {root}")
+    corpus = init_corpus(root, name=name, stance_targets=targets, **kwargs)
+    typer.echo(f"Created corpus {corpus.config.name!r} in {root}")
 
 
 @app.command("add-article")

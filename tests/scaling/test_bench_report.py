@@ -16,7 +16,7 @@ def fake(n: int, scale: float, rss: float) -> dict:
     }
     out = {"n": n, "corpus_mb": n / 30}
     for path, s in seconds.items():
-        out[path] = {"seconds": s * scale, "rss_main_mib": rss, "rss_worker_mib": 50.0}
+        out[path] = {"seconds": s * scale, "cpu_seconds": 1.5 * s * scale, "rss_main_mib": rss, "rss_worker_mib": 50.0}
     return out
 
 
@@ -31,5 +31,5 @@ def test_targets_and_table() -> None:
     value, ok = verdicts["build clean: peak RSS grows <= 1.3x per doubling of N"]
     assert ok and value.startswith("1.14x per doubling")  # 1.3x over two doublings
     text = bench.render(results, ["- Machine: test"], seed=1)
-    assert "| 20,000 | 667 | `corpus build`, clean | 40.00 | 10.0 | 260 | 50 |" in text
+    assert "| 20,000 | 667 | `corpus build`, clean | 40.00 | 10.0 | 60.0 | 260 | 50 |" in text
     assert "| clean build <= 4x parse floor (N=20,000) | 10.0x | **no** |" in text
