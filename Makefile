@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 
 dataset: $(STAMP)
 	$(BIN)/corpus build --out dist/release --overwrite
+	$(BIN)/python scripts/sync_package_data.py --release dist/release
 
 test: $(STAMP) browser
 	$(BIN)/ruff check corpus_pkg tests scripts
