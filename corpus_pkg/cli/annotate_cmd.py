@@ -18,6 +18,7 @@ from ..render import render, show
 from ..stats import stats
 from ..suggest import suggest_numbers
 from ._app import api_errors, app, fail
+from ._choices import NumberKind, Qualifier, QuoteKind, StanceLabel, TextOrJson
 
 ROOT = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/).")
 DRY_RUN = typer.Option(False, "--dry-run", help="Validate and print the JSON that would be added; write nothing.")
@@ -28,43 +29,6 @@ add_app = typer.Typer(help="Add an annotation by its text (no offsets needed).",
 suggest_app = typer.Typer(help="Rule-based pre-annotation (stored as unreviewed suggestions).", no_args_is_help=True)
 app.add_typer(add_app, name="add")
 app.add_typer(suggest_app, name="suggest")
-
-
-class QuoteKind(str, Enum):
-    direct = "direct"
-    indirect = "indirect"
-    mixed = "mixed"
-
-
-class NumberKind(str, Enum):
-    count = "count"
-    money = "money"
-    percent = "percent"
-    year = "year"
-    date = "date"
-    duration = "duration"
-    age = "age"
-    ordinal = "ordinal"
-    rate = "rate"
-    other = "other"
-
-
-class Qualifier(str, Enum):
-    exact = "exact"
-    approximate = "approximate"
-    lower_bound = "lower_bound"
-    upper_bound = "upper_bound"
-
-
-class StanceLabel(str, Enum):
-    favor = "favor"
-    against = "against"
-    neutral = "neutral"
-
-
-class StatsFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 class Color(str, Enum):
@@ -332,7 +296,7 @@ def render_command(
 @app.command("stats")
 @api_errors
 def stats_command(
-    format: StatsFormat = typer.Option(StatsFormat.text, "--format", help="text or json."),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text or json."),
     root: Path = ROOT,
 ) -> None:
     """Count annotations per layer, label, origin and document (calls stats).
@@ -340,7 +304,7 @@ def stats_command(
     Example: corpus stats --format json
     """
     result = stats(root)
-    if format is StatsFormat.json:
+    if format is TextOrJson.json:
         typer.echo(result.model_dump_json(indent=2))
     else:
         typer.echo(result.to_text(), nl=False)

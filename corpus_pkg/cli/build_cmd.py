@@ -13,17 +13,13 @@ from typing import Any
 import typer
 
 from ._app import api_errors, app, fail
+from ._choices import TextOrJson
 
 
 class BumpPart(str, Enum):
     patch = "patch"
     minor = "minor"
     major = "major"
-
-
-class DiffFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def _invalid(exc: Any) -> None:
@@ -89,7 +85,7 @@ def release_command(
 def diff_command(
     old: Path = typer.Argument(..., help="Old release folder or corpus root."),
     new: Path = typer.Argument(..., help="New release folder or corpus root."),
-    format: DiffFormat = typer.Option(DiffFormat.text, "--format", help="text or json."),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text or json."),
 ) -> None:
     """Report documents and annotations added, removed and changed per layer.
 
@@ -98,7 +94,7 @@ def diff_command(
     from ..diff import diff
 
     report = diff(old, new)
-    if format is DiffFormat.json:
+    if format is TextOrJson.json:
         typer.echo(report.model_dump_json(indent=2))
     else:
         typer.echo(report.to_text(), nl=False)

@@ -7,15 +7,9 @@ from pathlib import Path
 
 import typer
 
-from ..convert import export_corpus, import_corpus
+from ..convert import ConvertReport, export_corpus, import_corpus
 from ._app import api_errors, app
-
-
-class Format(str, Enum):
-    brat = "brat"
-    labelstudio = "labelstudio"
-    doccano = "doccano"
-    conll = "conll"
+from ._choices import ConvertFormat, TextOrJson
 
 
 class Scheme(str, Enum):
@@ -24,15 +18,10 @@ class Scheme(str, Enum):
     iob2 = "iob2"
 
 
-class Output(str, Enum):
-    text = "text"
-    json = "json"
-
-
 @app.command("import")
 @api_errors
 def import_command(
-    format: Format = typer.Argument(..., help="Source format: brat, labelstudio, doccano or conll."),
+    format: ConvertFormat = typer.Argument(..., help="Source format: brat, labelstudio, doccano or conll."),
     path: Path = typer.Argument(..., help="File or folder to import (brat: folder of .txt/.ann or one .ann)."),
     root: Path = typer.Option(Path("."), "--root", help="Corpus folder (made by `corpus init`)."),
     label_map: Path | None = typer.Option(
@@ -47,13 +36,13 @@ def import_command(
         -1, "--tag-column", help="CoNLL: 0-based column of the tag; negative counts from the end (-1: last)."
     ),
     scheme: Scheme = typer.Option(Scheme.auto, "--scheme", help="CoNLL: auto, iob1 or iob2 (reports I- starts)."),
-    output: Output = typer.Option(Output.text, "--output", help="text or json (the full report)."),
+    output: TextOrJson = typer.Option(TextOrJson.text, "--output", help="text or json (the full report)."),
 ) -> None:
     """Add the documents and annotations of another tool's files to a corpus.
 
     Example: corpus import brat exports/brat --root news
     """
-    options = {"tag_column": tag_column, "scheme": scheme.value} if format is Format.conll else {}
+    options = {"tag_column": tag_column, "scheme": scheme.value} if format is ConvertFormat.conll else {}
     report = import_corpus(
         format.value,
         path,
@@ -64,26 +53,30 @@ def import_command(
         language=language,
         **options,
     )
-    typer.echo(
-        report.model_dump_json(indent=2) if output is Output.json else report.to_text(), nl=output is Output.json
-    )
+    _print_report(report, output)
     raise typer.Exit(0 if report.valid else 1)
 
 
 @app.command("export")
 @api_errors
 def export_command(
-    format: Format = typer.Argument(..., help="Target format: brat, labelstudio, doccano or conll."),
+    format: ConvertFormat = typer.Argument(..., help="Target format: brat, labelstudio, doccano or conll."),
     out: Path = typer.Option(..., "--out", help="Folder to write (must be missing or empty)."),
     root: Path = typer.Option(Path("."), "--root", help="Corpus folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Write into a non-empty --out folder."),
-    output: Output = typer.Option(Output.text, "--output", help="text or json (the full report)."),
+    output: TextOrJson = typer.Option(TextOrJson.text, "--output", help="text or json (the full report)."),
 ) -> None:
     """Write the corpus in another tool's format; what the format cannot hold is listed.
 
     Example: corpus export labelstudio --out out/ls --root news
     """
     report = export_corpus(format.value, out, root=root, overwrite=overwrite)
-    typer.echo(
-        report.model_dump_json(indent=2) if output is Output.json else report.to_text(), nl=output is Output.json
-    )
+    _print_report(report, output)
+
+
+def _print_report(report: ConvertReport, output: TextOrJson) -> None:
+    """The conversion report as text, or as the JSON of ``ConvertReport``."""
+    if output is TextOrJson.json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(report.to_text(), nl=False)

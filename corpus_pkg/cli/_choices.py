@@ -1,0 +1,26 @@
+"""Option choices for the CLI, derived from the schema's Literal types so they cannot drift."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+from typing import get_args
+
+from ..convert import FORMATS
+from ..schema.numbers import NumberKind as _NumberKind
+from ..schema.numbers import Qualifier as _Qualifier
+from ..schema.quotes import QuoteKind as _QuoteKind
+from ..schema.stance import StanceLabel as _StanceLabel
+
+
+def choices(name: str, values: Iterable[str]) -> type[Enum]:
+    """A ``str`` Enum whose members are ``values`` (what Typer needs to show and check choices)."""
+    return Enum(name, {value: value for value in values}, type=str)  # type: ignore[return-value]
+
+
+QuoteKind = choices("QuoteKind", get_args(_QuoteKind))
+NumberKind = choices("NumberKind", get_args(_NumberKind))
+Qualifier = choices("Qualifier", get_args(_Qualifier))
+StanceLabel = choices("StanceLabel", get_args(_StanceLabel))
+ConvertFormat = choices("ConvertFormat", FORMATS)
+TextOrJson = choices("TextOrJson", ("text", "json"))
