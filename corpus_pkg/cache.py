@@ -90,7 +90,11 @@ def _module_file(name: str) -> Path | None:
 
 
 def _import_closure(module: str) -> dict[str, Path]:
-    """Modules of this package that ``module`` imports, transitively (found by reading the source)."""
+    """Modules of this package that ``module`` imports, transitively (found by reading the source).
+
+    Enclosing packages' ``__init__`` modules are not followed unless imported by name: they run on
+    import but only re-export names (``corpus_pkg/__init__.py`` imports everything, which would tie
+    every cache entry to every module)."""
     found: dict[str, Path] = {}
     todo = [module]
     while todo:
@@ -111,14 +115,7 @@ def _import_closure(module: str) -> dict[str, Path]:
                     base = f"{anchor}.{base}" if base else anchor
                 todo.append(base)
                 todo.extend(f"{base}.{alias.name}" for alias in node.names)  # submodules imported by name
-        todo.extend(p for p in _parents(name) if p not in found)
     return found
-
-
-def _parents(name: str) -> list[str]:
-    """Enclosing packages, whose ``__init__`` runs on import: a.b.c -> a.b, a."""
-    parts = name.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def default_cache_dir(root: str | Path, namespace: str) -> Path:

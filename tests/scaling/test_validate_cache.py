@@ -115,3 +115,15 @@ def test_cli_no_cache_flag(synth_corpus: Path, cli) -> None:
     assert len([p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file()]) == 40
     assert cached.stdout == plain.stdout
     assert json.loads(plain.stdout) == json.loads(validate(synth_corpus).model_dump_json())
+
+
+def test_cache_keys_follow_the_code_that_computes_the_values() -> None:
+    from corpus_pkg.cache import _import_closure, code_fingerprint
+
+    validate_code = _import_closure("corpus_pkg.validate")
+    assert {"corpus_pkg.validate.checks", "corpus_pkg._jsonfile", "corpus_pkg.schema.quotes"} <= set(validate_code)
+    assert "corpus_pkg.build" not in validate_code  # editing the build does not invalidate validation results
+    assert "corpus_pkg" not in validate_code  # nor does the package's re-exporting __init__
+    rows_code = _import_closure("corpus_pkg.row_stream")
+    assert {"corpus_pkg.rows", "corpus_pkg.tokenize", "corpus_pkg.features", "corpus_pkg.card"} <= set(rows_code)
+    assert code_fingerprint("corpus_pkg.validate") != code_fingerprint("corpus_pkg.row_stream")
