@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-MAX_DEPTH = 64
-
 
 class JsonFileError(ValueError):
     """The bytes are not a valid annotation JSON document."""
@@ -74,23 +72,23 @@ def parse_json(data: bytes) -> ParsedJson:
     text = decode_text(data)
     if not text.strip():
         raise JsonFileError("file is empty; expected a JSON object", 1, 1)
-    depth = _max_depth(text)
-    if depth > MAX_DEPTH:
-        raise JsonFileError(f"JSON nesting is {depth} levels deep; at most {MAX_DEPTH} are allowed", 1, 1)
-    duplicates: list[str] = []
+    duplicates: list[list[tuple[str, Any]]] = []  # objects that repeat a key
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in seen:
-                duplicates.append(key)
-            seen[key] = value
-        return seen
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            duplicates.append(pairs)
+        return obj
 
     try:
         value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise JsonFileError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        # The C decoder stops at Python's recursion limit; shallower oddities fail schema checks.
+        raise JsonFileError(
+            f"JSON nesting is {_max_depth(text)} levels deep; annotation files need fewer than 10", 1, 1
+        ) from None
     parsed = ParsedJson(value=value, text=text)
     if duplicates:
         parsed.duplicate_keys = _duplicate_key_paths(text)
@@ -98,7 +96,7 @@ def parse_json(data: bytes) -> ParsedJson:
 
 
 def _max_depth(text: str) -> int:
-    """Deepest bracket nesting outside strings (cheap pre-check before json.loads recurses)."""
+    """Deepest bracket nesting outside strings, measured on the text (used only for the error message)."""
     if "[" not in text and "{" not in text:
         return 0
     depth = best = 0

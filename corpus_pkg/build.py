@@ -54,7 +54,7 @@ DEFAULT_OUT = Path("dist") / "release"
 PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
     "compression": "zstd",
-    "compression_level": 9,
+    "compression_level": 3,
     "use_dictionary": True,
     "write_statistics": True,
     "data_page_version": "1.0",

@@ -48,7 +48,7 @@ CATALOGUE: dict[str, CatalogueEntry] = {
         severity="error",
         title="File is not valid JSON",
         hint="Fix the syntax at the given line and column. Files must be UTF-8 without a byte-order mark, "
-        "with finite numbers (no NaN/Infinity) and at most 64 levels of nesting.",
+        "with finite numbers (no NaN/Infinity) and no runaway nesting.",
     ),
     "duplicate-key": CatalogueEntry(
         severity="error",

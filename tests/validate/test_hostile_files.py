@@ -101,3 +101,15 @@ def test_huge_string_value_is_truncated_in_report(mini_corpus: Path) -> None:
 def test_missing_corpus_root_raises_clean_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="is not a folder"):
         validate(tmp_path / "nope")
+
+
+def test_moderately_deep_value_is_a_schema_error(mini_corpus: Path) -> None:
+    data = load_ann(mini_corpus)
+    deep: object = 1
+    for _ in range(300):
+        deep = {"x": deep}
+    data["entities"][0]["note"] = deep
+    save_ann(mini_corpus, data)
+    (err,) = validate(mini_corpus).errors
+    assert err.code == "schema-violation" and err.json_path == "entities[0].note"
+    assert len(err.model_dump_json()) < 2_000
