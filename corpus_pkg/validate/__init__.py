@@ -13,12 +13,10 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import CacheStats, ContentCache, cache_key, code_fingerprint, default_cache_dir
-from ..corpus import ANNOTATION_SUFFIX, ANNOTATIONS_DIR, RAW_DIR, RAW_SUFFIX
-from .checks import CorpusContext, DocumentFiles, _ids_in, check_document, load_config_issues
+from .checks import CorpusContext, DocumentFiles, DocumentPaths, check_document, load_config_issues, pair_paths
 from .issues import CATALOGUE, Issue, IssueCode
 from .report import Report
 
@@ -73,38 +71,6 @@ def validate(
     if stats is not None:
         stats.add(run_stats)
     return make_report(issues, len(docs), select, ignore)
-
-
-@dataclass(frozen=True)
-class DocumentPaths:
-    """Where one document's files are, relative to the corpus root (read only when checked)."""
-
-    doc_id: str
-    annotation_file: str
-    raw_file: str
-
-
-def pair_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:
-    """Match raw/<id>.txt with annotations/<id>.json without reading them; report unsafe names
-    and raw files that have no annotation file (same issues as :func:`checks.pair_files`)."""
-    issues: list[Issue] = []
-    raw_ids = _ids_in(root / RAW_DIR, RAW_SUFFIX, issues)
-    ann_ids = _ids_in(root / ANNOTATIONS_DIR, ANNOTATION_SUFFIX, issues)
-    for doc_id in sorted(raw_ids - ann_ids):
-        issues.append(
-            Issue.make(
-                "missing-annotation-file",
-                f"raw/{doc_id}{RAW_SUFFIX} has no annotations/{doc_id}{ANNOTATION_SUFFIX}",
-                file=f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}",
-                doc_id=doc_id,
-                expected=f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}",
-            )
-        )
-    docs = [
-        DocumentPaths(doc_id, f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}", f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}")
-        for doc_id in sorted(ann_ids)
-    ]
-    return docs, issues
 
 
 def check_documents(
@@ -168,14 +134,7 @@ def _check_chunk(
     context = cache_key(code, ctx.fingerprint()) if cache else ""
     out: list[bytes] = []
     for doc in docs:
-        raw_path = base / doc.raw_file
-        files = DocumentFiles(
-            doc_id=doc.doc_id,
-            annotation_file=doc.annotation_file,
-            raw_file=doc.raw_file,
-            annotation_bytes=(base / doc.annotation_file).read_bytes(),
-            raw_bytes=raw_path.read_bytes() if raw_path.is_file() else None,
-        )
+        files = doc.read(base)
         key = ""
         if cache is not None:
             key = cache_key(

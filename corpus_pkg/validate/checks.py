@@ -158,8 +158,29 @@ def _load_model(path: Path, model: type[BaseModel], issues: list[Issue], require
         return None
 
 
-def pair_files(root: Path) -> tuple[list[DocumentFiles], list[Issue]]:
-    """Match raw/<id>.txt with annotations/<id>.json; report unsafe names and orphans."""
+@dataclass(frozen=True)
+class DocumentPaths:
+    """Where one document's files are, relative to the corpus root (read only when checked)."""
+
+    doc_id: str
+    annotation_file: str
+    raw_file: str
+
+    def read(self, root: Path) -> DocumentFiles:
+        """The bytes of both files (``raw_bytes`` is None when the raw file is missing)."""
+        raw_path = root / self.raw_file
+        return DocumentFiles(
+            doc_id=self.doc_id,
+            annotation_file=self.annotation_file,
+            raw_file=self.raw_file,
+            annotation_bytes=(root / self.annotation_file).read_bytes(),
+            raw_bytes=raw_path.read_bytes() if raw_path.is_file() else None,
+        )
+
+
+def pair_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:
+    """Match raw/<id>.txt with annotations/<id>.json without reading them; report unsafe names
+    and raw files that have no annotation file."""
     issues: list[Issue] = []
     raw_ids = _ids_in(root / RAW_DIR, RAW_SUFFIX, issues)
     ann_ids = _ids_in(root / ANNOTATIONS_DIR, ANNOTATION_SUFFIX, issues)
@@ -173,20 +194,10 @@ def pair_files(root: Path) -> tuple[list[DocumentFiles], list[Issue]]:
                 expected=f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}",
             )
         )
-    docs = []
-    for doc_id in sorted(ann_ids):
-        ann_rel = f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}"
-        raw_rel = f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}"
-        raw_path = root / raw_rel
-        docs.append(
-            DocumentFiles(
-                doc_id=doc_id,
-                annotation_file=ann_rel,
-                raw_file=raw_rel,
-                annotation_bytes=(root / ann_rel).read_bytes(),
-                raw_bytes=raw_path.read_bytes() if raw_path.is_file() else None,
-            )
-        )
+    docs = [
+        DocumentPaths(doc_id, f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}", f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}")
+        for doc_id in sorted(ann_ids)
+    ]
     return docs, issues
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from corpus_pkg.cache import CacheStats
 from corpus_pkg.validate import make_report, validate
-from corpus_pkg.validate.checks import check_document, load_config_issues, pair_files
+from corpus_pkg.validate.checks import check_document, load_config_issues, pair_paths
 
 
 def break_some(root: Path) -> None:
@@ -28,10 +28,10 @@ def break_some(root: Path) -> None:
 def reference_report(root: Path):
     """validate() as it was before caching and workers: read everything, check in order."""
     ctx, issues, _ = load_config_issues(root)
-    docs, pairing = pair_files(root)
+    docs, pairing = pair_paths(root)
     issues.extend(pairing)
-    for files in docs:
-        issues.extend(check_document(files, ctx))
+    for paths in docs:
+        issues.extend(check_document(paths.read(root), ctx))
     return make_report(issues, len(docs))
 
 
