@@ -166,6 +166,9 @@ def build(
     out = out.resolve()
     if out == corpus.root or corpus.root.is_relative_to(out):
         raise CorpusError(f"--out {out} would replace the corpus itself; choose a folder inside or beside it")
+    for source in (corpus.raw_dir, corpus.annotations_dir):
+        if out == source or out.is_relative_to(source):
+            raise CorpusError(f"--out {out} lies inside the corpus's {source.name}/ folder; choose another folder")
     _refuse_existing(out, overwrite)
     report = validate(corpus.root, cache=cache, workers=workers)
     if not report.valid:
@@ -232,6 +235,10 @@ def _refuse_existing(out: Path, overwrite: bool) -> None:
         raise FileExistsError(f"{out} already exists; pass --overwrite (overwrite=True) to replace it")
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"{out} exists and is not a folder; refusing to replace it")
+    if out.is_dir() and any(out.iterdir()) and not (out / "SHA256SUMS").is_file():
+        raise FileExistsError(
+            f"{out} is not empty and is not a release (no SHA256SUMS); refusing to replace it even with --overwrite"
+        )
 
 
 def _swap_into_place(tmp: Path, out: Path, overwrite: bool) -> None:

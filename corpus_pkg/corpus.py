@@ -113,7 +113,7 @@ class Corpus:
 
     def read_raw(self, doc_id: str) -> str:
         """The raw text of ``doc_id`` decoded as UTF-8 (no newline translation)."""
-        data = self.raw_path(doc_id).read_bytes()
+        data = _read_regular_file(self.raw_path(doc_id))
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -152,11 +152,18 @@ def dump_annotation_file(annotations: AnnotationFile) -> dict:
     return data
 
 
-def _read_json(path: Path) -> object:
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path``; symbolic links are refused so a corpus file cannot point outside it."""
+    if path.is_symlink():
+        raise CorpusError(f"{path}: is a symbolic link; corpus files must be regular files")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise CorpusError(f"{path}: file not found") from None
+
+
+def _read_json(path: Path) -> object:
+    data = _read_regular_file(path)
     try:
         return parse_json(data).value
     except ValueError as exc:

@@ -14,6 +14,8 @@ Both paths read the same Parquet files that ``datasets.load_dataset(<release>, <
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 import json
 import shutil
@@ -151,8 +153,8 @@ def iter_release_documents(release: str | Path, split: str | None = None) -> Ite
     from .rows import document_from_full
 
     folder = Path(release) / "data" / "full"
-    pattern = f"{split}-*.parquet" if split else "*.parquet"
-    files = sorted(folder.glob(pattern))
+    shard = re.compile(rf"{re.escape(split) if split else '[^/]+'}-\d{{5}}-of-\d{{5}}\.parquet")
+    files = sorted(p for p in folder.glob("*.parquet") if shard.fullmatch(p.name))
     if not files:
         raise CorpusError(f"{folder}: no Parquet files{f' for split {split!r}' if split else ''}")
     for path in files:

@@ -6,6 +6,8 @@ number expression in a text, with code-point offsets. Both are pure and determin
 
 from __future__ import annotations
 
+import math
+
 import re
 from dataclasses import dataclass
 
@@ -178,6 +180,8 @@ def _parse(text: str) -> _Parsed:
     if not tokens:
         raise _error(original)
     value, ordinal, words = _parse_tokens(tokens, original)
+    if not math.isfinite(value * scale):
+        raise NumberParseError(f"{original!r} is too large to be a number value")
     return _Parsed(value=value * scale, percent=percent, currency=currency, ordinal=ordinal, words=words)
 
 

@@ -19,7 +19,7 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .annotate import open_document, save_annotations
+from .annotate import find_occurrences, open_document, save_annotations
 from .corpus import sha256_bytes
 from .schema import Segment, Span
 from .validate.checks import iter_spans
@@ -143,11 +143,9 @@ class _Probe:
 
 
 def _occurrences(raw: str, text: str) -> list[int]:
-    found, pos = [], raw.find(text)
-    while pos != -1:
-        found.append(pos)
-        pos = raw.find(text, pos + 1)
-    return found
+    """Starts of whole-word occurrences of ``text``: "Amber Rudd" is not re-found inside
+    "Amber Ruddock" (such a span is listed as unplaced instead)."""
+    return [occurrence.start for occurrence in find_occurrences(raw, text)]
 
 
 def _place_by_context(probe: _Probe, raw: str) -> None:

@@ -79,8 +79,13 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
     """Paragraphs of the title/subtitle/body segments in text order, surrounding whitespace trimmed."""
     segments = sorted((s for s in ann.segments if s.kind in NER_SEGMENTS), key=lambda s: (s.start, s.end))
+    covered = 0  # text before this offset was already emitted (segments may overlap)
     for seg in segments:
-        for line in _LINE.finditer(raw, seg.start, seg.end):
+        seg_start = max(seg.start, covered)
+        if seg_start >= seg.end:
+            continue
+        covered = max(covered, seg.end)
+        for line in _LINE.finditer(raw, seg_start, seg.end):
             text = line.group()
             stripped = text.strip()
             if not stripped:

@@ -9,7 +9,7 @@ import typer
 
 from ..schema_export import annotation_json_schema_text
 from ..validate import validate
-from ._app import api_errors, app
+from ._app import api_errors, app, fail
 
 
 class ReportFormat(str, Enum):
@@ -37,6 +37,8 @@ def validate_command(
 
     Example: corpus validate --format github
     """
+    if not root.is_dir():
+        fail(f"corpus root {str(root)!r} is not a folder", code=2)
     report = validate(root, select=select or None, ignore=ignore or None, cache=not no_cache, workers=workers)
     if format is ReportFormat.json:
         typer.echo(report.model_dump_json(indent=2))

@@ -20,7 +20,7 @@ from .._io import write_json
 from .._jsonfile import parse_json
 from ..articles import add_article
 from ..corpus import Corpus, CorpusError, is_safe_id
-from ..schema import CorpusConfig, Document, UnknownSpeaker
+from ..schema import CorpusConfig, Document, DocumentMeta, UnknownSpeaker
 from ..validate import validate
 from . import brat, conll, doccano, labelstudio
 from ._common import ImportBatch, ReadContext
@@ -138,6 +138,12 @@ def import_corpus(
     used = _apply_label_map(batch, mapping, report)
     new_config = _check_config(config, batch, used, mapping, report)
     _check_ids(corpus, batch)
+    for doc in batch.documents:  # add_article would refuse these only after corpus.json changed
+        meta = doc.annotations.meta
+        try:
+            DocumentMeta.model_validate({**meta.model_dump(), "language": language or meta.language})
+        except ValueError as exc:
+            raise CorpusError(f"{doc.doc_id}: invalid document metadata: {exc}") from None
     if new_config is not None:
         write_json(corpus.config_path, new_config.model_dump(mode="json"))
     for doc in batch.documents:

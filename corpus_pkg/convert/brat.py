@@ -14,6 +14,8 @@ brat offsets are code points of the ``.txt`` (end exclusive); discontinuous span
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,7 +215,7 @@ def _map(a: _Ann, doc: Document, file: str, ctx: ReadContext, targets: list[str]
         t = a.t[t_id]
         if t.type in NOMINAL_TYPES:
             consumed.add(t_id)
-            f = _cover(t.fragments, doc.text)
+            f = _cover(t, doc.text, unrepresented)
             return {"type": "nominal", "start": f.start, "end": f.end, "text": f.text}
         return {"type": "mention", "mention_id": t_id}
 
@@ -253,7 +255,7 @@ def _map(a: _Ann, doc: Document, file: str, ctx: ReadContext, targets: list[str]
             note=note,
             kind=kind,
             fragments=content.fragments,
-            cue=_cover(cue_t.fragments, doc.text) if cue_t else None,
+            cue=_cover(cue_t, doc.text, unrepresented) if cue_t else None,
             speaker=speaker_for(roles.get("Source") or roles.get("Speaker")),
         )
         ann.quotes.append(quote)
@@ -283,7 +285,7 @@ def _map(a: _Ann, doc: Document, file: str, ctx: ReadContext, targets: list[str]
             evidence: dict = {"type": "quote", "quote_id": quote_by_content[ev_t.id]}
         else:
             consumed.add(ev_t.id)
-            f = _cover(ev_t.fragments, doc.text)
+            f = _cover(ev_t, doc.text, unrepresented)
             evidence = {"type": "span", "start": f.start, "end": f.end, "text": f.text}
         holder = speaker_for(holder_t.id)
         ann.stance.append(
@@ -306,7 +308,7 @@ def _map(a: _Ann, doc: Document, file: str, ctx: ReadContext, targets: list[str]
         consumed.add(t.id)
         note = note_of(t.id) or ""
         m = re.match(r"^\s*(-?[0-9][0-9_]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s*(.*)$", note)
-        span = _cover(t.fragments, doc.text)
+        span = _cover(t, doc.text, unrepresented)
         if not m:
             unrepresented.append(f"{t.line}    (a Number needs an AnnotatorNotes '<value> [unit]' note)")
             continue
@@ -415,9 +417,13 @@ def _resolve_norms(a: _Ann, ctx: ReadContext) -> dict[str, tuple[str | None, str
     return out
 
 
-def _cover(fragments: list[Span], text: str) -> Span:
-    """The one span covering all fragments (for slots that take a single span)."""
+def _cover(t: Any, text: str, notes: list[str]) -> Span:
+    """The one span covering all fragments of text-bound annotation ``t`` (for slots that take a
+    single span). Covering a gap widens the span, so that case is reported in ``notes``."""
+    fragments = t.fragments
     start, end = fragments[0].start, fragments[-1].end
+    if len(fragments) > 1:
+        notes.append(f"{t.line}    (discontinuous; widened to the single span [{start}, {end}) it needs)")
     return Span(start=start, end=end, text=text[start:end])
 
 

@@ -156,7 +156,7 @@ def _collect(
             mismatched.append(_short(item))
             continue
         if isinstance(surface, str):
-            if raw[start:end] != surface:
+            if end > len(raw) or raw[start:end] != surface:
                 try:
                     s16, e16 = conv.utf16_to_cp(start), conv.utf16_to_cp(end)
                 except ValueError:

@@ -32,7 +32,7 @@ class CorpusConfig(StrictModel):
     language: list[str] = Field(default_factory=lambda: ["en"])
     entity_labels: list[LabelDef] = Field(default_factory=list)
     stance_targets: list[StanceTarget] = Field(default_factory=list)
-    splits: dict[str, list[SafeId]] = Field(
+    splits: dict[SafeId, list[SafeId]] = Field(
         default_factory=dict,
         description="Split name -> document ids. Documents not listed go to the 'train' split.",
     )

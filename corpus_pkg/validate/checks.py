@@ -174,7 +174,8 @@ class DocumentPaths:
             annotation_file=self.annotation_file,
             raw_file=self.raw_file,
             annotation_bytes=(root / self.annotation_file).read_bytes(),
-            raw_bytes=raw_path.read_bytes() if raw_path.is_file() else None,
+            # a symlinked raw file was reported as unsafe-id and is never read
+            raw_bytes=raw_path.read_bytes() if raw_path.is_file() and not raw_path.is_symlink() else None,
         )
 
 
