@@ -14,10 +14,9 @@ Both paths read the same Parquet files that ``datasets.load_dataset(<release>, <
 
 from __future__ import annotations
 
-import re
-
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path

@@ -7,7 +7,6 @@ number expression in a text, with code-point offsets. Both are pure and determin
 from __future__ import annotations
 
 import math
-
 import re
 from dataclasses import dataclass
 

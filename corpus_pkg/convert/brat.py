@@ -14,11 +14,10 @@ brat offsets are code points of the ``.txt`` (end exclusive); discontinuous span
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .._io import atomic_write_bytes, atomic_write_text
 from ..corpus import Corpus, CorpusError

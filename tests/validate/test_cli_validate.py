@@ -87,7 +87,7 @@ def test_select_unknown_code_is_a_clean_error(cli, mini_corpus: Path) -> None:
 
 def test_missing_root_is_a_clean_error(cli, tmp_path: Path) -> None:
     result = cli("validate", "--root", str(tmp_path / "absent"))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr.strip() == f"Error: corpus root {str(tmp_path / 'absent')!r} is not a folder"
 
 
