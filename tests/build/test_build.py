@@ -202,6 +202,13 @@ def test_build_is_byte_identical_twice(rich_source: Path, rich_release: Path, tm
     assert tree_bytes(again) == tree_bytes(rich_release)
 
 
+def test_build_does_not_depend_on_where_the_corpus_lives(rich_corpus: Path, rich_release: Path, tmp_path: Path) -> None:
+    """A copy of the corpus at another path, built without the cache, gives the same bytes."""
+    assert rich_corpus.resolve() != rich_release.parent.resolve()
+    elsewhere = build(rich_corpus, tmp_path / "deep" / "other" / "release", cache=False).out
+    assert tree_bytes(elsewhere) == tree_bytes(rich_release)
+
+
 def test_row_groups_and_shards(rich_corpus: Path, tmp_path: Path, load_release) -> None:
     out = build(rich_corpus, tmp_path / "rel", row_group_size=2, max_rows_per_shard=2).out
     shards = sorted(p.name for p in (out / "data" / "entities").iterdir())
