@@ -24,3 +24,5 @@ Qualifier = choices("Qualifier", get_args(_Qualifier))
 StanceLabel = choices("StanceLabel", get_args(_StanceLabel))
 ConvertFormat = choices("ConvertFormat", FORMATS)
 TextOrJson = choices("TextOrJson", ("text", "json"))
+Color = choices("Color", ("auto", "always", "never"))
+Scheme = choices("Scheme", ("auto", "iob1", "iob2"))  # CoNLL tag schemes accepted by `corpus import conll`

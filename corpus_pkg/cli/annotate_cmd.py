@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from enum import Enum
 from pathlib import Path
 
 import typer
@@ -18,7 +17,7 @@ from ..render import render, show
 from ..stats import stats
 from ..suggest import suggest_numbers
 from ._app import api_errors, app, fail
-from ._choices import NumberKind, Qualifier, QuoteKind, StanceLabel, TextOrJson
+from ._choices import Color, NumberKind, Qualifier, QuoteKind, StanceLabel, TextOrJson
 
 ROOT = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/).")
 DRY_RUN = typer.Option(False, "--dry-run", help="Validate and print the JSON that would be added; write nothing.")
@@ -29,12 +28,6 @@ add_app = typer.Typer(help="Add an annotation by its text (no offsets needed).",
 suggest_app = typer.Typer(help="Rule-based pre-annotation (stored as unreviewed suggestions).", no_args_is_help=True)
 app.add_typer(add_app, name="add")
 app.add_typer(suggest_app, name="suggest")
-
-
-class Color(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
 
 
 # --------------------------------------------------------------------------- corpus and articles

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 
 import typer
 
 from ..convert import ConvertReport, export_corpus, import_corpus
 from ._app import api_errors, app
-from ._choices import ConvertFormat, TextOrJson
-
-
-class Scheme(str, Enum):
-    auto = "auto"
-    iob1 = "iob1"
-    iob2 = "iob2"
+from ._choices import ConvertFormat, Scheme, TextOrJson
 
 
 @app.command("import")
