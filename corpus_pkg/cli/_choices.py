@@ -24,5 +24,7 @@ Qualifier = choices("Qualifier", get_args(_Qualifier))
 StanceLabel = choices("StanceLabel", get_args(_StanceLabel))
 ConvertFormat = choices("ConvertFormat", FORMATS)
 TextOrJson = choices("TextOrJson", ("text", "json"))
+ReportFormat = choices("ReportFormat", ("text", "json", "github"))
+BumpPart = choices("BumpPart", ("patch", "minor", "major"))
 Color = choices("Color", ("auto", "always", "never"))
 Scheme = choices("Scheme", ("auto", "iob1", "iob2"))  # CoNLL tag schemes accepted by `corpus import conll`

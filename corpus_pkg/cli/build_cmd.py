@@ -6,20 +6,13 @@ other ``corpus`` commands start fast.
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from ._app import api_errors, app, fail
-from ._choices import TextOrJson
-
-
-class BumpPart(str, Enum):
-    patch = "patch"
-    minor = "minor"
-    major = "major"
+from ._choices import BumpPart, TextOrJson
 
 
 def _invalid(exc: Any) -> None:

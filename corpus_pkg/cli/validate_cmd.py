@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 
 import typer
@@ -10,12 +9,7 @@ import typer
 from ..schema_export import annotation_json_schema_text
 from ..validate import validate
 from ._app import api_errors, app, fail
-
-
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
+from ._choices import ReportFormat
 
 
 @app.command("validate")

@@ -236,8 +236,7 @@ def test_invalid_corpus_builds_nothing_and_keeps_the_old_release(rich_corpus: Pa
 
 
 def test_existing_release_is_refused_then_swapped_with_overwrite(rich_corpus: Path, tmp_path: Path) -> None:
-    out = tmp_path / "rel"
-    out.mkdir()
+    out = build(rich_corpus, tmp_path / "rel", cache=False).out  # a previous release
     (out / "keep.txt").write_text("old", encoding="utf-8")
     with pytest.raises(FileExistsError, match="--overwrite"):
         build(rich_corpus, out)
