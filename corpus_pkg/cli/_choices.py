@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
-from typing import get_args
+from typing import Any, get_args
+
+import typer
 
 from ..convert import FORMATS
 from ..schema.numbers import NumberKind as _NumberKind
@@ -24,6 +26,16 @@ Qualifier = choices("Qualifier", get_args(_Qualifier))
 StanceLabel = choices("StanceLabel", get_args(_StanceLabel))
 ConvertFormat = choices("ConvertFormat", FORMATS)
 TextOrJson = choices("TextOrJson", ("text", "json"))
+
+
+def echo_report(report: Any, format: Enum) -> None:
+    """Print an API result as its JSON model dump or its ``to_text()`` rendering."""
+    if format.value == "json":
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(report.to_text(), nl=False)
+
+
 ReportFormat = choices("ReportFormat", ("text", "json", "github"))
 BumpPart = choices("BumpPart", ("patch", "minor", "major"))
 Color = choices("Color", ("auto", "always", "never"))

@@ -17,7 +17,7 @@ from ..render import render, show
 from ..stats import stats
 from ..suggest import suggest_numbers
 from ._app import api_errors, app, fail
-from ._choices import Color, NumberKind, Qualifier, QuoteKind, StanceLabel, TextOrJson
+from ._choices import Color, NumberKind, Qualifier, QuoteKind, StanceLabel, TextOrJson, echo_report
 
 ROOT = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/).")
 DRY_RUN = typer.Option(False, "--dry-run", help="Validate and print the JSON that would be added; write nothing.")
@@ -296,11 +296,7 @@ def stats_command(
 
     Example: corpus stats --format json
     """
-    result = stats(root)
-    if format is TextOrJson.json:
-        typer.echo(result.model_dump_json(indent=2))
-    else:
-        typer.echo(result.to_text(), nl=False)
+    echo_report(stats(root), format)
 
 
 # --------------------------------------------------------------------------- maintenance

@@ -12,7 +12,7 @@ from typing import Any
 import typer
 
 from ._app import api_errors, app, fail
-from ._choices import BumpPart, TextOrJson
+from ._choices import BumpPart, TextOrJson, echo_report
 
 
 def _invalid(exc: Any) -> None:
@@ -86,11 +86,7 @@ def diff_command(
     """
     from ..diff import diff
 
-    report = diff(old, new)
-    if format is TextOrJson.json:
-        typer.echo(report.model_dump_json(indent=2))
-    else:
-        typer.echo(report.to_text(), nl=False)
+    echo_report(diff(old, new), format)
 
 
 @app.command("publish")

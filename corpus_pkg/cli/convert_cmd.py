@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
-from ..convert import ConvertReport, export_corpus, import_corpus
+from ..convert import export_corpus, import_corpus
 from ._app import api_errors, app
-from ._choices import ConvertFormat, Scheme, TextOrJson
+from ._choices import ConvertFormat, Scheme, TextOrJson, echo_report
 
 
 @app.command("import")
@@ -46,7 +46,7 @@ def import_command(
         language=language,
         **options,
     )
-    _print_report(report, output)
+    echo_report(report, output)
     raise typer.Exit(0 if report.valid else 1)
 
 
@@ -64,12 +64,4 @@ def export_command(
     Example: corpus export labelstudio --out out/ls --root news
     """
     report = export_corpus(format.value, out, root=root, overwrite=overwrite)
-    _print_report(report, output)
-
-
-def _print_report(report: ConvertReport, output: TextOrJson) -> None:
-    """The conversion report as text, or as the JSON of ``ConvertReport``."""
-    if output is TextOrJson.json:
-        typer.echo(report.model_dump_json(indent=2))
-    else:
-        typer.echo(report.to_text(), nl=False)
+    echo_report(report, output)
