@@ -120,12 +120,13 @@ def _parent_path(path: str) -> str:
     return path.rpartition(".")[0]
 
 
+# Tokens of valid JSON, whitespace skipped: strings, structural characters, scalar literals.
+_SCAN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]|[^\s\[\]{}:,"]+', re.DOTALL)
+
+
 def _walk(text: str):
     """Yield (path, offset, is_key) for every value start and object key, iteratively."""
     stack: list[list[Any]] = []  # each: [kind, path, key_or_index, expecting_key]
-    pos = 0
-    n = len(text)
-    ws = " \t\r\n"
 
     def child(frame: list[Any]) -> str:
         kind, base, key, _ = frame
@@ -134,36 +135,26 @@ def _walk(text: str):
         return f"{base}[{key}]"
 
     current_path = ""
-    while pos < n:
-        ch = text[pos]
-        if ch in ws:
-            pos += 1
-            continue
+    for match in _SCAN.finditer(text):
+        token = match.group()
+        pos = match.start()
+        ch = token[0]
         if ch == '"':
-            m = _TOKEN.match(text, pos)
-            end = m.end() if m else n
             if stack and stack[-1][0] == "{" and stack[-1][3]:
-                key = json.loads(text[pos:end]) if m else ""
-                stack[-1][2] = key
+                stack[-1][2] = json.loads(token) if "\\" in token else token[1:-1]
                 stack[-1][3] = False
                 yield child(stack[-1]), pos, True
             else:
                 yield current_path, pos, False
-            pos = end
-            continue
-        if ch in "[{":
+        elif ch in "[{":
             yield current_path, pos, False
             stack.append([ch, current_path, 0 if ch == "[" else None, ch == "{"])
             if ch == "[":
                 current_path = child(stack[-1])
-            pos += 1
-            continue
-        if ch in "]}":
+        elif ch in "]}":
             if stack:
                 stack.pop()
-            pos += 1
-            continue
-        if ch == ",":
+        elif ch == ",":
             if stack:
                 frame = stack[-1]
                 if frame[0] == "[":
@@ -171,18 +162,11 @@ def _walk(text: str):
                     current_path = child(frame)
                 else:
                     frame[3] = True
-            pos += 1
-            continue
-        if ch == ":":
+        elif ch == ":":
             if stack:
                 current_path = child(stack[-1])
-            pos += 1
-            continue
-        # scalar literal
-        start = pos
-        while pos < n and text[pos] not in ws + ",]}":
-            pos += 1
-        yield current_path, start, False
+        else:  # scalar literal
+            yield current_path, pos, False
 
 
 def json_positions(text: str) -> dict[str, tuple[int, int]]:

@@ -2,40 +2,36 @@
 
 The release holds ``data/<config>/<split>-00000-of-0000N.parquet`` for every config, a dataset
 card (``README.md``), ``croissant.json``, ``metadata/`` (corpus.json, entities.json and the
-guidelines) and ``SHA256SUMS``. Documents are streamed one at a time through the pure function
-:func:`corpus_pkg.rows.document_rows` and written in row groups, so memory does not grow with
-the corpus. The build is deterministic (same inputs, same bytes) and atomic: it writes into a
-temporary folder beside ``out`` and renames it into place only when everything is written.
+guidelines) and ``SHA256SUMS``. Each split is cut into shards of documents (see
+:mod:`corpus_pkg.shards`); a worker validates a shard's documents, turns them into rows with the
+pure function :func:`corpus_pkg.rows.document_rows` and writes them in row groups, so memory does
+not grow with the corpus. The build is deterministic (same inputs, same bytes) and atomic: it
+writes into a temporary folder beside ``out`` and renames it into place only when everything is
+written and every document is valid.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
-from datasets import Features
 
 from ._io import atomic_write_text, write_json
 from .cache import CacheStats, default_cache_dir
-from .card import ReleaseStats, dataset_card
+from .card import ReleaseStats, dataset_card, merge_stats
 from .corpus import Corpus, CorpusError
 from .croissant import croissant_jsonld, sha256_file
-from .features import CONFIG_NAMES, LabelSets, encode_row, release_features
-from .row_stream import iter_document_rows, merge_stats
+from .features import CONFIG_NAMES, LabelSets, release_features
 from .rows import RowContext
 from .schema import CorpusConfig
-from .validate import Report, validate
+from .shards import PARQUET_OPTIONS, ShardResult, ShardSettings, plan_shards, run_shards, shard_code
+from .validate import Report, decode_issues, make_report, validate, validation_code
+from .validate.checks import DocumentPaths, load_config_issues, pair_paths
+from .validate.issues import Issue
 
 __all__ = (
     "DEFAULT_OUT",
@@ -50,17 +46,8 @@ __all__ = (
 #: Where ``corpus build`` writes when no ``--out`` is given (relative to the corpus root).
 DEFAULT_OUT = Path("dist") / "release"
 
-#: Parquet writer settings, all explicit so two builds produce the same bytes.
-PARQUET_OPTIONS: dict[str, Any] = {
-    "version": "2.6",
-    "compression": "zstd",
-    "compression_level": 3,
-    "use_dictionary": True,
-    "write_statistics": True,
-    "data_page_version": "1.0",
-    "write_page_index": False,
-    "store_schema": True,
-}
+#: Documents per shard: each split is written as files of this many documents (the last one smaller).
+DOCS_PER_SHARD = 1000
 
 CHECKSUMS_FILE = "SHA256SUMS"
 GUIDELINES = Path("annotations") / "GUIDELINES.md"
@@ -132,7 +119,7 @@ def build(
     cache: bool = True,
     version: str | None = None,
     row_group_size: int = 1000,
-    max_rows_per_shard: int | None = None,
+    docs_per_shard: int = DOCS_PER_SHARD,
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
 ) -> BuildResult:
@@ -143,13 +130,15 @@ def build(
         out: release folder (default ``<root>/dist/release``). Refused if it exists, unless ``overwrite``.
         overwrite: replace an existing ``out`` (atomically: the old folder is renamed away, the new one
             renamed in, then the old one deleted).
-        cache: reuse the rows (and validation issues) of documents whose bytes did not change, from
-            ``<root>/.corpus_cache/`` (``--no-cache`` turns it off). The output is byte-identical either way.
+        cache: reuse the validation issues of documents, and the Parquet files of shards, whose bytes
+            did not change, from ``<root>/.corpus_cache/`` (``--no-cache`` turns it off). The output is
+            byte-identical either way.
         version: version to stamp on the release (default: ``version`` in corpus.json).
         row_group_size: rows per Parquet row group.
-        max_rows_per_shard: start a new Parquet shard after this many rows (default: one shard per split).
+        docs_per_shard: documents per Parquet file of a split; the unit of parallel work and of the
+            build cache (a changed document rebuilds its shard only).
         progress: called with one line per document (for the CLI's ``--verbose``).
-        workers: processes computing rows (default: one per core for 200 documents or more; 1 = none).
+        workers: processes building shards (default: one per core for 200 documents or more; 1 = none).
 
     Raises:
         InvalidCorpusError: validation found errors (nothing is written).
@@ -170,35 +159,54 @@ def build(
         if out == source or out.is_relative_to(source):
             raise CorpusError(f"--out {out} lies inside the corpus's {source.name}/ folder; choose another folder")
     _refuse_existing(out, overwrite)
-    report = validate(corpus.root, cache=cache, workers=workers)
-    if not report.valid:
-        raise InvalidCorpusError(report)
+    if row_group_size < 1:
+        raise ValueError(f"row_group_size must be at least 1, got {row_group_size}")
+    check_ctx, issues, _ = load_config_issues(corpus.root)
+    docs, pairing = pair_paths(corpus.root)
+    issues += pairing
+    if any(issue.severity == "error" for issue in issues):  # documents cannot be built: report everything
+        raise InvalidCorpusError(validate(corpus.root, cache=cache, workers=workers))
 
     config, registry = corpus.config, corpus.registry
     version = version or config.version
     features = release_features(LabelSets.from_config(config))
-    ctx = RowContext(entity_names={e.id: e.name for e in registry.entities})
-    doc_ids = corpus.doc_ids()
-    assignment = assign_splits(config, doc_ids)
+    assignment = assign_splits(config, [d.doc_id for d in docs])
     splits = split_names(config, assignment)
+    tasks = plan_shards({split: [d for d in docs if assignment[d.doc_id] == split] for split in splits}, docs_per_shard)
     stats = ReleaseStats(splits=splits)
     cache_stats = CacheStats()
-    rows_cache = default_cache_dir(corpus.root, "build") if cache else None
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         tmp.chmod(0o755)
-        with _DataWriter(tmp, features, splits, row_group_size, max_rows_per_shard) as writer:
-            docs = [(doc_id, assignment[doc_id]) for doc_id in doc_ids]
-            for item in iter_document_rows(corpus.root, docs, features, ctx, rows_cache, workers, cache_stats):
-                merge_stats(stats, item.stats)
-                writer.add_batches(item.split, item.batches)
-                if progress:
-                    progress(f"{item.doc_id} -> {item.split}")
-        data_files = writer.files
-        for config_name, sizes in writer.nbytes.items():
-            stats.nbytes[config_name].update(sizes)
+        settings = ShardSettings(
+            root=str(corpus.root),
+            release=str(tmp),
+            features=features,
+            row_ctx=RowContext(entity_names={e.id: e.name for e in registry.entities}),
+            check_ctx=check_ctx,
+            row_group_size=row_group_size,
+            validate_cache=str(default_cache_dir(corpus.root, "validate")) if cache else None,
+            shard_cache=str(default_cache_dir(corpus.root, "build")) if cache else None,
+            validate_code=validation_code() if cache else "",
+            shard_code=shard_code() if cache else "",
+        )
+        results: list[ShardResult] = []
+        for result in run_shards(settings, tasks, workers):
+            results.append(result)
+            cache_stats.add(result.shard_cache)
+            if progress:
+                for doc in result.task.docs:
+                    progress(f"{doc.doc_id} -> {result.task.split}")
+        report = _report(issues, docs, results)
+        if not report.valid:
+            raise InvalidCorpusError(report)
+        data_files = _name_shards(tmp, results, splits)
+        for result in results:
+            merge_stats(stats, result.stats)
+            for config_name, nbytes in result.nbytes.items():
+                stats.nbytes[config_name][result.task.split] += nbytes
         _write_metadata(corpus, tmp, version)
         card = dataset_card(
             config=config,
@@ -220,7 +228,7 @@ def build(
     return BuildResult(
         out=out,
         version=version,
-        documents=len(doc_ids),
+        documents=len(docs),
         rows={c: dict(stats.rows[c]) for c in CONFIG_NAMES},
         files=files,
         ner_skipped=list(stats.ner_skipped),
@@ -282,165 +290,24 @@ def _write_checksums(release: Path) -> list[str]:
     return sorted([*paths, CHECKSUMS_FILE])
 
 
-# --- Parquet writing -----------------------------------------------------------------------------
+def _report(issues: list[Issue], docs: list[DocumentPaths], results: list[ShardResult]) -> Report:
+    """The validation report of the whole corpus, documents in corpus order (as ``validate`` gives it)."""
+    by_doc = {doc.doc_id: payload for result in results for doc, payload in zip(result.task.docs, result.issues)}
+    for doc in docs:
+        issues.extend(decode_issues(by_doc[doc.doc_id]))
+    return make_report(issues, len(docs))
 
 
-@dataclass
-class _Shard:
-    """Open Parquet writers of one (config, split)."""
-
-    folder: Path
-    split: str
-    schema: pa.Schema
-    max_rows: int | None
-    parts: list[Path] = field(default_factory=list)
-    writer: pq.ParquetWriter | None = None
-    rows_in_part: int = 0
-    pool: ThreadPoolExecutor | None = None  # write (compress) row groups in the background
-    pending: deque[Future] = field(default_factory=deque)
-
-    def write(self, table: pa.Table) -> None:
-        """Write ``table`` as one row group; with a ``pool``, in a background thread, still in order
-        (each write waits for the previous one of this shard; at most 3 are queued)."""
-        if self.pool is None:
-            self._write_now(table)
-            return
-        previous = self.pending[-1] if self.pending else None
-        self.pending.append(self.pool.submit(self._write_after, previous, table))
-        while len(self.pending) > 3:
-            self.pending.popleft().result()
-
-    def _write_after(self, previous: Future | None, table: pa.Table) -> None:
-        if previous is not None:
-            previous.result()  # FIFO pool: the previous write is already running or done
-        self._write_now(table)
-
-    def drain(self) -> None:
-        """Wait for the queued writes (re-raising their errors)."""
-        while self.pending:
-            self.pending.popleft().result()
-
-    def _write_now(self, table: pa.Table) -> None:
-        if self.writer is None or (self.max_rows is not None and self.rows_in_part >= self.max_rows):
-            self._open_next()
-        assert self.writer is not None
-        self.writer.write_table(table, row_group_size=table.num_rows)
-        self.rows_in_part += table.num_rows
-
-    def _open_next(self) -> None:
-        self._close_writer()  # runs on the writer thread: must not wait for the queue it is part of
-        path = self.folder / f".{self.split}-{len(self.parts):05d}.partial"
-        self.parts.append(path)
-        self.writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
-        self.rows_in_part = 0
-
-    def close(self) -> None:
-        self.drain()
-        self._close_writer()
-
-    def _close_writer(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-
-    def finish(self) -> list[Path]:
-        """Close and rename parts to HF shard names. A split without rows gets no file: ``datasets``
-        cannot load an empty split, so the card leaves it out of that config."""
-        self.close()
-        total = len(self.parts)
-        final = []
-        for i, part in enumerate(self.parts):
-            target = self.folder / f"{self.split}-{i:05d}-of-{total:05d}.parquet"
-            os.rename(part, target)
-            final.append(target)
-        return final
-
-
-class _DataWriter:
-    """Buffers encoded rows per (config, split) and writes them as Parquet row groups."""
-
-    def __init__(
-        self,
-        release: Path,
-        features: dict[str, Features],
-        splits: list[str],
-        row_group_size: int,
-        max_rows_per_shard: int | None,
-    ) -> None:
-        if row_group_size < 1:
-            raise ValueError(f"row_group_size must be at least 1, got {row_group_size}")
-        self.release = release
-        self.features = features
-        self.row_group_size = row_group_size
-        self.schemas = {name: feats.arrow_schema for name, feats in features.items()}
-        self.shards: dict[tuple[str, str], _Shard] = {}
-        # Parquet encoding and zstd run without the GIL: write shards on threads while documents stream in.
-        self.pool = ThreadPoolExecutor(max_workers=min(4, len(features)), thread_name_prefix="parquet-writer")
-        self.buffers: dict[tuple[str, str], list[pa.RecordBatch]] = {}
-        self.counts: dict[tuple[str, str], int] = {}
-        for config in features:
-            folder = release / "data" / config
-            folder.mkdir(parents=True)
-            for split in splits:
-                self.shards[config, split] = _Shard(
-                    folder, split, self.schemas[config], max_rows_per_shard, pool=self.pool
-                )
-                self.buffers[config, split] = []
-                self.counts[config, split] = 0
-        self.files: dict[str, dict[str, list[str]]] = {}  # config -> split -> shard paths (non-empty only)
-        self.nbytes: dict[str, dict[str, int]] = {config: dict.fromkeys(splits, 0) for config in features}
-
-    def __enter__(self) -> _DataWriter:
-        return self
-
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
-        try:
-            if exc_type is not None:
-                for shard in self.shards.values():
-                    with contextlib.suppress(Exception):  # the original error matters, not follow-ups
-                        shard.close()
-                return
-            for key in self.buffers:
-                self._flush(key, final=True)
-            for (config, split), shard in self.shards.items():
-                paths = shard.finish()
-                if paths:
-                    self.files.setdefault(config, {})[split] = [p.relative_to(self.release).as_posix() for p in paths]
-        finally:
-            self.pool.shutdown(wait=True)
-
-    def add(self, split: str, rows: dict[str, list[dict[str, Any]]]) -> None:
-        """Add one document's rows (label names, as ``document_rows`` returns them)."""
-        batches = {}
-        for config, config_rows in rows.items():
-            feats = self.features[config]
-            try:
-                encoded = [encode_row(feats, row) for row in config_rows]
-            except ValueError as exc:
-                raise CorpusError(f"config {config!r}: {exc}") from None
-            batches[config] = pa.RecordBatch.from_pylist(encoded, schema=self.schemas[config])
-        self.add_batches(split, batches)
-
-    def add_batches(self, split: str, batches: dict[str, pa.RecordBatch]) -> None:
-        """Add one document's rows, already encoded as Arrow record batches."""
-        for config, batch in batches.items():
-            if batch.num_rows:
-                self.buffers[config, split].append(batch)
-                self.counts[config, split] += batch.num_rows
-                self._flush((config, split))
-
-    def _flush(self, key: tuple[str, str], final: bool = False) -> None:
-        """Write full row groups of exactly ``row_group_size`` rows (and, when ``final``, the remainder).
-
-        Row-group boundaries depend only on the row count, never on how rows arrived in batches,
-        and each group is written as one contiguous table, so the bytes are the same however the
-        documents were computed (fresh, cached or in worker processes)."""
-        while self.counts[key] >= self.row_group_size or (final and self.counts[key]):
-            table = pa.Table.from_batches(self.buffers[key], schema=self.schemas[key[0]])
-            n = min(self.row_group_size, table.num_rows)
-            group = table.slice(0, n).combine_chunks()
-            rest = table.slice(n)
-            self.buffers[key] = [b for b in rest.to_batches() if b.num_rows]
-            self.counts[key] = rest.num_rows
-            self.shards[key].write(group)
-            self.nbytes[key[0]][key[1]] += group.nbytes
+def _name_shards(release: Path, results: list[ShardResult], splits: list[str]) -> dict[str, dict[str, list[str]]]:
+    """Rename the shards' partial files to ``<split>-0000i-of-0000N.parquet`` (numbered per config and
+    split among the shards that have rows: ``datasets`` cannot load an empty file of a split).
+    Returns config -> split -> release-relative paths, for configs and splits with rows."""
+    files: dict[str, dict[str, list[str]]] = {}
+    for config in CONFIG_NAMES:
+        for split in splits:
+            parts = [r.task for r in results if r.task.split == split and r.rows.get(config)]
+            for i, task in enumerate(parts):
+                target = f"data/{config}/{split}-{i:05d}-of-{len(parts):05d}.parquet"
+                os.rename(release / task.partial_name(config), release / target)
+                files.setdefault(config, {}).setdefault(split, []).append(target)
+    return files

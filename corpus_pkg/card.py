@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,69 @@ class ReleaseStats:
         self.tokens += sum(len(row["tokens"]) for row in rows["ner"])
         for skipped in rows["documents"][0]["ner_skipped"]:
             self.ner_skipped.append((ann.doc_id, skipped["mention_id"], skipped["reason"]))
+
+
+def stats_to_json(stats: ReleaseStats) -> dict[str, Any]:
+    """JSON-safe form of a ReleaseStats (tuples become lists, sets sorted lists)."""
+    out: dict[str, Any] = {}
+    for f in fields(stats):
+        value = getattr(stats, f.name)
+        if f.name == "splits":
+            continue
+        if isinstance(value, Counter):
+            out[f.name] = ["counter", [[_key_out(k), n] for k, n in value.items()]]
+        elif isinstance(value, dict):
+            inner = {k: v for k, v in value.items()}
+            if all(isinstance(v, Counter) for v in inner.values()):
+                out[f.name] = ["counters", {k: [[_key_out(x), n] for x, n in v.items()] for k, v in inner.items()}]
+            elif all(isinstance(v, set) for v in inner.values()):
+                out[f.name] = ["sets", {k: sorted(v) for k, v in inner.items()}]
+            else:
+                raise TypeError(f"ReleaseStats.{f.name}: cannot serialise {value!r}")
+        elif isinstance(value, list):
+            out[f.name] = ["list", [_key_out(v) for v in value]]
+        elif isinstance(value, int):
+            out[f.name] = ["int", value]
+        else:
+            raise TypeError(f"ReleaseStats.{f.name}: cannot serialise {type(value).__name__}")
+    return out
+
+
+def merge_stats(into: ReleaseStats, part: dict[str, Any]) -> None:
+    """Add one document's statistics (from :func:`stats_to_json`) to ``into``.
+
+    Merging the documents in order gives exactly what calling ``into.add`` on each would, key
+    order of every counter included."""
+    for name, (kind, value) in part.items():
+        current = getattr(into, name)
+        if kind == "counter":
+            for key, n in value:
+                current[_key_in(key)] += n
+        elif kind == "counters":
+            for key, pairs in value.items():
+                for inner, n in pairs:
+                    current[key][_key_in(inner)] += n
+        elif kind == "sets":
+            for key, items in value.items():
+                current[key].update(items)
+        elif kind == "list" and name == "dates":
+            if value:
+                lo, hi = value
+                setattr(into, name, [min(lo, current[0]), max(hi, current[1])] if current else [lo, hi])
+        elif kind == "list":
+            current.extend(_key_in(v) for v in value)
+        elif kind == "int":
+            setattr(into, name, current + value)
+        else:
+            raise TypeError(f"unknown statistics entry {name!r} of kind {kind!r}")
+
+
+def _key_out(key: Any) -> Any:
+    return list(key) if isinstance(key, tuple) else key
+
+
+def _key_in(key: Any) -> Any:
+    return tuple(key) if isinstance(key, list) else key
 
 
 def size_category(n: int) -> str:

@@ -47,7 +47,7 @@ def source_root() -> Path | None:
 
 
 #: Modules whose code shapes a release: a change to any of them invalidates cached releases.
-_BUILD_MODULES = ("build.py", "card.py", "croissant.py", "features.py", "row_stream.py", "rows.py", "tokenize.py")
+_BUILD_MODULES = ("build.py", "card.py", "croissant.py", "features.py", "rows.py", "shards.py", "tokenize.py")
 
 
 def content_hash(root: str | Path) -> str:

@@ -58,9 +58,9 @@ def document_rows(doc: Document, ctx: RowContext) -> dict[str, list[dict[str, An
             "start": p.start,
             "end": p.end,
             "text": p.text,
-            "tokens": [t.text for t in p.tokens],
-            "token_starts": [t.start for t in p.tokens],
-            "token_ends": [t.end for t in p.tokens],
+            "tokens": p.tokens,
+            "token_starts": p.token_starts,
+            "token_ends": p.token_ends,
             "ner_tags": tag_row,
         }
         for i, (p, tag_row) in enumerate(zip(paras, tags))

@@ -16,7 +16,16 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..cache import CacheStats, ContentCache, cache_key, code_fingerprint, default_cache_dir
-from .checks import CorpusContext, DocumentFiles, DocumentPaths, check_document, load_config_issues, pair_paths
+from ..schema import AnnotationFile
+from .checks import (
+    CorpusContext,
+    DocumentFiles,
+    DocumentPaths,
+    check_document,
+    check_document_model,
+    load_config_issues,
+    pair_paths,
+)
 from .issues import CATALOGUE, Issue, IssueCode
 from .report import Report
 
@@ -85,7 +94,7 @@ def check_documents(
     n_workers = _worker_count(workers, len(docs))
     chunk = max(16, min(256, len(docs) // (n_workers * 8) or 1))
     chunks = [list(docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
-    code = code_fingerprint(__name__) if cache_dir else ""  # once, so every worker agrees
+    code = validation_code() if cache_dir else ""  # once, so every worker agrees
     args = (str(root), str(cache_dir) if cache_dir else None, code, ctx)
     if n_workers == 1:
         results: Iterable[tuple[list[bytes], CacheStats]] = (_check_chunk(*args, c) for c in chunks)
@@ -100,7 +109,7 @@ def _decode(results: Iterable[tuple[list[bytes], CacheStats]], stats: CacheStats
         if stats is not None:
             stats.add(chunk_stats)
         for payload in payloads:
-            yield [] if payload == b"[]" else [Issue.model_validate(item) for item in json.loads(payload)]
+            yield decode_issues(payload)
 
 
 def _worker_count(workers: int | None, n_docs: int) -> int:
@@ -130,33 +139,62 @@ def _check_chunk(
 ) -> tuple[list[bytes], CacheStats]:
     """Issues of each document as JSON bytes, from the cache when its key is known."""
     base = Path(root)
-    cache = ContentCache(cache_dir) if cache_dir else None
-    context = cache_key(code, ctx.fingerprint()) if cache else ""
-    out: list[bytes] = []
-    for doc in docs:
-        files = doc.read(base)
+    checker = DocumentChecker(ctx, code, cache_dir)
+    out = [checker.check(doc.read(base))[0] for doc in docs]
+    return out, checker.stats
+
+
+class DocumentChecker:
+    """Checks documents one at a time, through the validate cache when ``cache_dir`` is given.
+
+    ``code`` is :func:`validation_code` taken once by the parent process (so that every worker
+    agrees on cache keys). ``build`` uses the same checker, so a build warms the cache of
+    ``validate`` and the other way round."""
+
+    def __init__(self, ctx: CorpusContext, code: str, cache_dir: str | Path | None) -> None:
+        self.ctx = ctx
+        self.cache = ContentCache(cache_dir) if cache_dir else None
+        self.context = cache_key(code, ctx.fingerprint()) if self.cache else ""
+        #: cache hits and misses so far (every document is a miss without a cache)
+        self.stats = self.cache.stats if self.cache is not None else CacheStats()
+
+    def check(self, files: DocumentFiles) -> tuple[bytes, AnnotationFile | None]:
+        """The document's issues as JSON bytes, and its parsed annotations when they were parsed now
+        (None on a cache hit or when the file fails the schema)."""
         key = ""
-        if cache is not None:
+        if self.cache is not None:
             key = cache_key(
                 "validate",
-                context,
+                self.context,
                 files.doc_id,
                 files.annotation_file,
                 files.raw_file,
                 files.annotation_bytes,
                 files.raw_bytes,
             )
-            hit = cache.get(key, check=_is_issue_list)
+            hit = self.cache.get(key, check=_is_issue_list)
             if hit is not None:
-                out.append(hit)
-                continue
-        issues = [issue.model_dump(mode="json") for issue in check_document(files, ctx)]
+                return hit, None
+        else:
+            self.stats.misses += 1
+        issues, ann = check_document_model(files, self.ctx)
         # stdlib json, not orjson: issue values may be integers beyond 64 bits (hostile offsets)
-        payload = json.dumps(issues, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        if cache is not None:
-            cache.put(key, payload)
-        out.append(payload)
-    return out, cache.stats if cache is not None else CacheStats(misses=len(docs))
+        payload = json.dumps(
+            [issue.model_dump(mode="json") for issue in issues], ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+        if self.cache is not None:
+            self.cache.put(key, payload)
+        return payload, ann
+
+
+def validation_code() -> str:
+    """Fingerprint of the validation code, part of every validate cache key."""
+    return code_fingerprint(__name__)
+
+
+def decode_issues(payload: bytes) -> list[Issue]:
+    """Issues from the JSON bytes :meth:`DocumentChecker.check` returns."""
+    return [] if payload == b"[]" else [Issue.model_validate(item) for item in json.loads(payload)]
 
 
 def _is_issue_list(payload: bytes) -> bool:

@@ -228,6 +228,12 @@ def _ids_in(folder: Path, suffix: str, issues: list[Issue]) -> set[str]:
 
 def check_document(files: DocumentFiles, ctx: CorpusContext) -> list[Issue]:
     """All checks of one document. Pure: depends only on the bytes and the context."""
+    return check_document_model(files, ctx)[0]
+
+
+def check_document_model(files: DocumentFiles, ctx: CorpusContext) -> tuple[list[Issue], AnnotationFile | None]:
+    """Like :func:`check_document`, plus the parsed annotations (None when they fail the schema),
+    so that a caller building rows from a valid document parses it only once."""
     checker = _DocChecker(files=files, ctx=ctx)
     assert files.annotation_bytes is not None
     try:
@@ -243,7 +249,7 @@ def check_document(files: DocumentFiles, ctx: CorpusContext) -> list[Issue]:
                 column=exc.column,
             )
         )
-        return checker.issues
+        return checker.issues, None
     for path in checker.parsed.duplicate_keys:
         checker.add("duplicate-key", f"key {path.rpartition('.')[2]!r} appears more than once", path)
     try:
@@ -259,7 +265,7 @@ def check_document(files: DocumentFiles, ctx: CorpusContext) -> list[Issue]:
                 expected=err["msg"],
             )
         _check_raw_presence(checker)
-        return checker.issues
+        return checker.issues, None
     if ann.doc_id != files.doc_id:
         checker.add(
             "doc-id-mismatch",
@@ -282,7 +288,7 @@ def check_document(files: DocumentFiles, ctx: CorpusContext) -> list[Issue]:
         _check_spans(checker, ann, raw)
     _check_ids_and_refs(checker, ann)
     _check_warnings(checker, ann)
-    return checker.issues
+    return checker.issues, ann
 
 
 def _check_raw_presence(checker: _DocChecker) -> str | None:

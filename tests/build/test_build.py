@@ -210,12 +210,17 @@ def test_build_does_not_depend_on_where_the_corpus_lives(rich_corpus: Path, rich
 
 
 def test_row_groups_and_shards(rich_corpus: Path, tmp_path: Path, load_release) -> None:
-    out = build(rich_corpus, tmp_path / "rel", row_group_size=2, max_rows_per_shard=2).out
+    out = build(rich_corpus, tmp_path / "rel", row_group_size=2, docs_per_shard=1).out
     shards = sorted(p.name for p in (out / "data" / "entities").iterdir())
-    assert shards == ["train-00000-of-00003.parquet", "train-00001-of-00003.parquet", "train-00002-of-00003.parquet"]
-    assert pq.ParquetFile(out / "data" / "entities" / shards[0]).metadata.num_row_groups == 1
+    # one shard per document of the split; a document without entities gives no file, not an empty one
+    assert shards == ["train-00000-of-00002.parquet", "train-00001-of-00002.parquet"]
+    first = pq.ParquetFile(out / "data" / "entities" / shards[0])
+    assert [first.metadata.row_group(i).num_rows for i in range(first.metadata.num_row_groups)] == [2]
+    second = pq.ParquetFile(out / "data" / "entities" / shards[1])
+    assert [second.metadata.row_group(i).num_rows for i in range(second.metadata.num_row_groups)] == [2, 1]
     ents = load_release(out, "entities", split="train")
     assert ents["mention_id"] == ["e1", "e2", "m1", "m2", "m3"]  # fixed order: doc id, then file order
+    assert not list(out.rglob("*.partial"))
 
 
 def test_invalid_corpus_builds_nothing_and_keeps_the_old_release(rich_corpus: Path, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corpus_pkg.schema import AnnotationFile, EntityMention
-from corpus_pkg.tokenize import Paragraph, bio_tags, paragraphs, tokenize
+from corpus_pkg.tokenize import Paragraph, bio_tags, paragraphs, token_spans, tokenize
 
 
 def mention(raw: str, text: str, label: str = "PERSON", mention_id: str = "m1", nth: int = 0) -> EntityMention:
@@ -14,7 +14,7 @@ def mention(raw: str, text: str, label: str = "PERSON", mention_id: str = "m1", 
 
 
 def para(raw: str) -> Paragraph:
-    return Paragraph("body", 0, len(raw), raw, tuple(tokenize(raw)))
+    return Paragraph("body", 0, len(raw), raw, *token_spans(raw))
 
 
 def test_tokens_and_offsets() -> None:
@@ -71,3 +71,19 @@ def test_paragraphs_only_cover_title_and_body_lines() -> None:
     assert skipped[0].reason == "crosses a paragraph boundary"
     footer = EntityMention(id="f", origin="manual", start=40, end=46, text="Footer", label="ORG")
     assert bio_tags(paras, [footer])[1][0].reason == "outside the title/body text"
+
+
+def test_token_spans_equal_one_regex_match_per_token() -> None:
+    """The split-based tokenizer gives exactly what matching the pattern token by token gives."""
+    from corpus_pkg.tokenize import TOKEN_PATTERN
+    from tests.conftest import REPO
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "raw").glob("*.txt"))]
+    texts += ["", "   \n", "x", "é̃ 1,2,3. _a_ ２０ ½ ٣", "Ωmega\u00a0\u2009word\u200bjoin", "  lead and trail  "]
+    texts += ["ab\u0301c \u0301x _9 9_ 1.2.3 1..2 a1b AbcÉdef ÉAbc x\u0300\u0301y", "a\tb\r\nc\x0bd\x1ce"]
+    assert len(texts) > 5
+    for text in texts:
+        expected = [(m.group(), m.start() + 7, m.end() + 7) for m in TOKEN_PATTERN.finditer(text)]
+        got = token_spans(text, 7)
+        assert list(zip(*got)) == expected
+        assert len(got[0]) == len(got[1]) == len(got[2])

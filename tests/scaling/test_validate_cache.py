@@ -124,6 +124,6 @@ def test_cache_keys_follow_the_code_that_computes_the_values() -> None:
     assert {"corpus_pkg.validate.checks", "corpus_pkg._jsonfile", "corpus_pkg.schema.quotes"} <= set(validate_code)
     assert "corpus_pkg.build" not in validate_code  # editing the build does not invalidate validation results
     assert "corpus_pkg" not in validate_code  # nor does the package's re-exporting __init__
-    rows_code = _import_closure("corpus_pkg.row_stream")
+    rows_code = _import_closure("corpus_pkg.shards")
     assert {"corpus_pkg.rows", "corpus_pkg.tokenize", "corpus_pkg.features", "corpus_pkg.card"} <= set(rows_code)
-    assert code_fingerprint("corpus_pkg.validate") != code_fingerprint("corpus_pkg.row_stream")
+    assert code_fingerprint("corpus_pkg.validate") != code_fingerprint("corpus_pkg.shards")
