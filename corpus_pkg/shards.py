@@ -48,7 +48,7 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
     "compression": "zstd",
     "compression_level": 3,
-    "use_dictionary": True,
+    "use_dictionary": False,  # zstd already shrinks repeated values; dictionaries cost time and bytes here
     "write_statistics": True,
     "data_page_version": "1.0",
     "write_page_index": False,

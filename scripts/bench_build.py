@@ -4,6 +4,10 @@ For each size N, a synthetic corpus is generated (scripts/make_synthetic_corpus.
 runs in its own subprocess, so wall time and peak RSS belong to that path alone:
 
 - floor: read every file and parse the JSON with orjson, nothing else;
+- two component floors, to show what the build's unavoidable parts cost on their own (one
+  process each): *schema* adds pydantic ``AnnotationFile.model_validate`` to the floor (no other
+  check, no output); *write* only encodes the clean build's tables, already in memory, to Parquet
+  with the build's writer settings;
 - naive: json + pydantic model_validate + rows, then datasets.Dataset.from_list(rows).to_parquet()
   per config (all rows held in memory, one process);
 - validate clean (empty cache) and incremental (after one document changed);
@@ -36,9 +40,20 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-PATHS = ("floor", "naive", "validate_clean", "validate_incremental", "build_clean", "build_incremental")
+PATHS = (
+    "floor",
+    "schema_floor",
+    "naive",
+    "validate_clean",
+    "validate_incremental",
+    "build_clean",
+    "write_floor",
+    "build_incremental",
+)
 LABELS = {
     "floor": "parse floor (read + orjson)",
+    "schema_floor": "schema floor (read + orjson + pydantic)",
+    "write_floor": "write floor (tables in memory -> Parquet)",
     "naive": "naive (json + pydantic + Dataset.from_list)",
     "validate_clean": "`corpus validate`, clean",
     "validate_incremental": "`corpus validate`, 1 doc changed",
@@ -81,6 +96,33 @@ def run_naive(root: Path, out: Path) -> None:
         Dataset.from_list(config_rows, features=features[config]).to_parquet(str(out / f"{config}.parquet"))
 
 
+def run_schema_floor(root: Path, out: Path) -> None:
+    import orjson
+
+    from corpus_pkg.schema import AnnotationFile
+
+    for path in sorted((root / "annotations").iterdir()):
+        AnnotationFile.model_validate(orjson.loads(path.read_bytes()))
+        (root / "raw" / f"{path.stem}.txt").read_bytes()
+
+
+def run_write_floor(root: Path, out: Path) -> tuple[float, float]:
+    """Encode the clean build's tables (read into memory first, not timed) to Parquet; returns the
+    wall and CPU seconds of the encoding alone."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    from corpus_pkg.build import PARQUET_OPTIONS
+
+    release = out.parent / out.name.replace("write-floor-", "release-")
+    tables = [pq.read_table(path) for path in sorted((release / "data").rglob("*.parquet"))]
+    started, cpu = time.perf_counter(), time.process_time()
+    for table in tables:
+        pq.write_table(table, io.BytesIO(), row_group_size=1000, **PARQUET_OPTIONS)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
 def run_validate(root: Path, out: Path) -> None:
     from corpus_pkg.validate import validate
 
@@ -97,6 +139,8 @@ def run_build(root: Path, out: Path) -> None:
 
 RUNNERS = {
     "floor": run_floor,
+    "schema_floor": run_schema_floor,
+    "write_floor": run_write_floor,
     "naive": run_naive,
     "validate_clean": run_validate,
     "validate_incremental": run_validate,
@@ -112,12 +156,13 @@ CPU_AT_START = 0.0
 def measure(path: str, root: Path, out: Path) -> dict[str, float]:
     """Run one path in this process; report its time and peak RSS (this process and its workers)."""
     started = time.perf_counter()
-    RUNNERS[path](root, out)
-    seconds = time.perf_counter() - started
+    timed = RUNNERS[path](root, out)  # a runner with untimed set-up returns its own (wall, CPU) seconds
+    seconds = timed[0] if timed else time.perf_counter() - started
     me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime - CPU_AT_START
     return {
         "seconds": seconds,
-        "cpu_seconds": me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime - CPU_AT_START,
+        "cpu_seconds": timed[1] if timed else cpu,
         "rss_main_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_worker_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
@@ -171,7 +216,7 @@ def bench_size(workdir: Path, n: int, seed: int) -> dict[str, Any]:
             touch_one_document(root, 1)
         if path == "build_incremental":
             touch_one_document(root, 2)
-        target = workdir / f"naive-n{n}" if path == "naive" else out
+        target = {"naive": workdir / f"naive-n{n}", "write_floor": workdir / f"write-floor-n{n}"}.get(path, out)
         results[path] = run_path(path, root, target)
         print(f"  N={n:>6} {path:<22} {results[path]['seconds']:8.2f} s", file=sys.stderr, flush=True)
     shutil.rmtree(workdir / f"naive-n{n}", ignore_errors=True)

@@ -8,6 +8,8 @@ from tests.scaling.conftest import load_script
 def fake(n: int, scale: float, rss: float) -> dict:
     seconds = {
         "floor": 1.0,
+        "schema_floor": 3.0,
+        "write_floor": 2.0,
         "naive": 30.0,
         "validate_clean": 8.0,
         "validate_incremental": 1.0,
@@ -33,3 +35,10 @@ def test_targets_and_table() -> None:
     text = bench.render(results, ["- Machine: test"], seed=1)
     assert "| 20,000 | 667 | `corpus build`, clean | 40.00 | 10.0 | 60.0 | 260 | 50 |" in text
     assert "| clean build <= 4x parse floor (N=20,000) | 10.0x | **no** |" in text
+    assert "| 20,000 | 667 | schema floor (read + orjson + pydantic) | 12.00 | 3.0 | 18.0 | 260 | 50 |" in text
+    rows = [line for line in text.splitlines() if line.startswith("| 20,000 |")]
+    assert [r.split(" | ")[2] for r in rows][:3] == [
+        "parse floor (read + orjson)",
+        "schema floor (read + orjson + pydantic)",
+        "naive (json + pydantic + Dataset.from_list)",
+    ]
