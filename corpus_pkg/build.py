@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._io import atomic_write_text, write_json
-from .cache import CacheStats, default_cache_dir
+from .cache import CacheStats, ContentCache, default_cache_dir
 from .card import ReleaseStats, dataset_card, merge_stats
-from .corpus import Corpus, CorpusError
+from .corpus import DOCS_PER_SHARD, Corpus, CorpusError
 from .croissant import croissant_jsonld, sha256_file
 from .features import CONFIG_NAMES, LabelSets, release_features
 from .rows import RowContext
@@ -45,9 +45,6 @@ __all__ = (
 
 #: Where ``corpus build`` writes when no ``--out`` is given (relative to the corpus root).
 DEFAULT_OUT = Path("dist") / "release"
-
-#: Documents per shard: each split is written as files of this many documents (the last one smaller).
-DOCS_PER_SHARD = 1000
 
 CHECKSUMS_FILE = "SHA256SUMS"
 GUIDELINES = Path("annotations") / "GUIDELINES.md"
@@ -222,6 +219,8 @@ def build(
         write_json(tmp / "croissant.json", croissant_jsonld(config, version, features, data_files, tmp))
         files = _write_checksums(tmp)
         _swap_into_place(tmp, out, overwrite)
+        if cache:
+            _prune_build_cache(corpus.root, results)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -311,3 +310,9 @@ def _name_shards(release: Path, results: list[ShardResult], splits: list[str]) -
                 os.rename(release / task.partial_name(config), release / target)
                 files.setdefault(config, {}).setdefault(split, []).append(target)
     return files
+
+
+def _prune_build_cache(root: Path, results: list[ShardResult]) -> None:
+    """Bound the shard cache: keep this build's entries, and of the others (older versions of edited
+    shards, another branch's shards) the most recently used ones, up to as many bytes again."""
+    ContentCache(default_cache_dir(root, "build")).prune({r.cache_key for r in results if r.cache_key})

@@ -11,12 +11,13 @@ checksum on read, counts as a miss and is overwritten.
 
 Keys include :func:`code_fingerprint` of the code computing the values, taken once per run by
 the calling process. The default location is ``<corpus root>/.corpus_cache/<namespace>/``; delete the folder at any
-time to reclaim space.
+time to reclaim space. ``build`` prunes its own namespace after each build (see :meth:`ContentCache.prune`).
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import os
 import sys
@@ -157,6 +158,8 @@ class ContentCache:
             self.stats.misses += 1
             return None
         self.stats.hits += 1
+        with contextlib.suppress(OSError):  # mark it recently used, for prune(); a read-only cache is fine
+            os.utime(self._path(key))
         return payload
 
     def put(self, key: str, value: bytes) -> None:
@@ -181,6 +184,30 @@ class ContentCache:
             self._writable = False
             return
         self._mark_folder()
+
+    def prune(self, keep: set[str], ratio: float = 1.0) -> int:
+        """Delete entries not in ``keep``, least recently used (written or read) first, until they
+        take at most ``ratio`` times the bytes of the kept entries. Returns how many were deleted."""
+        kept = 0
+        others = []
+        for path in self.folder.glob("??/*"):
+            if path.name.endswith(".tmp"):
+                continue
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                if path.name in keep:
+                    kept += info.st_size
+                else:
+                    others.append((info.st_mtime_ns, path.name, info.st_size, path))
+        others.sort(reverse=True)  # most recently used first
+        total = deleted = 0
+        for _mtime, _name, size, path in others:
+            total += size
+            if total > ratio * kept:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    deleted += 1
+        return deleted
 
     def _mark_folder(self) -> None:
         """Keep the cache out of git and backups (once per cache folder tree)."""

@@ -86,6 +86,7 @@ class ShardResult:
     stats: dict[str, Any] = field(default_factory=dict)  # ReleaseStats of the shard, as JSON
     validate_cache: CacheStats = field(default_factory=CacheStats)
     shard_cache: CacheStats = field(default_factory=CacheStats)  # counted in documents
+    cache_key: str = ""  # the shard's cache entry (read or written), when the cache is on
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ class _ShardBuilder:
         key = ""
         if cache is not None:
             parts = [x for f in files for x in (f.doc_id, f.annotation_bytes, f.raw_bytes)]
-            key = cache_key("build-shard", self.context, task.split, *parts)
+            key = result.cache_key = cache_key("build-shard", self.context, task.split, *parts)
             blob = cache.get(key, check=_blob_ok)
             result.shard_cache.corrupt = cache.stats.corrupt
             if blob is not None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from ..corpus import DOCS_PER_SHARD
 from ._app import api_errors, app, fail
 from ._choices import BumpPart, TextOrJson, echo_report
 
@@ -26,8 +27,17 @@ def _invalid(exc: Any) -> None:
 def build_command(
     root: Path = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/)."),
     out: Path = typer.Option(None, "--out", help="Release folder to write [default: ROOT/dist/release]."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Recompute every document's rows (ignore the cache)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Check and convert every document (ignore the cache)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --out folder (atomically)."),
+    workers: int = typer.Option(
+        None, "--workers", min=1, help="Processes building shards [default: one per core from 200 documents]."
+    ),
+    docs_per_shard: int = typer.Option(
+        DOCS_PER_SHARD,
+        "--docs-per-shard",
+        min=1,
+        help="Documents per Parquet file of a split.",
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print one line per document."),
 ) -> None:
     """Validate the corpus and build its Hugging Face release folder (Parquet, card, Croissant).
@@ -39,7 +49,15 @@ def build_command(
     from ..build import InvalidCorpusError, build
 
     try:
-        result = build(root, out, overwrite=overwrite, cache=not no_cache, progress=typer.echo if verbose else None)
+        result = build(
+            root,
+            out,
+            overwrite=overwrite,
+            cache=not no_cache,
+            workers=workers,
+            docs_per_shard=docs_per_shard,
+            progress=typer.echo if verbose else None,
+        )
     except InvalidCorpusError as exc:
         _invalid(exc)
     typer.echo(result.summary())

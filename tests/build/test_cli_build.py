@@ -24,6 +24,20 @@ def test_build_prints_where_the_release_went(cli, rich_corpus: Path) -> None:
     assert cli("build", "--root", str(rich_corpus), "--out", str(out), "--overwrite").returncode == 0
 
 
+def test_build_shard_and_worker_options_match_the_api(cli, rich_corpus: Path, tmp_path: Path) -> None:
+    result = cli(
+        "build", "--root", str(rich_corpus), "--out", str(tmp_path / "cli"), "--docs-per-shard", "1", "--workers", "2"
+    )
+    assert result.returncode == 0, result.stderr
+    api = build(rich_corpus, tmp_path / "api", docs_per_shard=1, workers=1, cache=False).out
+    names = sorted(p.name for p in (tmp_path / "cli" / "data" / "entities").iterdir())
+    assert names == ["train-00000-of-00002.parquet", "train-00001-of-00002.parquet"]
+    files = sorted(p.relative_to(api) for p in api.rglob("*") if p.is_file())
+    assert all((tmp_path / "cli" / f).read_bytes() == (api / f).read_bytes() for f in files)
+    bad = cli("build", "--root", str(rich_corpus), "--out", str(tmp_path / "x"), "--docs-per-shard", "0")
+    assert bad.returncode == 2 and "--docs-per-shard" in bad.stderr
+
+
 def test_invalid_corpus_prints_the_report_and_builds_nothing(cli, rich_corpus: Path, tmp_path: Path) -> None:
     path = rich_corpus / "annotations" / "doc1.json"
     path.write_text(path.read_text(encoding="utf-8").replace('"PERSON"', '"PER"', 1), encoding="utf-8")

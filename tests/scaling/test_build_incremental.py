@@ -125,3 +125,21 @@ def test_invalid_documents_in_several_shards_fail_the_build_with_the_validate_re
     assert sorted(p.name for p in tmp_path.iterdir()) == ["synth"]  # no release, no temp folder
     cached = [p for p in (synth_corpus / ".corpus_cache" / "build").rglob("*") if p.is_file()]
     assert len(cached) == 4  # of 6 shards, the 4 valid ones are kept for the next build; failed ones are not
+
+
+def test_shard_cache_is_pruned_to_this_build_plus_as_much_again(synth_corpus: Path, tmp_path: Path) -> None:
+    folder = synth_corpus / ".corpus_cache" / "build"
+    build(synth_corpus, tmp_path / "rel", workers=1, docs_per_shard=10)
+    assert len([p for p in folder.rglob("*") if p.is_file()]) == 6
+    path = synth_corpus / "annotations" / "art000012.json"  # in train shard 0: a quarter of the train rows
+    for edit in range(8):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["entities"][0]["source"] = f"edit {edit}"
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        build(synth_corpus, tmp_path / "rel", workers=1, docs_per_shard=10, overwrite=True)
+    current = build(synth_corpus, tmp_path / "again", workers=1, docs_per_shard=10)
+    assert (current.cache.hits, current.cache.misses) == (40, 0)  # the latest build's shards all survived
+    files = sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.stat().st_mtime_ns)
+    in_use, older = files[-6:], files[:-6]  # the build above read (and so touched) its six entries last
+    assert 0 < len(older) < 8  # some old versions of shard 0 were kept, not all eight
+    assert sum(p.stat().st_size for p in older) <= sum(p.stat().st_size for p in in_use)

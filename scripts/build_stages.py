@@ -1,0 +1,102 @@
+"""Where a clean build's time goes: CPU milliseconds per article for each stage, in one process.
+
+Runs the stages of ``corpus build`` one after the other on the first N documents of a corpus
+(for example one made by scripts/make_synthetic_corpus.py) and prints milliseconds per article,
+next to the parse floor of the same run (read + orjson), as a ratio. Stages are measured apart,
+so their sum is close to, but not exactly, what one worker spends per article.
+
+Usage:
+    python scripts/make_synthetic_corpus.py --docs 1000 --out /tmp/synth
+    python scripts/build_stages.py /tmp/synth --docs 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", type=Path, help="corpus folder")
+    parser.add_argument("--docs", type=int, default=500, help="documents to measure (the first N)")
+    args = parser.parse_args(argv)
+
+    import orjson
+
+    from corpus_pkg._jsonfile import parse_json
+    from corpus_pkg.card import ReleaseStats
+    from corpus_pkg.corpus import Corpus
+    from corpus_pkg.features import LabelSets, column_encoders, release_features
+    from corpus_pkg.rows import RowContext, document_rows
+    from corpus_pkg.schema import AnnotationFile, Document
+    from corpus_pkg.shards import _ConfigWriter
+    from corpus_pkg.validate.checks import check_document_model, load_config_issues, pair_paths
+
+    gc.freeze()  # as in the build's workers
+    gc.set_threshold(50_000, *gc.get_threshold()[1:])
+    corpus = Corpus.at(args.root)
+    ctx, _, _ = load_config_issues(corpus.root)
+    paths = pair_paths(corpus.root)[0][: args.docs]
+    features = release_features(LabelSets.from_config(corpus.config))
+    row_ctx = RowContext({e.id: e.name for e in corpus.registry.entities})
+    n = len(paths)
+    timings: list[tuple[str, float]] = []
+
+    def stage(name: str, fn: Callable[[], Any]) -> Any:
+        started = time.process_time()
+        value = fn()
+        timings.append((name, (time.process_time() - started) / n * 1e3))
+        return value
+
+    files = stage("read both files", lambda: [p.read(corpus.root) for p in paths])
+    stage("parse floor: orjson", lambda: [orjson.loads(f.annotation_bytes) for f in files])
+    stage("strict JSON (duplicate keys, positions kept)", lambda: [parse_json(f.annotation_bytes) for f in files])
+    values = [orjson.loads(f.annotation_bytes) for f in files]
+
+    def check_all(files: list) -> list:
+        return [check_document_model(f, ctx) for f in files]
+
+    stage("pydantic AnnotationFile.model_validate", lambda: [AnnotationFile.model_validate(v) for v in values])
+    checked = stage(
+        "check_document_model (all of the above + checks)", lambda: [check_document_model(f, ctx) for f in files]
+    )
+    docs = [Document(text=f.raw_bytes.decode("utf-8"), annotations=ann) for f, (_, ann) in zip(files, checked)]
+    rows = stage("document_rows (tokens, BIO tags, 7 configs)", lambda: [document_rows(d, row_ctx) for d in docs])
+
+    def add_stats() -> None:
+        stats = ReleaseStats(splits=["train"])
+        for doc, doc_rows in zip(docs, rows):
+            stats.add(doc, doc_rows, "train")
+
+    stage("release statistics", add_stats)
+    with tempfile.TemporaryDirectory() as tmp:
+        for config, feats in features.items():
+            writer = _ConfigWriter(Path(tmp) / config, feats.arrow_schema, column_encoders(feats), 1000)
+            config_rows = [row for doc_rows in rows for row in doc_rows[config]]
+
+            def write(writer: Any = writer, config_rows: list = config_rows) -> None:
+                writer.add(config_rows)
+                writer.close()
+
+            stage(f"Arrow + Parquet: {config}", write)
+
+    floor = dict(timings)["parse floor: orjson"] + dict(timings)["read both files"]
+    print(f"{n} documents of {args.root}; CPU ms per article (ratio to read + orjson = {floor:.3f} ms)\n")
+    print("| stage | ms/article | x floor |\n|---|---:|---:|")
+    for name, ms in timings:
+        print(f"| {name} | {ms:.3f} | {ms / floor:.1f} |")
+    in_build = ("read", "check_", "document_rows", "release", "Arrow")
+    total = sum(ms for name, ms in timings if name.startswith(in_build))
+    print(f"| **what one worker does per article** | **{total:.3f}** | **{total / floor:.1f}** |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
