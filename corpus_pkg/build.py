@@ -12,6 +12,7 @@ written and every document is valid.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -26,9 +27,10 @@ from .card import ReleaseStats, dataset_card, merge_stats
 from .corpus import DOCS_PER_SHARD, Corpus, CorpusError
 from .croissant import croissant_jsonld, sha256_file
 from .features import CONFIG_NAMES, LabelSets, release_features
+from .release_info import ReleaseInfo
 from .rows import RowContext
 from .schema import CorpusConfig
-from .shards import PARQUET_OPTIONS, ShardResult, ShardSettings, plan_shards, run_shards, shard_code
+from .shards import PARQUET_OPTIONS, ShardResult, ShardSettings, ShardTask, plan_shards, run_shards, shard_code
 from .validate import Report, decode_issues, make_report, validate, validation_code
 from .validate.checks import DocumentPaths, load_config_issues, pair_paths
 from .validate.issues import Issue
@@ -41,6 +43,7 @@ __all__ = (
     "assign_splits",
     "build",
     "sha256_file",
+    "shard_plan",
 )
 
 #: Where ``corpus build`` writes when no ``--out`` is given (relative to the corpus root).
@@ -109,6 +112,16 @@ def split_names(config: CorpusConfig, assignment: dict[str, str]) -> list[str]:
     return names
 
 
+def shard_plan(
+    config: CorpusConfig, docs: list[DocumentPaths], docs_per_shard: int = DOCS_PER_SHARD
+) -> tuple[list[str], list[ShardTask]]:
+    """The splits a release ships, and the shards (runs of documents) each split is cut into."""
+    assignment = assign_splits(config, [d.doc_id for d in docs])
+    splits = split_names(config, assignment)
+    by_split = {split: [d for d in docs if assignment[d.doc_id] == split] for split in splits}
+    return splits, plan_shards(by_split, docs_per_shard)
+
+
 def build(
     root: str | Path = ".",
     out: str | Path | None = None,
@@ -167,9 +180,7 @@ def build(
     config, registry = corpus.config, corpus.registry
     version = version or config.version
     features = release_features(LabelSets.from_config(config))
-    assignment = assign_splits(config, [d.doc_id for d in docs])
-    splits = split_names(config, assignment)
-    tasks = plan_shards({split: [d for d in docs if assignment[d.doc_id] == split] for split in splits}, docs_per_shard)
+    splits, tasks = shard_plan(config, docs, docs_per_shard)
     stats = ReleaseStats(splits=splits)
     cache_stats = CacheStats()
 
@@ -205,25 +216,22 @@ def build(
             for config_name, nbytes in result.nbytes.items():
                 stats.nbytes[config_name][result.task.split] += nbytes
         _write_metadata(corpus, tmp, version)
+        info = ReleaseInfo(config, version, features, data_files, tmp)
         card = dataset_card(
-            config=config,
-            version=version,
-            features=features,
-            data_files=data_files,
-            stats=stats,
-            release=tmp,
+            info,
+            stats,
             guidelines=_read_optional(corpus.root / GUIDELINES),
             agreement=_read_optional(corpus.root / AGREEMENT),
         )
         atomic_write_text(tmp / "README.md", card)
-        write_json(tmp / "croissant.json", croissant_jsonld(config, version, features, data_files, tmp))
+        write_json(tmp / "croissant.json", croissant_jsonld(info))
         files = _write_checksums(tmp)
         _swap_into_place(tmp, out, overwrite)
-        if cache:
-            _prune_build_cache(corpus.root, results)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if cache:
+        _prune_build_cache(corpus.root, results)
     return BuildResult(
         out=out,
         version=version,
@@ -315,4 +323,5 @@ def _name_shards(release: Path, results: list[ShardResult], splits: list[str]) -
 def _prune_build_cache(root: Path, results: list[ShardResult]) -> None:
     """Bound the shard cache: keep this build's entries, and of the others (older versions of edited
     shards, another branch's shards) the most recently used ones, up to as many bytes again."""
-    ContentCache(default_cache_dir(root, "build")).prune({r.cache_key for r in results if r.cache_key})
+    with contextlib.suppress(OSError):  # the release is in place; a cache that cannot be pruned is no error
+        ContentCache(default_cache_dir(root, "build")).prune({r.cache_key for r in results if r.cache_key})

@@ -22,6 +22,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cache
@@ -190,11 +191,14 @@ class ContentCache:
         take at most ``ratio`` times the bytes of the kept entries. Returns how many were deleted."""
         kept = 0
         others = []
+        stale = time.time() - 3600
         for path in self.folder.glob("??/*"):
-            if path.name.endswith(".tmp"):
-                continue
             with contextlib.suppress(OSError):
                 info = path.stat()
+                if path.name.endswith(".tmp"):  # left by a process killed while writing; an hour is plenty
+                    if info.st_mtime < stale:
+                        path.unlink()
+                    continue
                 if path.name in keep:
                     kept += info.st_size
                 else:

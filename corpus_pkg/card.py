@@ -10,18 +10,16 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 from typing import Any
 
 import yaml
-from datasets import DatasetInfo, Features, SplitDict, SplitInfo
+from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
 from .features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, STANCE_LABELS
-from .schema import CorpusConfig, Document
-
-LAYERS = ("entities", "quotes", "numbers", "stance")
+from .release_info import ReleaseInfo
+from .schema import ANNOTATION_LAYERS, CorpusConfig, Document
 
 CONFIG_DESCRIPTIONS = {
     "documents": "one row per article: metadata, raw text, body text, segments, layer counts",
@@ -74,7 +72,7 @@ class ReleaseStats:
         if ann.meta.published is not None:
             iso = ann.meta.published.isoformat()
             self.dates = [min([iso, *self.dates[:1]]), max([iso, *self.dates[1:]])]
-        for layer in LAYERS:
+        for layer in ANNOTATION_LAYERS:
             for item in getattr(ann, layer):
                 if item.origin in GOLD_ORIGINS:
                     self.origins[layer][item.origin] += 1
@@ -167,24 +165,18 @@ def size_category(n: int) -> str:
     return "n>1M"
 
 
-def card_yaml(
-    config: CorpusConfig,
-    version: str,
-    features: dict[str, Features],
-    data_files: dict[str, dict[str, list[str]]],
-    stats: ReleaseStats,
-    release: Path,
-) -> dict[str, Any]:
+def card_yaml(info: ReleaseInfo, stats: ReleaseStats) -> dict[str, Any]:
     """The YAML front matter as a dict (key order is the order written)."""
+    config, data_files = info.config, info.data_files
     infos = DatasetInfosDict()
     shipped = [name for name in CONFIG_NAMES if data_files.get(name)]
     for name in shipped:
         splits = SplitDict()
         for split in data_files[name]:
             splits.add(SplitInfo(name=split, num_bytes=stats.nbytes[name][split], num_examples=stats.rows[name][split]))
-        download = sum((release / p).stat().st_size for paths in data_files[name].values() for p in paths)
+        download = sum(info.file_size(p) for paths in data_files[name].values() for p in paths)
         infos[name] = DatasetInfo(
-            features=features[name],
+            features=info.features[name],
             splits=splits,
             download_size=download,
             dataset_size=sum(stats.nbytes[name].values()),
@@ -199,7 +191,7 @@ def card_yaml(
         "task_ids": ["named-entity-recognition"],
         "size_categories": [size_category(sum(stats.docs_per_split.values()))],
         "tags": ["news", "quotation-attribution", "stance-detection", "numbers"],
-        "version": version,
+        "version": info.version,
         "configs": [
             {
                 "config_name": name,
@@ -213,18 +205,12 @@ def card_yaml(
 
 
 def dataset_card(
-    config: CorpusConfig,
-    version: str,
-    features: dict[str, Features],
-    data_files: dict[str, dict[str, list[str]]],
-    stats: ReleaseStats,
-    release: Path,
-    guidelines: str | None = None,
-    agreement: str | None = None,
+    info: ReleaseInfo, stats: ReleaseStats, guidelines: str | None = None, agreement: str | None = None
 ) -> str:
     """The full README.md text of a release."""
+    config, version = info.config, info.version
     front = yaml.safe_dump(
-        card_yaml(config, version, features, data_files, stats, release),
+        card_yaml(info, stats),
         sort_keys=False,
         allow_unicode=True,
         width=1000,

@@ -11,9 +11,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from datasets import ClassLabel, Features, LargeList, List, Value
+from datasets import ClassLabel, LargeList, List, Value
 
-from .schema import CorpusConfig
+from .release_info import ReleaseInfo
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 PARQUET = "application/x-parquet"
@@ -78,17 +78,12 @@ _LICENSES = {
 }
 
 
-def croissant_jsonld(
-    config: CorpusConfig,
-    version: str,
-    features: dict[str, Features],
-    data_files: dict[str, dict[str, list[str]]],
-    release: Path,
-) -> dict[str, Any]:
-    """The Croissant document of the release folder ``release`` (whose Parquet files must exist)."""
+def croissant_jsonld(info: ReleaseInfo) -> dict[str, Any]:
+    """The Croissant document of a release (whose Parquet files must exist)."""
+    config, version, data_files = info.config, info.version, info.data_files
     distribution: list[dict[str, Any]] = []
     record_sets = []
-    for name, feats in features.items():
+    for name, feats in info.features.items():
         if not data_files.get(name):
             continue  # no rows in this release: no files, no record set
         for paths in data_files[name].values():
@@ -98,10 +93,10 @@ def croissant_jsonld(
                         "@type": "cr:FileObject",
                         "@id": rel,
                         "name": rel,
-                        "contentSize": f"{(release / rel).stat().st_size} B",
+                        "contentSize": f"{info.file_size(rel)} B",
                         "contentUrl": rel,
                         "encodingFormat": PARQUET,
-                        "sha256": sha256_file(release / rel),
+                        "sha256": sha256_file(info.folder / rel),
                     }
                 )
         file_set = f"{name}-parquet"

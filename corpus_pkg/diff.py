@@ -18,11 +18,9 @@ from pydantic import BaseModel, Field
 from .corpus import CONFIG_FILE, Corpus, CorpusError
 from .load import iter_release_documents
 from .rows import gold_only
-from .schema import Document
+from .schema import ANNOTATION_LAYERS, Document
 
-__all__ = ("LAYERS", "Changes", "DiffReport", "diff")
-
-LAYERS = ("entities", "quotes", "numbers", "stance")
+__all__ = ("Changes", "DiffReport", "diff")
 
 
 class Changes(BaseModel):
@@ -85,7 +83,7 @@ def diff(old: str | Path, new: str | Path) -> DiffReport:
     report.documents = _compare(
         {k: v["document"] for k, v in old_snap.items()}, {k: v["document"] for k, v in new_snap.items()}
     )
-    for layer in LAYERS:
+    for layer in ANNOTATION_LAYERS:
         report.layers[layer] = _compare(_flatten(old_snap, layer), _flatten(new_snap, layer))
     return report
 
@@ -109,7 +107,7 @@ def _digest(value: object) -> str:
 def _document_digests(doc: Document) -> dict:
     data = doc.annotations.model_dump(mode="json")
     out: dict = {"document": _digest([doc.text, data["meta"], data["segments"]])}
-    for layer in LAYERS:
+    for layer in ANNOTATION_LAYERS:
         out[layer] = {item["id"]: _digest(item) for item in data[layer]}
     return out
 

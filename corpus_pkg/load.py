@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cache import code_fingerprint
 from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, REGISTRY_FILE, CorpusError
 
 if TYPE_CHECKING:
@@ -46,18 +47,11 @@ def source_root() -> Path | None:
     return repo if (repo / CONFIG_FILE).is_file() and (repo / ANNOTATIONS_DIR).is_dir() else None
 
 
-#: Modules whose code shapes a release: a change to any of them invalidates cached releases.
-_BUILD_MODULES = ("build.py", "card.py", "croissant.py", "features.py", "rows.py", "shards.py", "tokenize.py")
-
-
 def content_hash(root: str | Path) -> str:
     """sha256 over every input of a build (paths and bytes) and the code that builds it."""
     root = Path(root)
     digest = hashlib.sha256(f"corpus_pkg release format {BUILD_FORMAT}\n".encode())
-    package = Path(__file__).resolve().parent
-    for name in _BUILD_MODULES:
-        if (package / name).is_file():
-            digest.update(hashlib.sha256((package / name).read_bytes()).digest())
+    digest.update(code_fingerprint("corpus_pkg.build").encode())  # the build and every module it imports
     inputs = [root / CONFIG_FILE, root / REGISTRY_FILE, root / "docs" / "agreement.md"]
     for folder in (RAW_DIR, ANNOTATIONS_DIR):
         if (root / folder).is_dir():

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import json
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,7 @@ class ShardTask:
     split: str
     index: int
     docs: tuple[DocumentPaths, ...]
+    convert: bool = True  # False: only check the documents (the build already failed elsewhere)
 
     def partial_name(self, config: str) -> str:
         """Release-relative path of this shard's file of ``config`` until ``build`` names it."""
@@ -87,6 +89,11 @@ class ShardResult:
     validate_cache: CacheStats = field(default_factory=CacheStats)
     shard_cache: CacheStats = field(default_factory=CacheStats)  # counted in documents
     cache_key: str = ""  # the shard's cache entry (read or written), when the cache is on
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether a document of this shard has an error (then nothing of it was written)."""
+        return any(map(_has_errors, self.issues))
 
 
 @dataclass(frozen=True)
@@ -113,18 +120,37 @@ class ShardSettings:
         """Digest of everything besides the documents that shapes a shard's files."""
         schemas = b"".join(self.schemas[c].serialize().to_pybytes() for c in sorted(self.schemas))
         names = json.dumps(sorted(self.row_ctx.entity_names.items()), ensure_ascii=False)
-        return cache_key(self.shard_code, self.validate_code, self.check_ctx.fingerprint(), schemas, names)
+        layout = f"row_group_size={self.row_group_size}"
+        return cache_key(self.shard_code, self.validate_code, self.check_ctx.fingerprint(), schemas, names, layout)
 
 
 def plan_shards(docs_by_split: dict[str, list[DocumentPaths]], docs_per_shard: int) -> list[ShardTask]:
-    """Cut each split's documents (in order) into runs of ``docs_per_shard``; splits in the given order."""
+    """Cut each split's documents (in order) into shards of about ``docs_per_shard`` documents.
+
+    Where a shard ends depends on the documents' ids, not on their positions: after at least half
+    of ``docs_per_shard`` documents, a shard ends after any document whose id hashes to 0 modulo
+    half of ``docs_per_shard`` (and after twice ``docs_per_shard`` at the latest). Adding or
+    removing a document therefore moves the boundaries of its own shard only (and, rarely, of the
+    next one), so the other shards keep their cache entries. Shards average ``docs_per_shard``."""
     if docs_per_shard < 1:
         raise ValueError(f"docs_per_shard must be at least 1, got {docs_per_shard}")
+    half = max(1, docs_per_shard // 2)
     tasks = []
     for split, docs in docs_by_split.items():
-        for index, start in enumerate(range(0, len(docs), docs_per_shard)):
-            tasks.append(ShardTask(split, index, tuple(docs[start : start + docs_per_shard])))
+        runs: list[list[DocumentPaths]] = [[]]
+        for doc in docs:
+            run = runs[-1]
+            run.append(doc)
+            natural = len(run) >= docs_per_shard // 2 and _id_hash(doc.doc_id) % half == 0
+            if natural or len(run) >= 2 * docs_per_shard:
+                runs.append([])
+        tasks += [ShardTask(split, i, tuple(run)) for i, run in enumerate(r for r in runs if r)]
     return tasks
+
+
+def _id_hash(doc_id: str) -> int:
+    """A stable hash of a document id (never Python's salted ``hash()``)."""
+    return int.from_bytes(hashlib.sha256(doc_id.encode("utf-8")).digest()[:8], "big")
 
 
 def run_shards(
@@ -136,22 +162,39 @@ def run_shards(
     if n_workers == 1:
         with _fewer_collections():
             shard_builder = _ShardBuilder(settings)
+            failed = False
             for task in tasks:
-                yield shard_builder.build(task)
+                result = shard_builder.build(replace(task, convert=False) if failed else task)
+                failed = failed or result.has_errors
+                yield result
         return
     with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        pending: deque[Future] = deque()
-        todo = iter(tasks)
-        for task in todo:  # a bounded window: results never pile up faster than they are consumed
-            pending.append(pool.submit(_build_in_worker, task))
-            if len(pending) >= 2 * n_workers:
-                break
-        while pending:
-            result = pending.popleft().result()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.submit(_build_in_worker, nxt))
-            yield result
+        try:
+            yield from _in_order(pool, tasks, 2 * n_workers)
+        except BaseException:  # an error, Ctrl-C or the caller stopping early: queued shards are not started
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _in_order(pool: ProcessPoolExecutor, tasks: Sequence[ShardTask], window: int) -> Iterator[ShardResult]:
+    """Results in task order, with at most ``window`` shards submitted and not yet consumed. Once a
+    shard reports an error the build cannot succeed: later shards are only checked, not converted."""
+    pending: deque[Future] = deque()
+    todo = iter(tasks)
+    failed = False
+
+    def submit() -> None:
+        task = next(todo, None)
+        if task is not None:
+            pending.append(pool.submit(_build_in_worker, replace(task, convert=False) if failed else task))
+
+    for _ in range(window):
+        submit()
+    while pending:
+        result = pending.popleft().result()
+        failed = failed or result.has_errors
+        submit()
+        yield result
 
 
 def worker_count(workers: int | None, n_docs: int) -> int:
@@ -196,6 +239,10 @@ def _build_in_worker(task: ShardTask) -> ShardResult:
 # --- one shard ---------------------------------------------------------------------------------
 
 
+class _ShardFailed(Exception):
+    """A document of the shard has errors: nothing of the shard is kept."""
+
+
 class _ShardBuilder:
     """Builds shards for one process: holds the label encoders and the caches."""
 
@@ -208,21 +255,24 @@ class _ShardBuilder:
     def build(self, task: ShardTask) -> ShardResult:
         """Check the shard's documents and, unless one has errors, write its Parquet files (copied from
         the cache when the shard was built before). Documents are converted as soon as they are checked,
-        so a worker holds the shard's bytes but never all of its parsed annotations."""
+        so a worker holds the shard's file bytes and its pending row groups, not its parsed annotations."""
         settings = self.settings
         checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
-        files = [paths.read(self.root) for paths in task.docs]
         result = ShardResult(task, issues=[], validate_cache=checker.stats)
+        if not task.convert:
+            result.issues = [checker.check(paths.read(self.root))[0] for paths in task.docs]
+            return result
+        files = [paths.read(self.root) for paths in task.docs]
         cache = ContentCache(settings.shard_cache) if settings.shard_cache else None
         key = ""
         if cache is not None:
             parts = [x for f in files for x in (f.doc_id, f.annotation_bytes, f.raw_bytes)]
             key = result.cache_key = cache_key("build-shard", self.context, task.split, *parts)
-            blob = cache.get(key, check=_blob_ok)
+            blob = cache.get(key, check=self._blob_ok)
             result.shard_cache.corrupt = cache.stats.corrupt
             if blob is not None:
                 result.issues = [checker.check(f)[0] for f in files]
-                if not any(map(_has_errors, result.issues)):
+                if not result.has_errors:
                     self._unpack(blob, task, result)
                     result.shard_cache.hits = len(files)
                 return result
@@ -265,19 +315,24 @@ class _ShardBuilder:
                 stats.add(doc, rows, task.split)
                 for config, config_rows in rows.items():
                     writers[config].add(config_rows)
+            if not ok:  # the build fails: drop the rows (the temporary release folder is deleted)
+                raise _ShardFailed
             for config, writer in writers.items():
                 writer.close()
-                if writer.rows and ok:
+                if writer.rows:
                     result.rows[config] = writer.rows
                     result.nbytes[config] = writer.nbytes
+        except _ShardFailed:
+            for writer in writers.values():
+                writer.abort()
+            return
         except BaseException:
             for writer in writers.values():
                 with contextlib.suppress(Exception):  # the original error matters, not follow-ups
-                    writer.close()
+                    writer.abort()
             raise
-        if ok:
-            result.stats = stats_to_json(stats)
-            result.written = True
+        result.stats = stats_to_json(stats)
+        result.written = True
 
     def _pack(self, task: ShardTask, result: ShardResult) -> bytes:
         """The shard's files and summary as one cache value."""
@@ -291,8 +346,16 @@ class _ShardBuilder:
         head = orjson.dumps(header)
         return b"".join([_MAGIC, len(head).to_bytes(8, "little"), head, *bodies])
 
+    def _blob_ok(self, blob: bytes) -> bool:
+        """Structural check of a cached shard (its checksum was already verified by the cache)."""
+        try:
+            _read_header(blob, self.settings.features)
+        except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
+            return False
+        return True
+
     def _unpack(self, blob: bytes, task: ShardTask, result: ShardResult) -> None:
-        header, start = _read_header(blob)
+        header, start = _read_header(blob, self.settings.features)
         for config, size in zip(header["rows"], header["sizes"]):
             path = self.release / task.partial_name(config)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -302,26 +365,36 @@ class _ShardBuilder:
         result.written = True
 
 
-def _read_header(blob: bytes) -> tuple[dict[str, Any], int]:
-    """Header of a cached shard and the offset of its first file."""
+def _read_header(blob: bytes, configs: Collection[str]) -> tuple[dict[str, Any], int]:
+    """Header of a cached shard and the offset of its first file. The header names files that will
+    be written into the release, so anything unexpected in it (say, a forged entry) is refused."""
     if not blob.startswith(_MAGIC):
         raise ValueError("not a shard blob")
     pos = len(_MAGIC)
     size = int.from_bytes(blob[pos : pos + 8], "little")
     header = orjson.loads(blob[pos + 8 : pos + 8 + size])
     start = pos + 8 + size
-    if len(header["rows"]) != len(header["sizes"]) or start + sum(header["sizes"]) != len(blob):
+    rows, nbytes, sizes = header["rows"], header["nbytes"], header["sizes"]
+    if not (
+        isinstance(rows, dict)
+        and isinstance(nbytes, dict)
+        and isinstance(sizes, list)
+        and list(rows) == list(nbytes)
+        and set(rows) <= set(configs)
+        and len(sizes) == len(rows)
+        and all(type(n) is int and n > 0 for n in [*rows.values(), *nbytes.values(), *sizes])
+        and isinstance(header["stats"], dict)
+    ):
+        raise ValueError("shard blob header is malformed")
+    if start + sum(sizes) != len(blob):
         raise ValueError("shard blob has the wrong length")
+    offset = start
+    for length in sizes:  # each body is a whole Parquet file
+        first, last = blob[offset : offset + 4], blob[offset + length - 4 : offset + length]
+        if length < 8 or first != b"PAR1" or last != b"PAR1":
+            raise ValueError("shard blob holds something that is not a Parquet file")
+        offset += length
     return header, start
-
-
-def _blob_ok(blob: bytes) -> bool:
-    """Structural check of a cached shard (its checksum was already verified by the cache)."""
-    try:
-        _read_header(blob)
-    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-        return False
-    return True
 
 
 def _has_errors(payload: bytes) -> bool:
@@ -343,16 +416,21 @@ def _parse_annotations(data: bytes, doc_id: str) -> AnnotationFile:
 class _ConfigWriter:
     """Rows of one config of one shard -> a Parquet file of row groups of exactly ``row_group_size`` rows.
 
-    Rows arrive with label names; each row group is turned into Arrow column by column (labels
-    encoded on the way), which is much faster than converting row dicts one by one. The file is
-    created on the first row group, so a config without rows in this shard writes nothing."""
+    Rows arrive as dicts with label names. Every ``BATCH_ROWS`` of them are turned into Arrow
+    column by column (labels encoded on the way): far faster than converting row by row, and
+    the dicts do not pile up. The file is created on the first row group, so a config without
+    rows in this shard writes nothing."""
+
+    BATCH_ROWS = 256
 
     def __init__(self, path: Path, schema: pa.Schema, encoders: dict[str, Encoder | None], row_group_size: int) -> None:
         self.path = path
         self.schema = schema
         self.columns = [(name, encoders[name], schema.field(name).type) for name in schema.names]
         self.row_group_size = row_group_size
-        self.pending: list[dict[str, Any]] = []
+        self.pending: list[dict[str, Any]] = []  # rows not converted yet
+        self.batches: list[pa.RecordBatch] = []  # converted rows not written yet
+        self.buffered = 0
         self.writer: pq.ParquetWriter | None = None
         self.rows = 0
         self.nbytes = 0
@@ -360,20 +438,28 @@ class _ConfigWriter:
     def add(self, rows: list[dict[str, Any]]) -> None:
         """Queue rows; every full row group is written at once."""
         self.pending.extend(rows)
-        while len(self.pending) >= self.row_group_size:
-            group, self.pending = self.pending[: self.row_group_size], self.pending[self.row_group_size :]
-            self._write(group)
+        if len(self.pending) >= self.BATCH_ROWS:
+            self._convert()
 
     def close(self) -> None:
-        """Write the last, shorter row group and close the file."""
-        if self.pending:
-            group, self.pending = self.pending, []
-            self._write(group)
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
+        """Write what is left as a last, shorter row group, and close the file."""
+        try:
+            if self.pending:
+                self._convert()
+            if self.buffered:
+                self._write_group(self.buffered)
+        finally:
+            self.abort()
 
-    def _write(self, rows: list[dict[str, Any]]) -> None:
+    def abort(self) -> None:
+        """Drop rows not written yet and close the file (it is then incomplete: callers delete it)."""
+        self.pending, self.batches, self.buffered = [], [], 0
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.close()
+
+    def _convert(self) -> None:
+        rows, self.pending = self.pending, []
         arrays = []
         for name, encode, type_ in self.columns:
             values = [row.get(name) for row in rows]
@@ -383,13 +469,24 @@ class _ConfigWriter:
                 except ValueError as exc:
                     raise CorpusError(f"{self.path.parent.name} column {name!r}: {exc}") from None
             arrays.append(pa.array(values, type=type_))
-        table = pa.Table.from_arrays(arrays, schema=self.schema)
+        self.batches.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+        self.buffered += len(rows)
+        while self.buffered >= self.row_group_size:
+            self._write_group(self.row_group_size)
+
+    def _write_group(self, n: int) -> None:
+        """Write the first ``n`` buffered rows as one row group (one contiguous table, so the bytes do
+        not depend on how rows were batched)."""
+        table = pa.Table.from_batches(self.batches, schema=self.schema)
+        group, rest = table.slice(0, n).combine_chunks(), table.slice(n)
+        self.batches = [batch for batch in rest.to_batches() if batch.num_rows]
+        self.buffered = rest.num_rows
         if self.writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.writer = pq.ParquetWriter(self.path, self.schema, **PARQUET_OPTIONS)
-        self.writer.write_table(table, row_group_size=table.num_rows)
-        self.rows += table.num_rows
-        self.nbytes += table.nbytes
+        self.writer.write_table(group, row_group_size=n)
+        self.rows += n
+        self.nbytes += group.nbytes
 
 
 def shard_code() -> str:

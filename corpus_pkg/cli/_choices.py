@@ -9,6 +9,7 @@ from typing import Any, get_args
 import typer
 
 from ..convert import FORMATS
+from ..schema import ANNOTATION_LAYERS
 from ..schema.numbers import NumberKind as _NumberKind
 from ..schema.numbers import Qualifier as _Qualifier
 from ..schema.quotes import QuoteKind as _QuoteKind
@@ -26,6 +27,7 @@ Qualifier = choices("Qualifier", get_args(_Qualifier))
 StanceLabel = choices("StanceLabel", get_args(_StanceLabel))
 ConvertFormat = choices("ConvertFormat", FORMATS)
 TextOrJson = choices("TextOrJson", ("text", "json"))
+AnnotationLayer = choices("AnnotationLayer", ANNOTATION_LAYERS)
 
 
 def echo_report(report: Any, format: Enum) -> None:

@@ -36,6 +36,10 @@ class DocumentMeta(StrictModel):
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$", description="BCP 47 tag.")
 
 
+#: The annotation layers of a file, in file order (each a list of items with ``id`` and ``origin``).
+ANNOTATION_LAYERS: tuple[str, ...] = ("entities", "quotes", "numbers", "stance")
+
+
 class AnnotationFile(StrictModel):
     """All annotations of one document, pinned to the raw text by its sha256."""
 

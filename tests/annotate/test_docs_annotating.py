@@ -41,7 +41,9 @@ def test_docs_link_each_command_to_its_python_twin() -> None:
     markdown = DOC.read_text(encoding="utf-8")
     for name in ("init_corpus", "add_article", "add_entity", "add_quote", "add_number", "add_stance"):
         assert f"`corpus_pkg.articles.{name}`" in markdown or f"`corpus_pkg.annotate.{name}`" in markdown, name
-    for name in ("suggest.suggest_numbers", "render.show", "render.render", "stats.stats", "reanchor.reanchor"):
+    twins = ("suggest.suggest_numbers", "render.show", "render.render", "stats.stats", "reanchor.reanchor")
+    twins += ("review.accept_suggestions", "review.reject_suggestions", "review.remove_annotations")
+    for name in twins:
         assert f"`corpus_pkg.{name}`" in markdown, name
 
 

@@ -1,0 +1,120 @@
+"""Review of existing annotations: remove, accept and reject (API and CLI twins)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus_pkg.annotate import AnnotationError
+from corpus_pkg.review import accept_suggestions, reject_suggestions, remove_annotations
+from corpus_pkg.validate import validate
+
+DOC = Path("annotations") / "doc1.json"
+
+
+def ids(root: Path) -> dict[str, list[str]]:
+    data = json.loads((root / DOC).read_text(encoding="utf-8"))
+    return {layer: [item["id"] for item in data[layer]] for layer in ("entities", "quotes", "numbers", "stance")}
+
+
+def make_suggestions(root: Path, *wanted: str) -> None:
+    """Turn the annotations ``wanted`` of the mini corpus into unreviewed suggestions."""
+    data = json.loads((root / DOC).read_text(encoding="utf-8"))
+    for layer in ("entities", "quotes", "numbers", "stance"):
+        for item in data[layer]:
+            if item["id"] in wanted:
+                item["origin"] = "suggestion"
+                item["source"] = "rule:test"
+    (root / DOC).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def test_remove_an_unreferenced_annotation(mini_corpus: Path) -> None:
+    result = remove_annotations(mini_corpus, "doc1", ["e2"])
+    assert result.written and result.ids == ["e2"]
+    assert ids(mini_corpus)["entities"] == ["e1"]
+    assert validate(mini_corpus, cache=False).valid
+    assert result.summary() == f"Removed e2 in {mini_corpus / DOC}"
+
+
+def test_a_referenced_annotation_needs_cascade(mini_corpus: Path) -> None:
+    before = (mini_corpus / DOC).read_bytes()
+    with pytest.raises(AnnotationError) as info:
+        remove_annotations(mini_corpus, "doc1", ["e1"])
+    message = str(info.value)
+    assert "q1 (quote speaker of e1)" in message and "s1 (stance holder of e1)" in message
+    assert "--cascade" in message
+    assert (mini_corpus / DOC).read_bytes() == before  # nothing written
+
+    preview = remove_annotations(mini_corpus, "doc1", ["e1"], cascade=True, dry_run=True)
+    assert preview.ids == ["e1", "q1", "s1"] and not preview.written
+    assert (mini_corpus / DOC).read_bytes() == before
+
+    result = remove_annotations(mini_corpus, "doc1", ["e1"], cascade=True)
+    assert result.ids == ["e1", "q1", "s1"]
+    assert ids(mini_corpus) == {"entities": ["e2"], "quotes": [], "numbers": ["n1"], "stance": []}
+    assert validate(mini_corpus, cache=False).valid
+
+
+def test_removing_a_quote_cascades_to_the_stance_it_supports(mini_corpus: Path) -> None:
+    result = remove_annotations(mini_corpus, "doc1", ["q1"], cascade=True)
+    assert result.ids == ["q1", "s1"]
+
+
+def test_unknown_ids_are_named_with_the_ids_that_exist(mini_corpus: Path) -> None:
+    with pytest.raises(
+        AnnotationError, match=r"no annotation with id 'e9', 'x'; ids in this document: e1, e2, n1, q1, s1"
+    ):
+        remove_annotations(mini_corpus, "doc1", ["e9", "e1", "x"])
+
+
+def test_accept_makes_suggestions_gold_and_keeps_their_source(mini_corpus: Path) -> None:
+    make_suggestions(mini_corpus, "n1", "e2")
+    assert {i.code for i in validate(mini_corpus, cache=False).warnings} >= {"unreviewed-suggestion"}
+    result = accept_suggestions(mini_corpus, "doc1", layer="numbers")
+    assert result.ids == ["n1"]
+    data = json.loads((mini_corpus / DOC).read_text(encoding="utf-8"))
+    number = data["numbers"][0]
+    assert (number["origin"], number["source"]) == ("manual", "rule:test")
+    assert data["entities"][1]["origin"] == "suggestion"  # another layer: untouched
+    assert accept_suggestions(mini_corpus, "doc1").ids == ["e2"]
+    assert "unreviewed-suggestion" not in {i.code for i in validate(mini_corpus, cache=False).issues}
+    nothing = accept_suggestions(mini_corpus, "doc1")
+    assert nothing.ids == [] and not nothing.written
+
+
+def test_accept_and_reject_refuse_gold_annotations(mini_corpus: Path) -> None:
+    with pytest.raises(AnnotationError, match=r"not a suggestion: e1 \(manual\); use `corpus remove`"):
+        accept_suggestions(mini_corpus, "doc1", ["e1"])
+    with pytest.raises(AnnotationError, match="not a suggestion"):
+        reject_suggestions(mini_corpus, "doc1", ["q1"])
+
+
+def test_reject_deletes_suggestions_but_not_what_gold_refers_to(mini_corpus: Path) -> None:
+    make_suggestions(mini_corpus, "e1", "n1")
+    with pytest.raises(AnnotationError, match=r"still referred to by q1 \(quote speaker of e1\), s1"):
+        reject_suggestions(mini_corpus, "doc1")
+    assert reject_suggestions(mini_corpus, "doc1", ["n1"]).ids == ["n1"]
+    assert reject_suggestions(mini_corpus, "doc1", cascade=True).ids == ["e1", "q1", "s1"]
+    assert ids(mini_corpus) == {"entities": ["e2"], "quotes": [], "numbers": [], "stance": []}
+
+
+def test_cli_remove_accept_reject(mini_corpus: Path, cli) -> None:
+    root = str(mini_corpus)
+    refused = cli("remove", "doc1", "e1", "--root", root)
+    assert refused.returncode == 1 and refused.stderr.startswith("Error: ") and "Traceback" not in refused.stderr
+    dry = cli("remove", "doc1", "e1", "--cascade", "--dry-run", "--root", root)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout == f"Would remove e1, q1, s1 in {mini_corpus / DOC}\n"
+    assert ids(mini_corpus)["entities"] == ["e1", "e2"]
+
+    make_suggestions(mini_corpus, "n1", "e2")
+    accepted = cli("accept", "doc1", "--layer", "numbers", "--root", root)
+    assert accepted.returncode == 0, accepted.stderr
+    assert accepted.stdout == f"Accepted n1 in {mini_corpus / DOC}\n"
+    rejected = cli("reject", "doc1", "e2", "--root", root)
+    assert rejected.returncode == 0, rejected.stderr
+    assert ids(mini_corpus)["entities"] == ["e1"]
+    bad_layer = cli("accept", "doc1", "--layer", "words", "--root", root)
+    assert bad_layer.returncode == 2 and "words" in bad_layer.stderr
