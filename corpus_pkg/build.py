@@ -145,8 +145,9 @@ def build(
             byte-identical either way.
         version: version to stamp on the release (default: ``version`` in corpus.json).
         row_group_size: rows per Parquet row group.
-        docs_per_shard: documents per Parquet file of a split; the unit of parallel work and of the
-            build cache (a changed document rebuilds its shard only).
+        docs_per_shard: about this many documents per Parquet file of a split (see
+            :func:`corpus_pkg.shards.plan_shards`); the unit of parallel work and of the build cache
+            (a changed document rebuilds its shard only).
         progress: called with one line per document (for the CLI's ``--verbose``).
         workers: processes building shards (default: one per core for 200 documents or more; 1 = none).
 

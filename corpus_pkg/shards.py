@@ -7,7 +7,8 @@ per config straight into the release folder being built. Nothing but small summa
 to the parent process, and both cores encode and compress Parquet at once.
 
 A finished shard (its Parquet files and statistics) is cached under a sha256 of its documents'
-bytes, their split, the release schema, the registry names and the package source. After one
+bytes, their split, the release schema, the registry names, the row-group size and the package
+source. After one
 document changes, a rebuild recomputes that document's shard and copies the others from the
 cache; the release is byte-identical to a clean build.
 """

@@ -36,7 +36,7 @@ def build_command(
         DOCS_PER_SHARD,
         "--docs-per-shard",
         min=1,
-        help="Documents per Parquet file of a split.",
+        help="About this many documents per Parquet file of a split.",
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print one line per document."),
 ) -> None:
