@@ -405,16 +405,22 @@ def _check_ids_and_refs(checker: _DocChecker, ann: AnnotationFile) -> None:
             expected=f"an existing {kind}",
         )
 
+    def declared(
+        code: IssueCode, what: str, value: str, allowed: frozenset[str] | None, path: str, ann_id: str
+    ) -> None:
+        if allowed is None or value in allowed:
+            return
+        checker.add(
+            code,
+            f"{path}: {value!r} is not a declared {what}",
+            path,
+            annotation_id=ann_id,
+            value=value,
+            expected="one of " + ", ".join(sorted(allowed)),
+        )
+
     for i, ent in enumerate(ann.entities):
-        if ctx.labels is not None and ent.label not in ctx.labels:
-            checker.add(
-                "undeclared-label",
-                f"entities[{i}].label: {ent.label!r} is not a declared entity label",
-                f"entities[{i}].label",
-                annotation_id=ent.id,
-                value=ent.label,
-                expected="one of " + ", ".join(sorted(ctx.labels)),
-            )
+        declared("undeclared-label", "entity label", ent.label, ctx.labels, f"entities[{i}].label", ent.id)
         if ent.entity_id is not None:
             ref("registry entity", ent.entity_id, ctx.registry_ids, f"entities[{i}].entity_id", ent.id)
     for i, quote in enumerate(ann.quotes):
@@ -427,15 +433,7 @@ def _check_ids_and_refs(checker: _DocChecker, ann: AnnotationFile) -> None:
             ref("registry entity", st.holder.entity_id, ctx.registry_ids, f"stance[{i}].holder.entity_id", st.id)
         if st.evidence.type == "quote":
             ref("quote", st.evidence.quote_id, quote_ids, f"stance[{i}].evidence.quote_id", st.id)
-        if ctx.targets is not None and st.target not in ctx.targets:
-            checker.add(
-                "undeclared-stance-target",
-                f"stance[{i}].target: {st.target!r} is not a declared stance target",
-                f"stance[{i}].target",
-                annotation_id=st.id,
-                value=st.target,
-                expected="one of " + ", ".join(sorted(ctx.targets)),
-            )
+        declared("undeclared-stance-target", "stance target", st.target, ctx.targets, f"stance[{i}].target", st.id)
 
 
 def _check_warnings(checker: _DocChecker, ann: AnnotationFile) -> None:
