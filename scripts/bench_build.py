@@ -229,7 +229,7 @@ def machine_facts() -> list[str]:
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return [
-        f"- Date: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Machine: {platform.machine()}, {cores} usable cores, {platform.system()} {platform.release()}",
         f"- Python {platform.python_version()}, pydantic {pydantic.VERSION}, pyarrow {pyarrow.__version__}",
         f"- Load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}",

@@ -87,25 +87,3 @@ def test_token_spans_equal_one_regex_match_per_token() -> None:
         got = token_spans(text, 7)
         assert list(zip(*got)) == expected
         assert len(got[0]) == len(got[1]) == len(got[2])
-
-
-def test_module_regexes_use_only_python_310_syntax() -> None:
-    """pyproject allows Python 3.10, whose ``re`` has no possessive quantifiers or atomic groups
-    (3.11 added them); CI runs a newer Python, so check every compiled pattern of the package."""
-    import importlib
-    import pkgutil
-    import re
-
-    import corpus_pkg
-
-    patterns = {}
-    for info in pkgutil.walk_packages(corpus_pkg.__path__, "corpus_pkg."):
-        if info.name.endswith("__main__"):
-            continue
-        module = importlib.import_module(info.name)
-        for name, value in vars(module).items():
-            if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
-                patterns[f"{info.name}.{name}"] = value.pattern
-    assert "corpus_pkg.tokenize._SPLIT" in patterns
-    newer = {name: p for name, p in patterns.items() if re.search(r"(?<!\\)[+*?}]\+|\(\?>", p)}
-    assert not newer
