@@ -36,9 +36,16 @@ class ReviewResult:
 
     def summary(self) -> str:
         """One line for the terminal."""
-        verb = {"removed": ("Removed", "Would remove"), "accepted": ("Accepted", "Would accept")}[self.action]
-        what = ", ".join(self.ids) if self.ids else "nothing"
-        return f"{verb[0] if self.written else verb[1]} {what} in {self.path}"
+        done, would, none = _WORDS[self.action]
+        if not self.ids:
+            return f"{none} in {self.path}"
+        return f"{done if self.written else would} {', '.join(self.ids)} in {self.path}"
+
+
+_WORDS = {
+    "removed": ("Removed", "Would remove", "Nothing to remove"),
+    "accepted": ("Accepted", "Would accept", "Nothing to accept"),
+}
 
 
 def remove_annotations(
@@ -52,6 +59,9 @@ def remove_annotations(
     Example:
         >>> remove_annotations("corpus", "doc1", ["e2"])  # doctest: +SKIP
     """
+    ids = _id_list(ids)
+    if not ids:
+        raise AnnotationError("no annotation ids given; name the annotations to remove, e.g. e12 q3")
     doc = open_document(root, doc_id)
     _require_ids(doc.ann, ids, doc.display(doc.ann_rel))
     doomed = _with_referrers(doc.ann, set(ids), cascade, doc.display(doc.ann_rel))
@@ -74,7 +84,7 @@ def accept_suggestions(
         AnnotationError: an id does not exist or is not a suggestion.
     """
     doc = open_document(root, doc_id)
-    chosen = _suggestions(doc.ann, ids, layer, doc.display(doc.ann_rel))
+    chosen = _suggestions(doc.ann, _id_list(ids), layer, doc.display(doc.ann_rel))
     accepted = doc.ann.model_copy(
         update={
             name: [i.model_copy(update={"origin": "manual"}) if i.id in chosen else i for i in getattr(doc.ann, name)]
@@ -94,13 +104,18 @@ def reject_suggestions(
 ) -> ReviewResult:
     """Delete suggestions: those in ``ids``, or without ids every suggestion (of ``layer``, when given).
 
+    ``cascade`` also rejects the suggestions that refer to rejected ones; gold annotations are
+    never removed here: one that refers to a rejected suggestion stops the call (accept the
+    suggestion, or use ``remove_annotations`` with ``cascade`` to delete both).
+
     Raises:
-        AnnotationError: an id does not exist or is not a suggestion, or a kept annotation refers to
-            a rejected one and ``cascade`` is false.
+        AnnotationError: an id does not exist or is not a suggestion, or an annotation that is kept
+            refers to a rejected one.
     """
     doc = open_document(root, doc_id)
-    chosen = _suggestions(doc.ann, ids, layer, doc.display(doc.ann_rel))
-    doomed = _with_referrers(doc.ann, chosen, cascade, doc.display(doc.ann_rel))
+    where = doc.display(doc.ann_rel)
+    chosen = _suggestions(doc.ann, _id_list(ids), layer, where)
+    doomed = _with_referrers(doc.ann, chosen, cascade, where, follow=_suggestion_ids(doc.ann, ANNOTATION_LAYERS))
     return _save(doc, "removed", _remove(doc.ann, doomed), doomed, dry_run)
 
 
@@ -111,6 +126,13 @@ def _save(doc: Any, action: str, ann: AnnotationFile, ids: set[str], dry_run: bo
     ordered = [item.id for name in ANNOTATION_LAYERS for item in getattr(doc.ann, name) if item.id in ids]
     warnings = save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes) if ids else []
     return ReviewResult(action, doc.display(doc.ann_rel), ordered, written=bool(ids) and not dry_run, warnings=warnings)
+
+
+def _id_list(ids: Sequence[str]) -> list[str]:
+    """``ids`` without repeats, in the given order (a bare string is a mistake, not a list of letters)."""
+    if isinstance(ids, str):
+        raise TypeError(f"ids must be a list of annotation ids, not the string {ids!r}")
+    return list(dict.fromkeys(ids))
 
 
 def _all_ids(ann: AnnotationFile) -> dict[str, str]:
@@ -129,9 +151,8 @@ def _require_ids(ann: AnnotationFile, ids: Iterable[str], where: str) -> None:
 def _suggestions(ann: AnnotationFile, ids: Sequence[str], layer: str | None, where: str) -> set[str]:
     if layer is not None and layer not in ANNOTATION_LAYERS:
         raise AnnotationError(f"unknown layer {layer!r}; expected one of {', '.join(ANNOTATION_LAYERS)}")
-    layers = [layer] if layer else list(ANNOTATION_LAYERS)
     if not ids:
-        return {item.id for name in layers for item in getattr(ann, name) if item.origin == "suggestion"}
+        return _suggestion_ids(ann, [layer] if layer else ANNOTATION_LAYERS)
     _require_ids(ann, ids, where)
     items = {item.id: (name, item) for name in ANNOTATION_LAYERS for item in getattr(ann, name)}
     gold = [f"{i} ({items[i][1].origin})" for i in ids if items[i][1].origin != "suggestion"]
@@ -139,10 +160,14 @@ def _suggestions(ann: AnnotationFile, ids: Sequence[str], layer: str | None, whe
         raise AnnotationError(
             f"{where}: not a suggestion: {', '.join(gold)}; use `corpus remove` to delete gold annotations"
         )
-    outside = [i for i in ids if layer and items[i][0] != layer]
+    outside = [f"{i} (in {items[i][0]})" for i in ids if layer and items[i][0] != layer]
     if outside:
-        raise AnnotationError(f"{where}: {', '.join(outside)} not in layer {layer}")
+        raise AnnotationError(f"{where}: not in layer {layer}: {', '.join(outside)}")
     return set(ids)
+
+
+def _suggestion_ids(ann: AnnotationFile, layers: Sequence[str]) -> set[str]:
+    return {item.id for name in layers for item in getattr(ann, name) if item.origin == "suggestion"}
 
 
 def _referrers(ann: AnnotationFile) -> dict[str, list[tuple[str, str]]]:
@@ -159,8 +184,11 @@ def _referrers(ann: AnnotationFile) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def _with_referrers(ann: AnnotationFile, ids: set[str], cascade: bool, where: str) -> set[str]:
-    """``ids`` plus, with ``cascade``, everything that refers to them (transitively)."""
+def _with_referrers(
+    ann: AnnotationFile, ids: set[str], cascade: bool, where: str, follow: set[str] | None = None
+) -> set[str]:
+    """``ids`` plus, with ``cascade``, everything that refers to them (transitively); with ``follow``,
+    a referrer outside it blocks the call even with ``cascade``."""
     refs = _referrers(ann)
     doomed = set(ids)
     todo = list(ids)
@@ -170,11 +198,17 @@ def _with_referrers(ann: AnnotationFile, ids: set[str], cascade: bool, where: st
         for referrer, how in refs.get(target, []):
             if referrer in doomed:
                 continue
-            if not cascade:
+            if not cascade or (follow is not None and referrer not in follow):
                 blocked.append(f"{referrer} ({how} of {target})")
                 continue
             doomed.add(referrer)
             todo.append(referrer)
+    if blocked and follow is not None:
+        raise AnnotationError(
+            f"{where}: still referred to by {', '.join(sorted(blocked))}; accept the suggestion instead, "
+            "or delete both with `corpus remove ... --cascade`"
+            + ("" if cascade else " (--cascade rejects suggestions that refer to it)")
+        )
     if blocked:
         raise AnnotationError(
             f"{where}: still referred to by {', '.join(sorted(blocked))}; remove those too, or pass --cascade"

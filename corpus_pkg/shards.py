@@ -128,21 +128,23 @@ class ShardSettings:
 def plan_shards(docs_by_split: dict[str, list[DocumentPaths]], docs_per_shard: int) -> list[ShardTask]:
     """Cut each split's documents (in order) into shards of about ``docs_per_shard`` documents.
 
-    Where a shard ends depends on the documents' ids, not on their positions: after at least half
-    of ``docs_per_shard`` documents, a shard ends after any document whose id hashes to 0 modulo
-    half of ``docs_per_shard`` (and after twice ``docs_per_shard`` at the latest). Adding or
-    removing a document therefore moves the boundaries of its own shard only (and, rarely, of the
-    next one), so the other shards keep their cache entries. Shards average ``docs_per_shard``."""
+    Where a shard ends depends mostly on the documents' ids, not on their positions: once a shard
+    holds just over half of ``docs_per_shard`` documents, it ends after any document whose id
+    hashes to 0 modulo half of ``docs_per_shard`` (and at twice ``docs_per_shard`` at the latest).
+    Adding or removing a document usually changes its own shard only (about one edit in eight
+    also moves the next boundary), so the other shards keep their cache entries. Shards average
+    ``docs_per_shard`` documents."""
     if docs_per_shard < 1:
         raise ValueError(f"docs_per_shard must be at least 1, got {docs_per_shard}")
-    half = max(1, docs_per_shard // 2)
+    half = (docs_per_shard + 1) // 2
+    least = docs_per_shard - half + 1  # with boundaries 1 in ``half`` after it: a mean of docs_per_shard
     tasks = []
     for split, docs in docs_by_split.items():
         runs: list[list[DocumentPaths]] = [[]]
         for doc in docs:
             run = runs[-1]
             run.append(doc)
-            natural = len(run) >= docs_per_shard // 2 and _id_hash(doc.doc_id) % half == 0
+            natural = len(run) >= least and _id_hash(doc.doc_id) % half == 0
             if natural or len(run) >= 2 * docs_per_shard:
                 runs.append([])
         tasks += [ShardTask(split, i, tuple(run)) for i, run in enumerate(r for r in runs if r)]
@@ -467,13 +469,24 @@ class _ConfigWriter:
             if encode is not None:
                 try:
                     values = [encode(value) for value in values]
-                except ValueError as exc:
-                    raise CorpusError(f"{self.path.parent.name} column {name!r}: {exc}") from None
+                except ValueError:
+                    self._raise_encoding_error(rows, name, encode)
             arrays.append(pa.array(values, type=type_))
         self.batches.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
         self.buffered += len(rows)
         while self.buffered >= self.row_group_size:
             self._write_group(self.row_group_size)
+
+    def _raise_encoding_error(self, rows: list[dict[str, Any]], column: str, encode: Encoder) -> None:
+        """Name the document whose row holds a label the release does not declare (validation
+        rejects such labels first; this is a safety net)."""
+        for row in rows:
+            try:
+                encode(row.get(column))
+            except ValueError as exc:
+                where = f"annotations/{row.get('doc_id')}{ANNOTATION_SUFFIX}"
+                raise CorpusError(f"{where}: {self.path.parent.name} column {column!r}: {exc}") from None
+        raise AssertionError("unreachable: a value failed to encode in bulk but not alone")
 
     def _write_group(self, n: int) -> None:
         """Write the first ``n`` buffered rows as one row group (one contiguous table, so the bytes do

@@ -16,7 +16,7 @@ DRY_RUN = typer.Option(False, "--dry-run", help="Check the change and print what
 CASCADE = typer.Option(False, "--cascade", help="Also remove the annotations that refer to the removed ones.")
 
 
-LAYER = typer.Option(None, "--layer", help="Only suggestions of this layer (when no ids are given).")
+LAYER = typer.Option(None, "--layer", help="Only suggestions of this layer (given ids must be in it too).")
 
 
 def _report(result: ReviewResult) -> None:

@@ -82,6 +82,7 @@ def test_accept_makes_suggestions_gold_and_keeps_their_source(mini_corpus: Path)
     assert "unreviewed-suggestion" not in {i.code for i in validate(mini_corpus, cache=False).issues}
     nothing = accept_suggestions(mini_corpus, "doc1")
     assert nothing.ids == [] and not nothing.written
+    assert nothing.summary() == f"Nothing to accept in {mini_corpus / DOC}"
 
 
 def test_accept_and_reject_refuse_gold_annotations(mini_corpus: Path) -> None:
@@ -91,13 +92,41 @@ def test_accept_and_reject_refuse_gold_annotations(mini_corpus: Path) -> None:
         reject_suggestions(mini_corpus, "doc1", ["q1"])
 
 
-def test_reject_deletes_suggestions_but_not_what_gold_refers_to(mini_corpus: Path) -> None:
+def test_reject_never_removes_gold_annotations(mini_corpus: Path) -> None:
     make_suggestions(mini_corpus, "e1", "n1")
-    with pytest.raises(AnnotationError, match=r"still referred to by q1 \(quote speaker of e1\), s1"):
-        reject_suggestions(mini_corpus, "doc1")
+    before = (mini_corpus / DOC).read_bytes()
+    for cascade in (False, True):  # q1 and s1 are gold and refer to e1: even --cascade stops
+        with pytest.raises(AnnotationError) as info:
+            reject_suggestions(mini_corpus, "doc1", cascade=cascade)
+        assert "still referred to by q1 (quote speaker of e1), s1 (stance holder of e1)" in str(info.value)
+        assert "accept the suggestion instead, or delete both with `corpus remove ... --cascade`" in str(info.value)
+    assert (mini_corpus / DOC).read_bytes() == before
     assert reject_suggestions(mini_corpus, "doc1", ["n1"]).ids == ["n1"]
-    assert reject_suggestions(mini_corpus, "doc1", cascade=True).ids == ["e1", "q1", "s1"]
-    assert ids(mini_corpus) == {"entities": ["e2"], "quotes": [], "numbers": [], "stance": []}
+    assert ids(mini_corpus)["numbers"] == []
+
+
+def test_reject_cascades_through_suggestions_only(mini_corpus: Path) -> None:
+    make_suggestions(mini_corpus, "e1", "q1", "s1")  # a whole suggested chain: mention <- quote <- stance
+    with pytest.raises(AnnotationError, match="--cascade rejects suggestions that refer to it"):
+        reject_suggestions(mini_corpus, "doc1", ["e1"])
+    assert reject_suggestions(mini_corpus, "doc1", ["e1"], cascade=True).ids == ["e1", "q1", "s1"]
+    assert ids(mini_corpus) == {"entities": ["e2"], "quotes": [], "numbers": ["n1"], "stance": []}
+
+
+def test_empty_repeated_and_misplaced_ids(mini_corpus: Path) -> None:
+    with pytest.raises(AnnotationError, match="no annotation ids given"):
+        remove_annotations(mini_corpus, "doc1", [])
+    with pytest.raises(TypeError, match="not the string 'e2'"):
+        remove_annotations(mini_corpus, "doc1", "e2")
+    with pytest.raises(AnnotationError, match=r"no annotation with id 'zz';"):
+        remove_annotations(mini_corpus, "doc1", ["zz", "zz"])
+    assert remove_annotations(mini_corpus, "doc1", ["e2", "e2"]).ids == ["e2"]
+    make_suggestions(mini_corpus, "n1")
+    with pytest.raises(AnnotationError, match=r"not in layer entities: n1 \(in numbers\)"):
+        accept_suggestions(mini_corpus, "doc1", ["n1"], layer="entities")
+    nothing = reject_suggestions(mini_corpus, "doc1", layer="quotes")
+    assert (nothing.ids, nothing.written) == ([], False)
+    assert nothing.summary() == f"Nothing to remove in {mini_corpus / DOC}"
 
 
 def test_cli_remove_accept_reject(mini_corpus: Path, cli) -> None:
