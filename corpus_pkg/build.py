@@ -177,6 +177,11 @@ def build(
     issues += pairing
     if any(issue.severity == "error" for issue in issues):  # documents cannot be built: report everything
         raise InvalidCorpusError(validate(corpus.root, cache=cache, workers=workers))
+    if not docs:
+        raise CorpusError(
+            f"{corpus.annotations_dir} holds no documents, so there is nothing to release; "
+            "add articles with `corpus add-article` first"
+        )
 
     config, registry = corpus.config, corpus.registry
     version = version or config.version

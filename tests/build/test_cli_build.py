@@ -38,6 +38,15 @@ def test_build_shard_and_worker_options_match_the_api(cli, rich_corpus: Path, tm
     assert bad.returncode == 2 and "--docs-per-shard" in bad.stderr
 
 
+def test_an_empty_corpus_is_refused_with_a_hint(cli, tmp_path: Path) -> None:
+    assert cli("init", str(tmp_path / "empty"), "--name", "empty").returncode == 0
+    result = cli("build", "--root", str(tmp_path / "empty"))
+    assert result.returncode == 1
+    assert "holds no documents, so there is nothing to release" in result.stderr
+    assert "corpus add-article" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "empty" / "dist").exists()
+
+
 def test_invalid_corpus_prints_the_report_and_builds_nothing(cli, rich_corpus: Path, tmp_path: Path) -> None:
     path = rich_corpus / "annotations" / "doc1.json"
     path.write_text(path.read_text(encoding="utf-8").replace('"PERSON"', '"PER"', 1), encoding="utf-8")
