@@ -1,4 +1,4 @@
-"""Change annotations that exist: remove them, accept suggestions as gold, reject suggestions.
+"""Change annotations that exist: edit their fields, remove them, accept or reject suggestions.
 
 ``corpus suggest`` and importers with ``--origin suggestion`` add machine pre-labels that stay out
 of every release until a person reviews them. These functions are that review (and the general
@@ -17,11 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .annotate import AnnotationError, open_document, save_annotations
 from .schema import ANNOTATION_LAYERS, AnnotationFile
 from .validate import Issue
 
-__all__ = ("ReviewResult", "accept_suggestions", "reject_suggestions", "remove_annotations")
+__all__ = (
+    "EDITABLE_FIELDS",
+    "ReviewResult",
+    "accept_suggestions",
+    "edit_annotation",
+    "reject_suggestions",
+    "remove_annotations",
+)
 
 
 @dataclass
@@ -45,7 +54,58 @@ class ReviewResult:
 _WORDS = {
     "removed": ("Removed", "Would remove", "Nothing to remove"),
     "accepted": ("Accepted", "Would accept", "Nothing to accept"),
+    "edited": ("Edited", "Would edit", "Nothing to edit"),
 }
+
+#: Fields ``edit_annotation`` may set, per layer. Offsets and text are not among them: a span is
+#: changed by removing the annotation and adding it again by its text.
+EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "entities": ("label", "entity_id", "origin", "source", "note"),
+    "quotes": ("kind", "origin", "source", "note"),
+    "numbers": ("value", "kind", "unit", "qualifier", "origin", "source", "note"),
+    "stance": ("target", "label", "origin", "source", "note"),
+}
+
+
+def edit_annotation(
+    root: str | Path, doc_id: str, ann_id: str, changes: dict[str, Any], dry_run: bool = False
+) -> ReviewResult:
+    """Set fields of one annotation, e.g. ``{"label": "ORG"}`` or ``{"entity_id": None}``.
+
+    The edited file is validated as a whole before it is written (a label must be declared, a
+    registry id must exist, a value must have the schema's type).
+
+    Raises:
+        AnnotationError: the id does not exist, a field cannot be edited in that layer, or the
+            result would not be valid.
+
+    Example:
+        >>> edit_annotation("corpus", "doc1", "e2", {"label": "ORG"})  # doctest: +SKIP
+    """
+    doc = open_document(root, doc_id)
+    where = doc.display(doc.ann_rel)
+    if not changes:
+        raise AnnotationError("no changes given; name fields to set, e.g. label=ORG")
+    _require_ids(doc.ann, [ann_id], where)
+    layer = _all_ids(doc.ann)[ann_id]
+    allowed = EDITABLE_FIELDS[layer]
+    unknown = [name for name in changes if name not in allowed]
+    if unknown:
+        raise AnnotationError(
+            f"{where}: {ann_id} is in {layer}, whose editable fields are {', '.join(allowed)}; "
+            f"cannot set {', '.join(unknown)}"
+        )
+    items = getattr(doc.ann, layer)
+    index = next(i for i, item in enumerate(items) if item.id == ann_id)
+    try:
+        edited = type(items[index]).model_validate({**items[index].model_dump(), **changes})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e['input']!r})" for e in exc.errors())
+        raise AnnotationError(f"{where}: {ann_id} would not be valid: {problems}") from None
+    if edited == items[index]:
+        return ReviewResult("edited", where, [], written=False)
+    ann = doc.ann.model_copy(update={layer: [*items[:index], edited, *items[index + 1 :]]})
+    return _save(doc, "edited", ann, {ann_id}, dry_run)
 
 
 def remove_annotations(

@@ -1,13 +1,15 @@
-"""Review commands: ``corpus remove``, ``corpus accept`` and ``corpus reject`` (thin layers over
-:mod:`corpus_pkg.review`)."""
+"""Review commands: ``corpus edit``, ``corpus remove``, ``corpus accept`` and ``corpus reject``
+(thin layers over :mod:`corpus_pkg.review`)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from ..review import ReviewResult, accept_suggestions, reject_suggestions, remove_annotations
+from ..review import ReviewResult, accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
 from ._app import api_errors, app
 from ._choices import AnnotationLayer
 
@@ -23,6 +25,36 @@ def _report(result: ReviewResult) -> None:
     for issue in result.warnings:
         typer.echo(f"Warning: [{issue.code}] {issue.message}", err=True)
     typer.echo(result.summary())
+
+
+def _parse_assignment(text: str) -> tuple[str, Any]:
+    """``field=value``; the value is read as JSON when it parses (numbers, null, "quoted"), else as text."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name:
+        raise typer.BadParameter(f"expected FIELD=VALUE, got {text!r}", param_hint="--set")
+    try:
+        return name, json.loads(raw)
+    except ValueError:
+        return name, raw
+
+
+@app.command("edit")
+@api_errors
+def edit_command(
+    doc: str = typer.Argument(..., help="Document id."),
+    ann_id: str = typer.Argument(..., help="Annotation id, e.g. e12."),
+    assignments: list[str] = typer.Option(
+        ..., "--set", help='FIELD=VALUE (repeatable); VALUE is JSON if it parses: 90000, null, "3".'
+    ),
+    dry_run: bool = DRY_RUN,
+    root: Path = ROOT,
+) -> None:
+    """Set fields of one annotation: a label, a registry link, a number's value (calls edit_annotation).
+
+    Example: corpus edit doc1 e12 --set label=ORG --set entity_id=null
+    """
+    changes = dict(_parse_assignment(text) for text in assignments)
+    _report(edit_annotation(root, doc, ann_id, changes, dry_run=dry_run))
 
 
 @app.command("remove")

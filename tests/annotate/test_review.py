@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from corpus_pkg.annotate import AnnotationError
-from corpus_pkg.review import accept_suggestions, reject_suggestions, remove_annotations
+from corpus_pkg.review import accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
 from corpus_pkg.validate import validate
 
 DOC = Path("annotations") / "doc1.json"
@@ -127,6 +127,52 @@ def test_empty_repeated_and_misplaced_ids(mini_corpus: Path) -> None:
     nothing = reject_suggestions(mini_corpus, "doc1", layer="quotes")
     assert (nothing.ids, nothing.written) == ([], False)
     assert nothing.summary() == f"Nothing to remove in {mini_corpus / DOC}"
+
+
+def load_item(root: Path, layer: str, ann_id: str) -> dict:
+    data = json.loads((root / DOC).read_text(encoding="utf-8"))
+    return next(item for item in data[layer] if item["id"] == ann_id)
+
+
+def test_edit_sets_fields_and_validates_the_result(mini_corpus: Path) -> None:
+    result = edit_annotation(mini_corpus, "doc1", "e2", {"label": "NORP", "note": "a movement"})
+    assert result.summary() == f"Edited e2 in {mini_corpus / DOC}"
+    edited = load_item(mini_corpus, "entities", "e2")
+    assert (edited["label"], edited["note"], edited["text"]) == ("NORP", "a movement", "ISIS")
+    edit_annotation(mini_corpus, "doc1", "n1", {"value": 90001, "unit": None})
+    number = load_item(mini_corpus, "numbers", "n1")
+    assert number["value"] == 90001 and "unit" not in number  # None is left out of the file
+    assert validate(mini_corpus, cache=False).valid
+    same = edit_annotation(mini_corpus, "doc1", "n1", {"value": 90001.0})
+    assert (same.ids, same.written, same.summary()) == ([], False, f"Nothing to edit in {mini_corpus / DOC}")
+
+
+def test_edit_refuses_bad_values_and_fields_and_writes_nothing(mini_corpus: Path) -> None:
+    before = (mini_corpus / DOC).read_bytes()
+    with pytest.raises(AnnotationError, match="'PER' is not a declared entity label"):
+        edit_annotation(mini_corpus, "doc1", "e1", {"label": "PER"})
+    with pytest.raises(
+        AnnotationError, match=r"n1 would not be valid: value: Input should be a valid number \(got 'lots'\)"
+    ):
+        edit_annotation(mini_corpus, "doc1", "n1", {"value": "lots"})
+    with pytest.raises(AnnotationError, match="e1 is in entities, whose editable fields are label, entity_id"):
+        edit_annotation(mini_corpus, "doc1", "e1", {"start": 3})
+    with pytest.raises(AnnotationError, match="no changes given"):
+        edit_annotation(mini_corpus, "doc1", "e1", {})
+    assert (mini_corpus / DOC).read_bytes() == before
+
+
+def test_cli_edit(mini_corpus: Path, cli) -> None:
+    root = str(mini_corpus)
+    dry = cli("edit", "doc1", "n1", "--set", "value=12.5", "--set", "unit=null", "--dry-run", "--root", root)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout == f"Would edit n1 in {mini_corpus / DOC}\n"
+    assert load_item(mini_corpus, "numbers", "n1")["value"] == 90000
+    done = cli("edit", "doc1", "e2", "--set", 'note="7"', "--set", "label=NORP", "--root", root)
+    assert done.returncode == 0, done.stderr
+    assert {k: load_item(mini_corpus, "entities", "e2")[k] for k in ("note", "label")} == {"note": "7", "label": "NORP"}
+    bad = cli("edit", "doc1", "e2", "--set", "label", "--root", root)
+    assert bad.returncode == 2 and "expected FIELD=VALUE" in bad.stderr
 
 
 def test_cli_remove_accept_reject(mini_corpus: Path, cli) -> None:
