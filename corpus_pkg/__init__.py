@@ -14,6 +14,7 @@ from .corpus import Corpus, CorpusError
 from .load import load, load_documents
 from .numbers_parse import parse_number, scan_numbers
 from .reanchor import reanchor
+from .review import accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
 from .render import render_html, show
 from .stats import stats
 from .suggest import suggest_numbers
@@ -29,11 +30,13 @@ __all__ = (
     "CorpusError",
     "Report",
     "__version__",
+    "accept_suggestions",
     "add_article",
     "add_entity",
     "add_number",
     "add_quote",
     "add_stance",
+    "edit_annotation",
     "export_corpus",
     "import_corpus",
     "init_corpus",
@@ -41,6 +44,8 @@ __all__ = (
     "load_documents",
     "parse_number",
     "reanchor",
+    "reject_suggestions",
+    "remove_annotations",
     "render_html",
     "scan_numbers",
     "show",

@@ -33,6 +33,10 @@ def test_cli_verbs_have_python_twins() -> None:
         "suggest numbers": corpus_pkg.suggest_numbers,
         "import": corpus_pkg.import_corpus,
         "export": corpus_pkg.export_corpus,
+        "edit": corpus_pkg.edit_annotation,
+        "remove": corpus_pkg.remove_annotations,
+        "accept": corpus_pkg.accept_suggestions,
+        "reject": corpus_pkg.reject_suggestions,
     }
     assert set(twins) <= commands
     for verb, func in twins.items():
