@@ -14,8 +14,8 @@ from .corpus import Corpus, CorpusError
 from .load import load, load_documents
 from .numbers_parse import parse_number, scan_numbers
 from .reanchor import reanchor
-from .review import accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
 from .render import render_html, show
+from .review import accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
 from .stats import stats
 from .suggest import suggest_numbers
 from .validate import Report, validate
