@@ -3,9 +3,14 @@
 start_offset, end_offset, label}]`` + ``relations: [{from_id, to_id, type}]``.
 
 doccano offsets are code points, end exclusive (doccano carries no span text, so they are
-only checked to lie inside the text). Spans become entity mentions; relations have no place in
-the schema and are reported. Exports write the ``entities``/``relations`` style with entity
-mentions only (quotes, numbers and stance are reported as not exported).
+only checked to lie inside the text). Spans become entity mentions, except that quotes follow
+the same conventions as our Label Studio converter: spans labelled ``DIRECT-QUOTE``,
+``INDIRECT-QUOTE`` or ``MIXED-QUOTE`` (any label containing ``QUOTE``; without a prefix the kind
+is guessed from quotation marks) are quote content, relations of type ``continues`` chain the
+fragments of a discontinuous quote, ``cue`` points at its ``CUE`` span and ``speaker`` at an
+entity span (a mention speaker) or a ``SPEAKER`` span (a nominal speaker). Other relations have
+no place in the schema and are reported. Exports write the ``entities``/``relations`` style with
+entity mentions and quotes; numbers and stance have no doccano form and are reported.
 """
 
 from __future__ import annotations
@@ -17,8 +22,17 @@ from typing import Any
 from .._io import atomic_write_text
 from .._jsonfile import parse_json
 from ..corpus import Corpus, CorpusError
-from ..schema import Document, EntityMention
-from ._common import ImportBatch, ReadContext, decode, new_document, safe_ann_id, safe_doc_id
+from ..schema import Document, EntityMention, Quote, Span
+from ._common import (
+    ImportBatch,
+    ReadContext,
+    decode,
+    guess_quote_kind,
+    make_span,
+    new_document,
+    safe_ann_id,
+    safe_doc_id,
+)
 from ._report import ConvertReport
 
 EXPORT_FILE = "corpus.jsonl"
@@ -64,20 +78,27 @@ def _record(record: dict[str, Any], number: int, path: Path, ctx: ReadContext) -
             spans.append((item.get("id"), item.get("start_offset"), item.get("end_offset"), item.get("label")))
     used: set[str] = set()
     bad: list[str] = []
+    found: dict[Any, tuple[Span, str]] = {}  # doccano span id -> (span, label), for relations
+    mention_ids: dict[Any, str] = {}  # doccano span id -> entity mention id
     for ident, start, end, label in spans:
-        ok = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(raw)
-        if not ok or not isinstance(label, str) or not label:
+        span = make_span(raw, start, end)
+        if span is None or not isinstance(label, str) or not label:
             bad.append(f"id={ident} [{start}, {end}) label={label!r}")
             continue
+        if ident is not None:
+            found[ident] = (span, label)
+        if _role(label) != "entity":
+            continue
         ann_id = safe_ann_id(f"e{ident}" if isinstance(ident, int) else str(ident), used, f"e{len(used) + 1}")
+        mention_ids[ident] = ann_id
         doc.annotations.entities.append(
             EntityMention(
                 id=ann_id,
                 origin="imported",
                 source=f"doccano:{record.get('id', number)}/{ident}",
-                start=start,
-                end=end,
-                text=raw[start:end],
+                start=span.start,
+                end=span.end,
+                text=span.text,
                 label=label,
             )
         )
@@ -89,37 +110,126 @@ def _record(record: dict[str, Any], number: int, path: Path, ctx: ReadContext) -
             doc_id=doc_id,
             lines=bad,
         )
-    relations = record.get("relations") or []
-    if relations:
+    relations = [r for r in record.get("relations") or [] if isinstance(r, dict)]
+    unused = _quotes(doc, f"doccano:{record.get('id', number)}", found, mention_ids, relations, used)
+    leftover = [str(r) for r in record.get("relations") or [] if not isinstance(r, dict)] + [str(r) for r in unused]
+    if leftover:
         report.warn(
             "not-representable",
-            f"{len(relations)} relation(s) have no place in the corpus schema",
+            f"{len(leftover)} relation(s) have no place in the corpus schema",
             file=path.name,
             doc_id=doc_id,
-            lines=[str(r) for r in relations],
+            lines=leftover,
         )
     return doc
 
 
+def _role(label: str) -> str:
+    """What a doccano span label stands for: quote content, a cue, a nominal speaker or an entity."""
+    upper = label.upper()
+    if "QUOTE" in upper:
+        return "quote"
+    return {"CUE": "cue", "SPEAKER": "speaker"}.get(upper, "entity")
+
+
+def _quotes(
+    doc: Document,
+    source: str,
+    spans: dict[Any, tuple[Span, str]],
+    mention_ids: dict[Any, str],
+    relations: list[dict[str, Any]],
+    used: set[str],
+) -> list[dict[str, Any]]:
+    """Add a quote for every quote span that no ``continues`` relation points at; return the
+    relations that were not used."""
+    labels = {ident: label for ident, (_, label) in spans.items()}
+    out: dict[str, dict[Any, Any]] = {"continues": {}, "cue": {}, "speaker": {}}
+    unused = []
+    for rel in relations:
+        kind = str(rel.get("type", "")).lower()
+        origin, target = rel.get("from_id"), rel.get("to_id")
+        if kind in out and origin in spans and target in spans and origin not in out[kind]:
+            out[kind][origin] = target
+        else:
+            unused.append(rel)
+    continued = set(out["continues"].values())
+    heads = [i for i in spans if _role(labels[i]) == "quote" and i not in continued]
+    for head in sorted(heads, key=lambda i: (spans[i][0].start, spans[i][0].end)):
+        fragments, seen, current = [], set(), head
+        while current is not None and current not in seen:  # a cycle of ``continues`` ends the chain
+            seen.add(current)
+            fragments.append(spans[current][0])
+            current = out["continues"].get(current)
+        cue = out["cue"].get(head)
+        speaker_id = out["speaker"].get(head)
+        speaker: dict[str, Any] = {"type": "unknown"}
+        if speaker_id in mention_ids:
+            speaker = {"type": "mention", "mention_id": mention_ids[speaker_id]}
+        elif speaker_id is not None and _role(labels[speaker_id]) == "speaker":
+            nominal = spans[speaker_id][0]
+            speaker = {"type": "nominal", "start": nominal.start, "end": nominal.end, "text": nominal.text}
+        label = labels[head].upper()
+        kind = next((k for k in ("direct", "indirect", "mixed") if label.startswith(f"{k.upper()}-")), None)
+        fragments.sort(key=lambda f: f.start)
+        doc.annotations.quotes.append(
+            Quote.model_validate(
+                {
+                    "id": safe_ann_id(f"q{head}" if isinstance(head, int) else str(head), used, f"q{len(used) + 1}"),
+                    "origin": "imported",
+                    "source": f"{source}/{head}",
+                    "kind": kind or guess_quote_kind(" ".join(f.text for f in fragments)),
+                    "fragments": [f.model_dump() for f in fragments],
+                    "cue": spans[cue][0].model_dump() if cue is not None and _role(labels[cue]) == "cue" else None,
+                    "speaker": speaker,
+                }
+            )
+        )
+    return unused
+
+
 def write(corpus: Corpus, docs: list[Document], out: Path, report: ConvertReport) -> None:
-    """Write ``corpus.jsonl`` in the entities/relations style (entity mentions only)."""
+    """Write ``corpus.jsonl`` in the entities/relations style (entity mentions and quotes)."""
     lines = []
     for n, doc in enumerate(docs, start=1):
-        ann = doc.annotations
-        entities = [
-            {"id": k, "start_offset": e.start, "end_offset": e.end, "label": e.label}
-            for k, e in enumerate(ann.entities, start=1)
-        ]
-        record = {"id": n, "doc_id": doc.doc_id, "text": doc.text, "entities": entities, "relations": []}
+        entities, relations = _spans_and_relations(doc)
+        record = {"id": n, "doc_id": doc.doc_id, "text": doc.text, "entities": entities, "relations": relations}
         lines.append(json.dumps(record, ensure_ascii=False))
-        lost = [
-            f"{len(getattr(ann, layer))} {layer}" for layer in ("quotes", "numbers", "stance") if getattr(ann, layer)
-        ]
+        ann = doc.annotations
+        lost = [f"{len(getattr(ann, layer))} {layer}" for layer in ("numbers", "stance") if getattr(ann, layer)]
         if lost:
             report.warn(
                 "not-exported",
-                "doccano export holds entity mentions only; not exported: " + ", ".join(lost),
+                "doccano has no form for numbers and stance; not exported: " + ", ".join(lost),
                 doc_id=doc.doc_id,
             )
     atomic_write_text(out / EXPORT_FILE, "".join(line + "\n" for line in lines))
     report.files.append(EXPORT_FILE)
+
+
+def _spans_and_relations(doc: Document) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    entities: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+
+    def span(item: Span, label: str) -> int:
+        entities.append({"id": len(entities) + 1, "start_offset": item.start, "end_offset": item.end, "label": label})
+        return len(entities)
+
+    def relation(source: int, target: int, kind: str) -> None:
+        relations.append({"id": len(relations) + 1, "from_id": source, "to_id": target, "type": kind})
+
+    ann = doc.annotations
+    mention_ids = {e.id: span(e, e.label) for e in ann.entities}
+    for quote in ann.quotes:
+        label = f"{quote.kind.upper()}-QUOTE"
+        head = previous = span(quote.fragments[0], label)
+        for fragment in quote.fragments[1:]:
+            current = span(fragment, label)
+            relation(previous, current, "continues")
+            previous = current
+        if quote.cue is not None:
+            relation(head, span(quote.cue, "CUE"), "cue")
+        if quote.speaker.type == "mention" and quote.speaker.mention_id in mention_ids:
+            relation(head, mention_ids[quote.speaker.mention_id], "speaker")
+        elif quote.speaker.type == "nominal":
+            relation(head, span(quote.speaker, "SPEAKER"), "speaker")
+    return entities, relations

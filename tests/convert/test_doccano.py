@@ -85,14 +85,63 @@ def test_italian_label_with_spaces_needs_a_label_map(interop: Path, tmp_path: Pa
     assert doc.annotations.meta.url.startswith("http")
 
 
-def test_export_round_trip_keeps_entities_and_reports_the_rest(tmp_path: Path) -> None:
+def test_export_round_trip_keeps_entities_and_quotes_and_reports_the_rest(tmp_path: Path) -> None:
     report = export_corpus("doccano", tmp_path / "out", root=MINI)
-    assert any(w.code == "not-exported" and "1 quotes" in w.message for w in report.warnings)
+    assert any(w.code == "not-exported" and "1 numbers, 1 stance" in w.message for w in report.warnings)
     (record,) = [json.loads(line) for line in (tmp_path / "out" / "corpus.jsonl").read_text().splitlines()]
     assert record["entities"][0] == {"id": 1, "start_offset": 31, "end_offset": 41, "label": "PERSON"}
+    assert {r["type"] for r in record["relations"]} == {"cue", "speaker"}
+    back = fresh_corpus(tmp_path, "back")
+    imported = import_corpus("doccano", tmp_path / "out" / "corpus.jsonl", root=back)
+    assert imported.valid and not [w for w in imported.warnings if w.code == "not-representable"]
+    for layer in ("entities", "quotes"):
+        assert signature(back)["doc1"][layer] == signature(MINI)["doc1"][layer], layer
+
+
+def test_quotes_of_the_gold_corpus_survive_a_doccano_round_trip(tmp_path: Path) -> None:
+    """Discontinuous quotes (``continues``), cues, mention and nominal speakers, on non-ASCII text."""
+    repo = MINI.parents[2]
+    export_corpus("doccano", tmp_path / "out", root=repo)
     back = fresh_corpus(tmp_path, "back")
     assert import_corpus("doccano", tmp_path / "out" / "corpus.jsonl", root=back).valid
-    assert signature(back)["doc1"]["entities"] == signature(MINI)["doc1"]["entities"]
+    before, after = signature(repo), signature(back)
+    quotes = [q for doc in before.values() for q in doc["quotes"]]
+    assert any(len(q[0]) > 1 for q in quotes) and any(q[3][0] == "nominal" for q in quotes)
+    for doc_id in before:
+        assert after[doc_id]["quotes"] == before[doc_id]["quotes"], doc_id
+        assert after[doc_id]["entities"] == before[doc_id]["entities"], doc_id
+
+
+def test_quote_relations_in_a_hand_written_file(tmp_path: Path) -> None:
+    text = "“We act,” she said, “now.” Police said so."
+    record = {
+        "text": text,
+        "entities": [
+            {"id": 1, "start_offset": 0, "end_offset": 9, "label": "QUOTE"},
+            {"id": 2, "start_offset": 20, "end_offset": 26, "label": "QUOTE"},
+            {"id": 3, "start_offset": 14, "end_offset": 18, "label": "CUE"},
+            {"id": 4, "start_offset": 27, "end_offset": 33, "label": "ORG"},
+            {"id": 5, "start_offset": 10, "end_offset": 13, "label": "SPEAKER"},
+        ],
+        "relations": [
+            {"from_id": 1, "to_id": 2, "type": "continues"},
+            {"from_id": 1, "to_id": 3, "type": "cue"},
+            {"from_id": 1, "to_id": 5, "type": "speaker"},
+            {"from_id": 4, "to_id": 3, "type": "worksFor"},
+        ],
+    }
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    root = fresh_corpus(tmp_path)
+    report = import_corpus("doccano", path, root=root)
+    assert report.valid
+    (doc,) = Corpus.at(root).iter_documents()
+    (quote,) = doc.annotations.quotes
+    assert [f.text for f in quote.fragments] == ["“We act,”", "“now.”"]
+    assert (quote.kind, quote.cue.text, quote.speaker.type, quote.speaker.text) == ("direct", "said", "nominal", "she")
+    assert [e.text for e in doc.annotations.entities] == ["Police"]
+    (lost,) = [w for w in report.warnings if w.code == "not-representable"]
+    assert "worksFor" in " ".join(lost.lines)
 
 
 def test_bad_line_is_a_clear_error(tmp_path: Path, cli) -> None:
