@@ -111,15 +111,15 @@ def _record(record: dict[str, Any], number: int, path: Path, ctx: ReadContext) -
             lines=bad,
         )
     relations = [r for r in record.get("relations") or [] if isinstance(r, dict)]
-    unused = _quotes(doc, f"doccano:{record.get('id', number)}", found, mention_ids, relations, used)
-    leftover = [str(r) for r in record.get("relations") or [] if not isinstance(r, dict)] + [str(r) for r in unused]
-    if leftover:
+    lost = [str(r) for r in record.get("relations") or [] if not isinstance(r, dict)]
+    lost += _quotes(doc, f"doccano:{record.get('id', number)}", found, mention_ids, relations, used)
+    if lost:
         report.warn(
             "not-representable",
-            f"{len(leftover)} relation(s) have no place in the corpus schema",
+            f"{len(lost)} relation(s) or span(s) have no place in the corpus schema",
             file=path.name,
             doc_id=doc_id,
-            lines=leftover,
+            lines=lost,
         )
     return doc
 
@@ -132,6 +132,10 @@ def _role(label: str) -> str:
     return {"CUE": "cue", "SPEAKER": "speaker"}.get(upper, "entity")
 
 
+#: Relation types of the quote convention and the roles of the spans they may join.
+_QUOTE_RELATIONS = {"continues": ("quote",), "cue": ("cue",), "speaker": ("entity", "speaker")}
+
+
 def _quotes(
     doc: Document,
     source: str,
@@ -139,38 +143,46 @@ def _quotes(
     mention_ids: dict[Any, str],
     relations: list[dict[str, Any]],
     used: set[str],
-) -> list[dict[str, Any]]:
-    """Add a quote for every quote span that no ``continues`` relation points at; return the
-    relations that were not used."""
-    labels = {ident: label for ident, (_, label) in spans.items()}
-    out: dict[str, dict[Any, Any]] = {"continues": {}, "cue": {}, "speaker": {}}
-    unused = []
+) -> list[str]:
+    """Add a quote for every chain of quote spans; return what could not be used, one line each
+    (relations outside the convention, quote/cue/speaker spans attached to no quote)."""
+    role = {ident: _role(label) for ident, (_, label) in spans.items()}
+    links: dict[str, dict[Any, Any]] = {kind: {} for kind in _QUOTE_RELATIONS}
+    claimed: set[Any] = set()  # fragments some ``continues`` already leads to
+    lost = []
     for rel in relations:
         kind = str(rel.get("type", "")).lower()
         origin, target = rel.get("from_id"), rel.get("to_id")
-        if kind in out and origin in spans and target in spans and origin not in out[kind]:
-            out[kind][origin] = target
-        else:
-            unused.append(rel)
-    continued = set(out["continues"].values())
-    heads = [i for i in spans if _role(labels[i]) == "quote" and i not in continued]
-    for head in sorted(heads, key=lambda i: (spans[i][0].start, spans[i][0].end)):
-        fragments, seen, current = [], set(), head
-        while current is not None and current not in seen:  # a cycle of ``continues`` ends the chain
-            seen.add(current)
-            fragments.append(spans[current][0])
-            current = out["continues"].get(current)
-        cue = out["cue"].get(head)
-        speaker_id = out["speaker"].get(head)
+        fits = (
+            kind in links
+            and role.get(origin) == "quote"
+            and role.get(target) in _QUOTE_RELATIONS[kind]
+            and origin not in links[kind]
+            and not (kind == "continues" and (target in claimed or target == origin))
+        )
+        if not fits:
+            lost.append(str(rel))
+            continue
+        links[kind][origin] = target
+        if kind == "continues":
+            claimed.add(target)
+    attached: set[Any] = set()
+    heads = sorted((i for i in spans if role[i] == "quote" and i not in claimed), key=lambda i: spans[i][0].start)
+    for head in heads:
+        chain, current = [], head
+        while current is not None and current not in chain:  # a cycle back into the chain ends it
+            chain.append(current)
+            current = links["continues"].get(current)
+        cue, speaker_id = links["cue"].get(head), links["speaker"].get(head)
+        attached.update(chain, [x for x in (cue, speaker_id) if x is not None])
         speaker: dict[str, Any] = {"type": "unknown"}
         if speaker_id in mention_ids:
             speaker = {"type": "mention", "mention_id": mention_ids[speaker_id]}
-        elif speaker_id is not None and _role(labels[speaker_id]) == "speaker":
-            nominal = spans[speaker_id][0]
-            speaker = {"type": "nominal", "start": nominal.start, "end": nominal.end, "text": nominal.text}
-        label = labels[head].upper()
+        elif speaker_id is not None:
+            speaker = {"type": "nominal", **spans[speaker_id][0].model_dump()}
+        fragments = sorted((spans[i][0] for i in chain), key=lambda f: f.start)
+        label = spans[head][1].upper()
         kind = next((k for k in ("direct", "indirect", "mixed") if label.startswith(f"{k.upper()}-")), None)
-        fragments.sort(key=lambda f: f.start)
         doc.annotations.quotes.append(
             Quote.model_validate(
                 {
@@ -179,12 +191,15 @@ def _quotes(
                     "source": f"{source}/{head}",
                     "kind": kind or guess_quote_kind(" ".join(f.text for f in fragments)),
                     "fragments": [f.model_dump() for f in fragments],
-                    "cue": spans[cue][0].model_dump() if cue is not None and _role(labels[cue]) == "cue" else None,
+                    "cue": spans[cue][0].model_dump() if cue is not None else None,
                     "speaker": speaker,
                 }
             )
         )
-    return unused
+    for ident, (span, label) in spans.items():
+        if role[ident] != "entity" and ident not in attached:
+            lost.append(f"{label} span id={ident} [{span.start}, {span.end}) is attached to no quote")
+    return lost
 
 
 def write(corpus: Corpus, docs: list[Document], out: Path, report: ConvertReport) -> None:

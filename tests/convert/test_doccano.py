@@ -152,3 +152,32 @@ def test_bad_line_is_a_clear_error(tmp_path: Path, cli) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("Error: bad.jsonl: line 2: invalid JSON")
     assert list((root / "raw").iterdir()) == []
+
+
+def test_malformed_quote_relations_are_reported_never_dropped_silently(tmp_path: Path) -> None:
+    text = "“One.” “Two.” “Three.” Police said."
+    spans = [(1, 0, 6, "QUOTE"), (2, 7, 13, "QUOTE"), (3, 14, 22, "QUOTE"), (4, 23, 29, "ORG"), (5, 30, 34, "CUE")]
+    record = {
+        "text": text,
+        "entities": [{"id": i, "start_offset": s, "end_offset": e, "label": lab} for i, s, e, lab in spans],
+        "relations": [
+            {"from_id": 1, "to_id": 2, "type": "continues"},
+            {"from_id": 2, "to_id": 1, "type": "continues"},  # a cycle: 1 and 2 lead to each other
+            {"from_id": 3, "to_id": 3, "type": "continues"},  # a loop
+            {"from_id": 3, "to_id": 4, "type": "cue"},  # a cue that is an entity
+            {"from_id": 4, "to_id": 3, "type": "speaker"},  # from an entity
+        ],
+    }
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    root = fresh_corpus(tmp_path)
+    report = import_corpus("doccano", path, root=root)
+    assert report.valid
+    (doc,) = Corpus.at(root).iter_documents()
+    assert [[f.text for f in q.fragments] for q in doc.annotations.quotes] == [["“Three.”"]]
+    (lost,) = [w for w in report.warnings if w.code == "not-representable"]
+    lines = " ".join(lost.lines)
+    for expected in ("'to_id': 3, 'type': 'continues'", "'type': 'cue'", "'type': 'speaker'"):
+        assert expected in lines
+    for ident in (1, 2, 5):
+        assert f"span id={ident} " in lines  # the cycle's spans and the unused cue are named
