@@ -16,6 +16,7 @@ from .numbers_parse import parse_number, scan_numbers
 from .reanchor import reanchor
 from .render import render_html, show
 from .review import accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
+from .serve import serve
 from .stats import stats
 from .suggest import suggest_numbers
 from .validate import Report, validate
@@ -48,6 +49,7 @@ __all__ = (
     "remove_annotations",
     "render_html",
     "scan_numbers",
+    "serve",
     "show",
     "stats",
     "suggest_numbers",

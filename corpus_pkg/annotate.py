@@ -97,7 +97,7 @@ class AddResult:
         """One line for the terminal: what was (or would be) added where."""
         verb = "Added" if self.written else "Would add"
         item = self.item
-        where = [f"[{s.start}:{s.end}] {s.text!r}" for s in _item_spans(item)]
+        where = [f"[{s.start}:{s.end}] {s.text!r}" for s in item_spans(item)]
         detail = {
             "entities": lambda: f"{item.label}" + (f" -> {item.entity_id}" if item.entity_id else ""),
             "quotes": lambda: f"{item.kind}, speaker {_speaker_text(item)}",
@@ -141,7 +141,7 @@ def _holder_text(stance: Stance) -> str:
     return repr(holder.text)
 
 
-def _item_spans(item: Any) -> list[Span]:
+def item_spans(item: Any) -> list[Span]:
     if isinstance(item, Quote):
         return list(item.fragments)
     if isinstance(item, Stance):

@@ -290,12 +290,18 @@ def _esc(value: object) -> str:
 
 
 def render_html(
-    doc: Document, layers: Sequence[str] | None = None, registry: EntityRegistry | None = None, warning: str = ""
+    doc: Document,
+    layers: Sequence[str] | None = None,
+    registry: EntityRegistry | None = None,
+    warning: str = "",
+    extra_html: Sequence[str] = (),
 ) -> str:
     """A self-contained HTML page: escaped text, inline CSS, no scripts, no external resources.
 
     Hovering a mark shows its details (numbers show their value); each mark's short tag is
-    drawn after it by CSS, so the text of ``#text`` is exactly the raw text.
+    drawn after it by CSS, so the text of ``#text`` is exactly the raw text. ``extra_html`` is
+    appended to the body as is: callers escape what they put in it (``corpus serve`` adds its
+    review forms there).
     """
     chosen = _check_layers(layers)
     marks = collect_marks(doc, chosen, registry)
@@ -351,6 +357,7 @@ def render_html(
     page.append(f'<pre id="text">{"".join(parts)}</pre>')
     page.extend(_quote_table(doc) if "quotes" in chosen else [])
     page.extend(_stance_table(doc) if "stance" in chosen else [])
+    page.extend(extra_html)
     page.extend(["</body>", "</html>"])
     return "\n".join(page) + "\n"
 

@@ -37,6 +37,7 @@ def test_cli_verbs_have_python_twins() -> None:
         "remove": corpus_pkg.remove_annotations,
         "accept": corpus_pkg.accept_suggestions,
         "reject": corpus_pkg.reject_suggestions,
+        "serve": corpus_pkg.serve,
     }
     assert set(twins) <= commands
     for verb, func in twins.items():

@@ -1,5 +1,5 @@
-"""Review commands: ``corpus edit``, ``corpus remove``, ``corpus accept`` and ``corpus reject``
-(thin layers over :mod:`corpus_pkg.review`)."""
+"""Review commands: ``corpus edit``, ``corpus remove``, ``corpus accept``, ``corpus reject``
+(thin layers over :mod:`corpus_pkg.review`) and ``corpus serve`` (:mod:`corpus_pkg.serve`)."""
 
 from __future__ import annotations
 
@@ -107,3 +107,20 @@ def reject_command(
     Example: corpus reject doc1 n4 n5
     """
     _report(reject_suggestions(root, doc, ids or (), layer.value if layer else None, cascade=cascade, dry_run=dry_run))
+
+
+@app.command("serve")
+@api_errors
+def serve_command(
+    port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one)."),
+    root: Path = ROOT,
+) -> None:
+    """Read documents and review suggestions in a browser, on http://127.0.0.1:PORT/ (calls serve).
+
+    Only this machine can connect; stop with Ctrl-C.
+
+    Example: corpus serve --root news --port 8765
+    """
+    from ..serve import serve
+
+    serve(root, port, ready=lambda url: typer.echo(f"Serving {root} at {url} (Ctrl-C to stop)"))

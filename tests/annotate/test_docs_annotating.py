@@ -43,7 +43,7 @@ def test_docs_link_each_command_to_its_python_twin() -> None:
         assert f"`corpus_pkg.articles.{name}`" in markdown or f"`corpus_pkg.annotate.{name}`" in markdown, name
     twins = ("suggest.suggest_numbers", "render.show", "render.render", "stats.stats", "reanchor.reanchor")
     twins += ("review.accept_suggestions", "review.reject_suggestions", "review.remove_annotations")
-    twins += ("review.edit_annotation",)
+    twins += ("review.edit_annotation", "serve.serve")
     for name in twins:
         assert f"`corpus_pkg.{name}`" in markdown, name
 
