@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
+    """The process umask. Reading it means setting it, so threads take turns (a thread reading in
+    between would see 0 and make its file world-writable)."""
+    with _UMASK_LOCK:
+        current = os.umask(0)
+        os.umask(current)
     return current
+
+
+_UMASK_LOCK = threading.Lock()
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -343,7 +343,13 @@ def open_document(root: str | Path, doc_id: str) -> _Doc:
     ann_bytes = ann_path.read_bytes()
     raw_bytes = raw_path.read_bytes()
     raw = corpus.read_raw(doc_id)
-    return _Doc(corpus, Path(root), doc_id, raw_bytes, raw, corpus.read_annotations(doc_id), ann_bytes)
+    ann = corpus.read_annotations(doc_id)
+    if ann.doc_id != doc_id:  # saving would write annotations/<ann.doc_id>.json: another document
+        raise CorpusError(
+            f"{Path(root) / ANNOTATIONS_DIR / ann_path.name}: doc_id is {ann.doc_id!r} but the file is named "
+            f"{doc_id!r}; fix the file first (`corpus validate` reports it as doc-id-mismatch)"
+        )
+    return _Doc(corpus, Path(root), doc_id, raw_bytes, raw, ann, ann_bytes)
 
 
 def save_annotations(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -115,7 +116,7 @@ class Corpus:
 
     def read_raw(self, doc_id: str) -> str:
         """The raw text of ``doc_id`` decoded as UTF-8 (no newline translation)."""
-        data = _read_regular_file(self.raw_path(doc_id))
+        data = read_regular_file(self.raw_path(doc_id))
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -154,18 +155,22 @@ def dump_annotation_file(annotations: AnnotationFile) -> dict:
     return data
 
 
-def _read_regular_file(path: Path) -> bytes:
+def read_regular_file(path: Path) -> bytes:
     """The bytes of ``path``; symbolic links are refused so a corpus file cannot point outside it."""
     if path.is_symlink():
         raise CorpusError(f"{path}: is a symbolic link; corpus files must be regular files")
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a folder, a pipe (which would block), a device
+            raise CorpusError(f"{path}: is not a regular file")
         return path.read_bytes()
     except FileNotFoundError:
         raise CorpusError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 def _read_json(path: Path) -> object:
-    data = _read_regular_file(path)
+    data = read_regular_file(path)
     try:
         return parse_json(data).value
     except ValueError as exc:

@@ -13,14 +13,20 @@ It is meant for one person on their own machine, and treats everything else as h
 * a POST must come from a page of this server (``Origin``, or ``Referer`` when a browser sends no
   Origin) and carry the form token made when the server started;
 * pages are built from escaped text, with a Content-Security-Policy that allows no script.
+
+A form also carries the sha256 of the annotation file the page was made from: when the file has
+changed since (another click, a CLI command, an editor), the action is refused and the page asks
+for a reload, so a button never acts on something it did not show. Actions run one at a time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,7 +35,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from .annotate import AnnotationError, item_spans
-from .corpus import Corpus, CorpusError, is_safe_id
+from .corpus import Corpus, CorpusError, is_safe_id, read_regular_file
 from .render import render_html, stale_warning
 from .review import accept_suggestions, reject_suggestions
 from .schema import ANNOTATION_LAYERS, Document
@@ -59,7 +65,12 @@ class ReviewServer(ThreadingHTTPServer):
         self.corpus = Corpus.at(root)
         if not self.corpus.config_path.is_file():
             raise CorpusError(f"{root} is not a corpus (no corpus.json); pass --root or run `corpus init`")
+        try:  # read (and check) them now: a broken corpus.json or entities.json is an error at start
+            self.corpus.config, self.corpus.registry  # noqa: B018
+        except (ValueError, CorpusError):
+            raise CorpusError(f"{root}: corpus.json or entities.json is invalid; run `corpus validate`") from None
         self.token = secrets.token_urlsafe(32)
+        self.write_lock = threading.Lock()  # one review action at a time
         super().__init__((HOST, port), _Handler)
 
     @property
@@ -94,6 +105,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: ReviewServer
     server_version = "corpus-serve"
     sys_version = ""
+    timeout = 15  # seconds a client may take to send its request
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass  # quiet: the terminal is the annotator's
@@ -121,16 +133,19 @@ class _Handler(BaseHTTPRequestHandler):
         form = self._form()
         if form is None:
             return
-        if not secrets.compare_digest(form.get("token", ""), self.server.token):
+        if not secrets.compare_digest(form.get("token", "").encode(), self.server.token.encode()):
             self._error(HTTPStatus.FORBIDDEN, "The form token is missing or stale: reload the page.")
             return
         doc_id, action = match.groups()
         ids = [form["id"]] if form.get("id") else []
-        try:
-            _ACTIONS[action](self.server.corpus.root, doc_id, ids)
-        except (AnnotationError, CorpusError) as exc:
-            self._error(HTTPStatus.CONFLICT, str(exc), back=f"/doc/{doc_id}")
-            return
+        with self.server.write_lock:
+            try:
+                if form.get("version") != _version(self.server.corpus.annotation_path(doc_id)):
+                    raise AnnotationError(f"annotations/{doc_id}.json changed since this page was made; reload it")
+                _ACTIONS[action](self.server.corpus.root, doc_id, ids)
+            except (AnnotationError, CorpusError, OSError) as exc:
+                self._error(HTTPStatus.CONFLICT, str(exc), back=f"/doc/{doc_id}")
+                return
         self.send_response(HTTPStatus.SEE_OTHER)
         self.send_header("Location", f"/doc/{doc_id}")
         self.send_header("Content-Length", "0")
@@ -167,9 +182,13 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if not 0 <= length <= MAX_FORM_BYTES:
-            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "The form is too large.")
+            self._error(HTTPStatus.BAD_REQUEST, f"Expected a form of at most {MAX_FORM_BYTES} bytes.")
             return None
-        fields = parse_qs(self.rfile.read(length).decode("utf-8", "replace"), max_num_fields=10)
+        try:
+            fields = parse_qs(self.rfile.read(length).decode("utf-8"), max_num_fields=10, strict_parsing=False)
+        except (ValueError, OSError):
+            self._error(HTTPStatus.BAD_REQUEST, "The form could not be read.")
+            return None
         return {key: values[0] for key, values in fields.items()}
 
     # --- pages -------------------------------------------------------------------------------
@@ -180,8 +199,8 @@ class _Handler(BaseHTTPRequestHandler):
         for doc_id in corpus.doc_ids():
             try:
                 doc = corpus.read_document(doc_id)
-            except (CorpusError, ValueError) as exc:
-                rows.append(f"<tr><td>{_esc(doc_id)}</td><td colspan=4>cannot be read: {_esc(exc)}</td></tr>")
+            except (CorpusError, ValueError, OSError) as exc:
+                rows.append(f"<tr><td>{_esc(doc_id)}</td><td colspan=3>cannot be read: {_esc(exc)}</td></tr>")
                 continue
             counts = [len(getattr(doc.annotations, layer)) for layer in ANNOTATION_LAYERS]
             pending = sum(1 for _layer, item in _items(doc) if item.origin == "suggestion")
@@ -204,24 +223,31 @@ class _Handler(BaseHTTPRequestHandler):
             return
         corpus = self.server.corpus
         try:
+            version = _version(corpus.annotation_path(doc_id))
             doc = corpus.read_document(doc_id)
-        except (CorpusError, ValueError) as exc:
+        except (CorpusError, ValueError, OSError) as exc:
             self._error(HTTPStatus.CONFLICT, f"annotations/{doc_id}.json cannot be read: {exc}")
             return
-        panel = self._review_panel(doc)
+        if doc.doc_id != doc_id:
+            message = f"annotations/{doc_id}.json says its doc_id is {doc.doc_id!r}; fix the file first"
+            self._error(HTTPStatus.CONFLICT, message)
+            return
+        panel = self._review_panel(doc, version)
         page = render_html(doc, None, corpus.registry, stale_warning(corpus, doc), extra_html=panel)
         self._page(HTTPStatus.OK, page)
 
-    def _review_panel(self, doc: Document) -> list[str]:
+    def _review_panel(self, doc: Document, version: str) -> list[str]:
         doc_id = _esc(doc.doc_id)
-        token = _esc(self.server.token)
+        fixed = (
+            f'<input type="hidden" name="token" value="{_esc(self.server.token)}">'
+            f'<input type="hidden" name="version" value="{_esc(version)}">'
+        )
 
         def button(action: str, label: str, ann_id: str = "") -> str:
             hidden = f'<input type="hidden" name="id" value="{_esc(ann_id)}">' if ann_id else ""
             return (
                 f'<form method="post" action="/doc/{doc_id}/{action}" style="display:inline">'
-                f'<input type="hidden" name="token" value="{token}">{hidden}'
-                f'<button type="submit">{label}</button></form>'
+                f'{fixed}{hidden}<button type="submit">{label}</button></form>'
             )
 
         rows = []
@@ -265,6 +291,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+
+def _version(path: Path) -> str:
+    """What a page was made from: the sha256 of the annotation file's bytes."""
+    return hashlib.sha256(read_regular_file(path)).hexdigest()
 
 
 def _items(doc: Document) -> list[tuple[str, Any]]:

@@ -52,6 +52,14 @@ def origin(srv: ReviewServer) -> dict[str, str]:
     return {"Origin": f"http://127.0.0.1:{srv.server_address[1]}"}
 
 
+def form(srv: ReviewServer, **fields: str) -> str:
+    """A form as the document page makes it: token and file version from the page itself."""
+    page = request(srv, "GET", "/doc/doc1")[2]
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', page)
+    assert version, "the page carries the file version"
+    return urlencode({"token": srv.token, "version": version.group(1), **fields})
+
+
 def origins(root: Path) -> dict[str, str]:
     data = json.loads((root / DOC).read_text(encoding="utf-8"))
     return {item["id"]: item["origin"] for layer in ("entities", "quotes", "numbers", "stance") for item in data[layer]}
@@ -77,6 +85,7 @@ def test_document_page_escapes_text_and_offers_the_suggestions(server: ReviewSer
     assert status == 200
     review = body.split('<section id="review">', 1)[1]
     assert re.findall(r'name="id" value="([^"]+)"', review) == ["e2", "e2", "n1", "n1"]
+    assert len(set(re.findall(r'name="version" value="([^"]+)"', review))) == 1
     assert f'name="token" value="{server.token}"' in review
     assert "<script>alert" not in body
     for path in ("/doc/..%2Fcorpus", "/doc/nope", "/doc/doc1/extra", "/elsewhere"):
@@ -85,11 +94,11 @@ def test_document_page_escapes_text_and_offers_the_suggestions(server: ReviewSer
 
 def test_forms_need_the_token_and_this_servers_origin(server: ReviewServer, mini_corpus: Path) -> None:
     before = (mini_corpus / DOC).read_bytes()
-    good = urlencode({"token": server.token, "id": "n1"})
+    good = form(server, id="n1")
     assert request(server, "POST", "/doc/doc1/accept", good)[0] == 403  # no Origin, no Referer
     evil = {"Origin": "http://evil.example"}
     assert request(server, "POST", "/doc/doc1/accept", good, evil)[0] == 403
-    stale = urlencode({"token": "guess", "id": "n1"})
+    stale = good.replace(server.token, "guess")
     assert request(server, "POST", "/doc/doc1/accept", stale, origin(server))[0] == 403
     assert request(server, "POST", "/doc/nope/accept", good, origin(server))[0] == 404
     assert request(server, "PUT", "/doc/doc1/accept", good, origin(server))[0] == 405
@@ -99,13 +108,13 @@ def test_forms_need_the_token_and_this_servers_origin(server: ReviewServer, mini
     assert (status, headers["location"]) == (303, "/doc/doc1")
     assert origins(mini_corpus)["n1"] == "manual"
     referer = {"Referer": f"http://127.0.0.1:{server.server_address[1]}/doc/doc1"}
-    reject = urlencode({"token": server.token, "id": "e2"})
-    assert request(server, "POST", "/doc/doc1/reject", reject, referer)[0] == 303
+    assert request(server, "POST", "/doc/doc1/reject", good.replace("n1", "e2"), referer)[0] == 409  # page is old
+    assert request(server, "POST", "/doc/doc1/reject", form(server, id="e2"), referer)[0] == 303
     assert "e2" not in origins(mini_corpus)
 
 
 def test_a_refused_review_is_shown_not_applied(server: ReviewServer, mini_corpus: Path) -> None:
-    gold = urlencode({"token": server.token, "id": "e1"})
+    gold = form(server, id="e1")
     status, _, body = request(server, "POST", "/doc/doc1/reject", gold, origin(server))
     assert status == 409 and "not a suggestion: e1 (manual)" in body
     assert origins(mini_corpus)["e1"] == "manual"
@@ -147,3 +156,51 @@ def test_cli_serve_prints_its_address_and_serves(mini_corpus: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_concurrent_clicks_never_lose_a_change(server: ReviewServer, mini_corpus: Path) -> None:
+    """Both forms come from the same page: one action runs, the other is told to reload."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    accept, reject = form(server, id="n1"), form(server, id="e2")
+    with ThreadPoolExecutor(2) as pool:
+        results = list(
+            pool.map(
+                lambda args: request(server, "POST", args[0], args[1], origin(server))[0],
+                [("/doc/doc1/accept", accept), ("/doc/doc1/reject", reject)],
+            )
+        )
+    assert sorted(results) == [303, 409]
+    state = origins(mini_corpus)
+    applied = {"accept": state["n1"] == "manual", "reject": "e2" not in state}
+    assert applied == {"accept": results[0] == 303, "reject": results[1] == 303}
+
+
+def test_malformed_forms_get_a_400_not_a_traceback(server: ReviewServer) -> None:
+    many = "&".join(f"a{i}=1" for i in range(15))
+    for body in (many, "token=%FF%FE&id=n1"):
+        status, _, page = request(server, "POST", "/doc/doc1/accept", body, origin(server))
+        assert status in (400, 403), body
+        assert "Traceback" not in page
+
+
+def test_hostile_corpus_files(mini_corpus: Path, tmp_path: Path) -> None:
+    import os
+
+    shutil.copy(mini_corpus / DOC, mini_corpus / "annotations" / "copy.json")
+    shutil.copy(mini_corpus / "raw" / "doc1.txt", mini_corpus / "raw" / "copy.txt")
+    (mini_corpus / "annotations" / "folder.json").mkdir()
+    os.mkfifo(mini_corpus / "annotations" / "pipe.json")
+    srv = make_server(mini_corpus, port=0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        status, _, body = request(srv, "GET", "/")  # neither the folder nor the pipe blocks the list
+        assert status == 200 and "doc1" in body
+        status, _, body = request(srv, "GET", "/doc/copy")
+        assert status == 409 and "says its doc_id is &#x27;doc1&#x27;" in body and "<form" not in body
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    (mini_corpus / "corpus.json").write_text("{", encoding="utf-8")
+    with pytest.raises(Exception, match="corpus.json or entities.json is invalid"):
+        make_server(mini_corpus, port=0)
