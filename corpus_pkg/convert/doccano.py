@@ -54,6 +54,11 @@ def read(path: Path, ctx: ReadContext) -> ImportBatch:
             raise CorpusError(f"{path.name}: line {number}: {exc} (doccano exports one JSON object per line)") from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
             raise CorpusError(f"{path.name}: line {number}: expected an object with a non-empty 'text' string")
+        for key in ("label", "entities", "relations"):
+            if record.get(key) is not None and not isinstance(record[key], list):
+                raise CorpusError(
+                    f"{path.name}: line {number}: '{key}' must be a list, got {type(record[key]).__name__}"
+                )
         batch.documents.append(_record(record, number, path, ctx))
     return batch
 
@@ -73,11 +78,15 @@ def _record(record: dict[str, Any], number: int, path: Path, ctx: ReadContext) -
                 spans.append((f"l{n + 1}", item[0], item[1], item[2]))
             else:
                 spans.append((None, None, None, item))
-    for item in record.get("entities") or []:
-        if isinstance(item, dict):
-            spans.append((item.get("id"), item.get("start_offset"), item.get("end_offset"), item.get("label")))
     used: set[str] = set()
     bad: list[str] = []
+    for item in record.get("entities") or []:
+        if not isinstance(item, dict):
+            bad.append(f"{item!r}: not an object")
+        elif item.get("id") is not None and not _is_id(item["id"]):  # ids key relations: ints and strings only
+            bad.append(f"{item!r}: the id must be a number or a string")
+        else:
+            spans.append((item.get("id"), item.get("start_offset"), item.get("end_offset"), item.get("label")))
     found: dict[Any, tuple[Span, str]] = {}  # doccano span id -> (span, label), for relations
     mention_ids: dict[Any, str] = {}  # doccano span id -> entity mention id
     for ident, start, end, label in spans:
@@ -85,8 +94,14 @@ def _record(record: dict[str, Any], number: int, path: Path, ctx: ReadContext) -
         if span is None or not isinstance(label, str) or not label:
             bad.append(f"id={ident} [{start}, {end}) label={label!r}")
             continue
+        if ident in found:
+            bad.append(f"id={ident} [{start}, {end}) label={label!r}: the id is used by an earlier span")
+            continue
         if ident is not None:
             found[ident] = (span, label)
+        elif _role(label) != "entity":
+            bad.append(f"[{start}, {end}) label={label!r}: a {_role(label)} span needs an id for its relations")
+            continue
         if _role(label) != "entity":
             continue
         ann_id = safe_ann_id(f"e{ident}" if isinstance(ident, int) else str(ident), used, f"e{len(used) + 1}")
@@ -105,7 +120,7 @@ def _record(record: dict[str, Any], number: int, path: Path, ctx: ReadContext) -
     if bad:
         report.warn(
             "offset-mismatch",
-            f"{len(bad)} span(s) skipped: offsets outside the text or no label",
+            f"{len(bad)} span(s) skipped: offsets outside the text, no label, or a missing or repeated id",
             file=path.name,
             doc_id=doc_id,
             lines=bad,
@@ -122,6 +137,10 @@ def _record(record: dict[str, Any], number: int, path: Path, ctx: ReadContext) -
             lines=lost,
         )
     return doc
+
+
+def _is_id(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or isinstance(value, str)
 
 
 def _role(label: str) -> str:
@@ -154,7 +173,9 @@ def _quotes(
         kind = str(rel.get("type", "")).lower()
         origin, target = rel.get("from_id"), rel.get("to_id")
         fits = (
-            kind in links
+            _is_id(origin)
+            and _is_id(target)
+            and kind in links
             and role.get(origin) == "quote"
             and role.get(target) in _QUOTE_RELATIONS[kind]
             and origin not in links[kind]
@@ -170,11 +191,20 @@ def _quotes(
     heads = sorted((i for i in spans if role[i] == "quote" and i not in claimed), key=lambda i: spans[i][0].start)
     for head in heads:
         chain, current = [], head
-        while current is not None and current not in chain:  # a cycle back into the chain ends it
+        while current is not None and current not in attached:  # a cycle back into the chain ends it
             chain.append(current)
+            attached.add(current)
             current = links["continues"].get(current)
-        cue, speaker_id = links["cue"].get(head), links["speaker"].get(head)
-        attached.update(chain, [x for x in (cue, speaker_id) if x is not None])
+        # a cue or speaker may hang off any fragment of the quote; the first one found counts
+        cue = next((links["cue"][i] for i in chain if i in links["cue"]), None)
+        speaker_id = next((links["speaker"][i] for i in chain if i in links["speaker"]), None)
+        for kind, chosen in (("cue", cue), ("speaker", speaker_id)):
+            lost.extend(
+                f"{kind} relation from span id={i} to id={links[kind][i]}: the quote already has one"
+                for i in chain
+                if i in links[kind] and links[kind][i] != chosen
+            )
+        attached.update(x for x in (cue, speaker_id) if x is not None)
         speaker: dict[str, Any] = {"type": "unknown"}
         if speaker_id in mention_ids:
             speaker = {"type": "mention", "mention_id": mention_ids[speaker_id]}
@@ -210,6 +240,23 @@ def write(corpus: Corpus, docs: list[Document], out: Path, report: ConvertReport
         record = {"id": n, "doc_id": doc.doc_id, "text": doc.text, "entities": entities, "relations": relations}
         lines.append(json.dumps(record, ensure_ascii=False))
         ann = doc.annotations
+        clashing = sorted({e.label for e in ann.entities if _role(e.label) != "entity"})
+        if clashing:
+            report.warn(
+                "not-exported",
+                f"entity label(s) {', '.join(clashing)} read back as quote, cue or speaker spans on import",
+                doc_id=doc.doc_id,
+            )
+        pending = [
+            item.id for layer in ("entities", "quotes") for item in getattr(ann, layer) if item.origin == "suggestion"
+        ]
+        if pending:
+            report.warn(
+                "not-exported",
+                f"{len(pending)} suggestion(s) exported as plain spans (doccano keeps no origin; they come back "
+                f"as imported): {', '.join(pending)}",
+                doc_id=doc.doc_id,
+            )
         lost = [f"{len(getattr(ann, layer))} {layer}" for layer in ("numbers", "stance") if getattr(ann, layer)]
         if lost:
             report.warn(

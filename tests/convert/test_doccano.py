@@ -181,3 +181,53 @@ def test_malformed_quote_relations_are_reported_never_dropped_silently(tmp_path:
         assert expected in lines
     for ident in (1, 2, 5):
         assert f"span id={ident} " in lines  # the cycle's spans and the unused cue are named
+
+
+def test_hostile_ids_and_relations_are_reported_not_crashed_on(tmp_path: Path, cli) -> None:
+    text = "“One.” “Two.” Police said."
+    entities = [
+        {"id": [1], "start_offset": 0, "end_offset": 6, "label": "QUOTE"},  # unhashable id
+        {"id": True, "start_offset": 0, "end_offset": 6, "label": "QUOTE"},  # a bool is not an id
+        {"start_offset": 7, "end_offset": 13, "label": "QUOTE"},  # a quote span without id
+        {"id": 7, "start_offset": 0, "end_offset": 6, "label": "QUOTE"},
+        {"id": 7, "start_offset": 14, "end_offset": 20, "label": "ORG"},  # the id again
+        {"id": 8, "start_offset": 7, "end_offset": 13, "label": "QUOTE"},
+        {"id": 9, "start_offset": 21, "end_offset": 25, "label": "CUE"},
+        "not an object",
+    ]
+    relations = [
+        {"from_id": [7], "to_id": 8, "type": "continues"},
+        {"from_id": 7, "to_id": 8, "type": "continues"},
+        {"from_id": 8, "to_id": 9, "type": "cue"},  # from the second fragment: still the quote's cue
+    ]
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps({"text": text, "entities": entities, "relations": relations}) + "\n", encoding="utf-8")
+    root = fresh_corpus(tmp_path)
+    report = import_corpus("doccano", path, root=root)
+    assert report.valid
+    (doc,) = Corpus.at(root).iter_documents()
+    (quote,) = doc.annotations.quotes
+    assert ([f.text for f in quote.fragments], quote.cue.text) == (["“One.”", "“Two.”"], "said")
+    assert doc.annotations.entities == []  # the ORG span reused id 7: skipped, and said so
+    skipped = " ".join(w.message + " " + " ".join(w.lines) for w in report.warnings)
+    for expected in ("must be a number or a string", "needs an id", "used by an earlier span", "not an object"):
+        assert expected in skipped, expected
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"text": text, "relations": 5}) + "\n", encoding="utf-8")
+    result = cli("import", "doccano", str(bad), "--root", str(fresh_corpus(tmp_path, "other")))
+    assert result.returncode == 1 and "'relations' must be a list, got int" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_warns_about_what_doccano_cannot_keep(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    import shutil
+
+    shutil.copytree(MINI, root)
+    data = json.loads((root / "annotations" / "doc1.json").read_text(encoding="utf-8"))
+    data["entities"][1]["origin"] = "suggestion"
+    (root / "annotations" / "doc1.json").write_text(json.dumps(data), encoding="utf-8")
+    report = export_corpus("doccano", tmp_path / "out", root=root)
+    messages = [w.message for w in report.warnings]
+    assert any("1 suggestion(s) exported as plain spans" in m and "e2" in m for m in messages)
