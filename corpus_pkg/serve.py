@@ -53,6 +53,7 @@ _HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
 }
 
 
@@ -287,10 +288,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
-        for name, value in _HEADERS.items():
-            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def end_headers(self) -> None:
+        """Every response, the standard library's own error pages included, carries the security headers."""
+        for name, value in _HEADERS.items():
+            self.send_header(name, value)
+        super().end_headers()
 
 
 def _version(path: Path) -> str:

@@ -78,6 +78,10 @@ def test_other_host_names_get_nothing(server: ReviewServer) -> None:
     """A page on another site that rebinds its name to 127.0.0.1 sends its own Host header."""
     status, _, body = request(server, "GET", "/", headers={"Host": "evil.example:80"})
     assert status == 421 and "doc1" not in body
+    status, headers, _ = request(server, "HEAD", "/")  # the standard library answers this one itself
+    assert (
+        status == 501 and headers["x-frame-options"] == "DENY" and "default-src" in headers["content-security-policy"]
+    )
 
 
 def test_document_page_escapes_text_and_offers_the_suggestions(server: ReviewServer) -> None:
