@@ -15,6 +15,15 @@ from .helpers import fresh_corpus, signature
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini"
 
 
+def import_records(tmp_path: Path, *records: dict):
+    """Write ``records`` as a doccano JSONL file, import it into a fresh corpus; the report and the documents."""
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    root = fresh_corpus(tmp_path)
+    report = import_corpus("doccano", path, root=root)
+    return report, list(Corpus.at(root).iter_documents())
+
+
 def test_sequence_labeling_example(interop: Path, tmp_path: Path) -> None:
     root = fresh_corpus(tmp_path)
     report = import_corpus("doccano", interop / "doccano" / "doccano_export_example_sequence_labeling.jsonl", root=root)
@@ -130,12 +139,8 @@ def test_quote_relations_in_a_hand_written_file(tmp_path: Path) -> None:
             {"from_id": 4, "to_id": 3, "type": "worksFor"},
         ],
     }
-    path = tmp_path / "q.jsonl"
-    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    root = fresh_corpus(tmp_path)
-    report = import_corpus("doccano", path, root=root)
+    report, (doc,) = import_records(tmp_path, record)
     assert report.valid
-    (doc,) = Corpus.at(root).iter_documents()
     (quote,) = doc.annotations.quotes
     assert [f.text for f in quote.fragments] == ["“We act,”", "“now.”"]
     assert (quote.kind, quote.cue.text, quote.speaker.type, quote.speaker.text) == ("direct", "said", "nominal", "she")
@@ -168,12 +173,8 @@ def test_malformed_quote_relations_are_reported_never_dropped_silently(tmp_path:
             {"from_id": 4, "to_id": 3, "type": "speaker"},  # from an entity
         ],
     }
-    path = tmp_path / "bad.jsonl"
-    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    root = fresh_corpus(tmp_path)
-    report = import_corpus("doccano", path, root=root)
+    report, (doc,) = import_records(tmp_path, record)
     assert report.valid
-    (doc,) = Corpus.at(root).iter_documents()
     assert [[f.text for f in q.fragments] for q in doc.annotations.quotes] == [["“Three.”"]]
     (lost,) = [w for w in report.warnings if w.code == "not-representable"]
     lines = " ".join(lost.lines)
@@ -200,12 +201,8 @@ def test_hostile_ids_and_relations_are_reported_not_crashed_on(tmp_path: Path, c
         {"from_id": 7, "to_id": 8, "type": "continues"},
         {"from_id": 8, "to_id": 9, "type": "cue"},  # from the second fragment: still the quote's cue
     ]
-    path = tmp_path / "hostile.jsonl"
-    path.write_text(json.dumps({"text": text, "entities": entities, "relations": relations}) + "\n", encoding="utf-8")
-    root = fresh_corpus(tmp_path)
-    report = import_corpus("doccano", path, root=root)
+    report, (doc,) = import_records(tmp_path, {"text": text, "entities": entities, "relations": relations})
     assert report.valid
-    (doc,) = Corpus.at(root).iter_documents()
     (quote,) = doc.annotations.quotes
     assert ([f.text for f in quote.fragments], quote.cue.text) == (["“One.”", "“Two.”"], "said")
     assert doc.annotations.entities == []  # the ORG span reused id 7: skipped, and said so
