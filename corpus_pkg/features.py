@@ -262,14 +262,6 @@ def _walk(feature: Any, value: Any, on_label: Any) -> Any:
 Encoder = Callable[[Any], Any]
 
 
-def compile_encoder(features: Features) -> Encoder:
-    """A fast equivalent of :func:`corpus_pkg.features.encode_row` for one config's features: the
-    walk over the feature tree is done once, and leaves without labels are passed through."""
-    encoder = _compile(features)
-    assert encoder is not None
-    return encoder
-
-
 def column_encoders(features: Features) -> dict[str, Encoder | None]:
     """Per column of a config, an encoder of one value of that column (None: values pass through).
     Encoding column by column touches only the columns that hold labels."""

@@ -87,7 +87,6 @@ class ShardResult:
     rows: dict[str, int] = field(default_factory=dict)  # config -> rows (configs with rows only)
     nbytes: dict[str, int] = field(default_factory=dict)  # config -> Arrow bytes
     stats: dict[str, Any] = field(default_factory=dict)  # ReleaseStats of the shard, as JSON
-    validate_cache: CacheStats = field(default_factory=CacheStats)
     shard_cache: CacheStats = field(default_factory=CacheStats)  # counted in documents
     cache_key: str = ""  # the shard's cache entry (read or written), when the cache is on
 
@@ -261,7 +260,7 @@ class _ShardBuilder:
         so a worker holds the shard's file bytes and its pending row groups, not its parsed annotations."""
         settings = self.settings
         checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
-        result = ShardResult(task, issues=[], validate_cache=checker.stats)
+        result = ShardResult(task, issues=[])
         if not task.convert:
             result.issues = [checker.check(paths.read(self.root))[0] for paths in task.docs]
             return result

@@ -11,7 +11,7 @@ from datasets import load_dataset
 
 from corpus_pkg.build import build, shard_plan
 from corpus_pkg.corpus import Corpus
-from corpus_pkg.features import LabelSets, compile_encoder, encode_row, release_features
+from corpus_pkg.features import LabelSets, column_encoders, encode_row, release_features
 from corpus_pkg.rows import RowContext, document_rows
 from corpus_pkg.shards import ShardTask
 from corpus_pkg.validate.checks import pair_paths
@@ -138,17 +138,22 @@ def test_a_forged_shard_cache_entry_cannot_write_outside_the_release(synth_corpu
     assert tree_bytes(second.out) == tree_bytes(first.out)
 
 
-def test_compiled_encoder_equals_encode_row(synth_corpus: Path) -> None:
+def test_column_encoders_equal_encode_row(synth_corpus: Path) -> None:
     corpus = Corpus.at(synth_corpus)
     features = release_features(LabelSets.from_config(corpus.config))
     ctx = RowContext(entity_names={e.id: e.name for e in corpus.registry.entities})
-    encoders = {config: compile_encoder(feats) for config, feats in features.items()}
+    encoders = {config: column_encoders(feats) for config, feats in features.items()}
+
+    def encode(config: str, row: dict) -> dict:
+        return {name: enc(row.get(name)) if enc else row.get(name) for name, enc in encoders[config].items()}
+
     for doc in list(corpus.iter_documents())[:5]:
         for config, rows in document_rows(doc, ctx).items():
             for row in rows:
-                assert encoders[config](row) == encode_row(features[config], row), config
+                assert encode(config, row) == encode_row(features[config], row), config
     with pytest.raises(ValueError, match="is not one of the declared labels"):
-        encoders["entities"]({"label": "NOT_A_LABEL"})
+        encoders["entities"]["label"]("NOT_A_LABEL")
+    assert encoders["entities"]["text"] is None  # columns without labels pass through untouched
 
 
 def test_cli_build_no_cache(synth_corpus: Path, tmp_path: Path, cli) -> None:
