@@ -297,7 +297,7 @@ def next_id(ann: AnnotationFile, layer: str) -> str:
     Ids are unique across all layers of a document, so ids of other layers are checked too.
     """
     prefix = ID_PREFIXES[layer]
-    used = {item.id for name in ID_PREFIXES for item in getattr(ann, name)}
+    used = {item.id for _layer, item in ann.layer_items()}
     pattern = re.compile(rf"{prefix}(\d+)")
     numbers = [int(m.group(1)) for i in used if (m := pattern.fullmatch(i))]
     n = max(numbers, default=0) + 1

@@ -19,7 +19,7 @@ from huggingface_hub import DatasetCardData
 
 from .features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, STANCE_LABELS
 from .release_info import ReleaseInfo
-from .schema import ANNOTATION_LAYERS, CorpusConfig, Document
+from .schema import CorpusConfig, Document
 
 CONFIG_DESCRIPTIONS = {
     "documents": "one row per article: metadata, raw text, body text, segments, layer counts",
@@ -72,12 +72,11 @@ class ReleaseStats:
         if ann.meta.published is not None:
             iso = ann.meta.published.isoformat()
             self.dates = [min([iso, *self.dates[:1]]), max([iso, *self.dates[1:]])]
-        for layer in ANNOTATION_LAYERS:
-            for item in getattr(ann, layer):
-                if item.origin in GOLD_ORIGINS:
-                    self.origins[layer][item.origin] += 1
-                else:
-                    self.suggestions[layer] += 1
+        for layer, item in ann.layer_items():
+            if item.origin in GOLD_ORIGINS:
+                self.origins[layer][item.origin] += 1
+            else:
+                self.suggestions[layer] += 1
         for row in rows["entities"]:
             self.entity_labels[row["label"]] += 1
             if row["entity_id"]:

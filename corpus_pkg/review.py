@@ -183,7 +183,7 @@ def reject_suggestions(
 
 
 def _save(doc: Any, action: str, ann: AnnotationFile, ids: set[str], dry_run: bool) -> ReviewResult:
-    ordered = [item.id for name in ANNOTATION_LAYERS for item in getattr(doc.ann, name) if item.id in ids]
+    ordered = [item.id for _layer, item in doc.ann.layer_items() if item.id in ids]
     warnings = save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes) if ids else []
     return ReviewResult(action, doc.display(doc.ann_rel), ordered, written=bool(ids) and not dry_run, warnings=warnings)
 
@@ -196,7 +196,7 @@ def _id_list(ids: Sequence[str]) -> list[str]:
 
 
 def _all_ids(ann: AnnotationFile) -> dict[str, str]:
-    return {item.id: name for name in ANNOTATION_LAYERS for item in getattr(ann, name)}
+    return {item.id: layer for layer, item in ann.layer_items()}
 
 
 def _require_ids(ann: AnnotationFile, ids: Iterable[str], where: str) -> None:
@@ -214,7 +214,7 @@ def _suggestions(ann: AnnotationFile, ids: Sequence[str], layer: str | None, whe
     if not ids:
         return _suggestion_ids(ann, [layer] if layer else ANNOTATION_LAYERS)
     _require_ids(ann, ids, where)
-    items = {item.id: (name, item) for name in ANNOTATION_LAYERS for item in getattr(ann, name)}
+    items = {item.id: (layer, item) for layer, item in ann.layer_items()}
     gold = [f"{i} ({items[i][1].origin})" for i in ids if items[i][1].origin != "suggestion"]
     if gold:
         raise AnnotationError(
@@ -227,7 +227,7 @@ def _suggestions(ann: AnnotationFile, ids: Sequence[str], layer: str | None, whe
 
 
 def _suggestion_ids(ann: AnnotationFile, layers: Sequence[str]) -> set[str]:
-    return {item.id for name in layers for item in getattr(ann, name) if item.origin == "suggestion"}
+    return {item.id for layer, item in ann.layer_items() if layer in layers and item.origin == "suggestion"}
 
 
 def _referrers(ann: AnnotationFile) -> dict[str, list[tuple[str, str]]]:

@@ -204,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
                 rows.append(f"<tr><td>{_esc(doc_id)}</td><td colspan=3>cannot be read: {_esc(exc)}</td></tr>")
                 continue
             counts = [len(getattr(doc.annotations, layer)) for layer in ANNOTATION_LAYERS]
-            pending = sum(1 for _layer, item in _items(doc) if item.origin == "suggestion")
+            pending = sum(1 for _layer, item in doc.annotations.layer_items() if item.origin == "suggestion")
             rows.append(
                 f'<tr><td><a href="/doc/{_esc(doc_id)}">{_esc(doc_id)}</a></td>'
                 f"<td>{_esc(doc.annotations.meta.title)}</td>"
@@ -252,7 +252,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
 
         rows = []
-        for layer, item in _items(doc):
+        for layer, item in doc.annotations.layer_items():
             if item.origin != "suggestion":
                 continue
             where = ", ".join(f"[{s.start}:{s.end}] {s.text}" for s in item_spans(item))
@@ -301,10 +301,6 @@ class _Handler(BaseHTTPRequestHandler):
 def _version(path: Path) -> str:
     """What a page was made from: the sha256 of the annotation file's bytes."""
     return hashlib.sha256(read_regular_file(path)).hexdigest()
-
-
-def _items(doc: Document) -> list[tuple[str, Any]]:
-    return [(layer, item) for layer in ANNOTATION_LAYERS for item in getattr(doc.annotations, layer)]
 
 
 def _esc(value: object) -> str:

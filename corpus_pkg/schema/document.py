@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import Field
 
-from .common import SafeId, Span, StrictModel
+from .common import Annotation, SafeId, Span, StrictModel
 from .entities import EntityMention
 from .numbers import NumberMention
 from .quotes import Quote
@@ -52,6 +53,12 @@ class AnnotationFile(StrictModel):
     quotes: list[Quote] = Field(default_factory=list)
     numbers: list[NumberMention] = Field(default_factory=list)
     stance: list[Stance] = Field(default_factory=list)
+
+    def layer_items(self) -> Iterator[tuple[str, Annotation]]:
+        """Every annotation of the layers in ``ANNOTATION_LAYERS`` with its layer name, in file order."""
+        for layer in ANNOTATION_LAYERS:
+            for item in getattr(self, layer):
+                yield layer, item
 
 
 class Document(StrictModel):
