@@ -1,25 +1,25 @@
 """corpus_pkg: an annotated news corpus kept as raw text + JSON, validated, and shipped as Parquet.
 
 The public API mirrors the ``corpus`` command line: each command calls the function of the same
-name. Build, release, diff and publish live in their modules (``corpus_pkg.build.build`` ...) so
+name. Build, release, diff and publish live in their modules (``corpus_pkg.release.build.build`` ...) so
 that importing the package does not import ``datasets``.
 """
 
 from __future__ import annotations
 
-from .annotate import add_entity, add_number, add_quote, add_stance
-from .articles import add_article, init_corpus
+from .annotate.add import add_entity, add_number, add_quote, add_stance
+from .annotate.articles import add_article, init_corpus
+from .annotate.reanchor import reanchor
+from .annotate.render import render_html, show
+from .annotate.review import accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
+from .annotate.stats import stats
+from .annotate.suggest import suggest_numbers
 from .convert import FORMATS, ConvertReport, ConvertWarning, export_corpus, import_corpus
 from .corpus import Corpus, CorpusError
 from .load import load, load_documents
-from .numbers_parse import parse_number, scan_numbers
-from .reanchor import reanchor
-from .render import render_html, show
-from .review import accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
-from .serve import serve
-from .stats import stats
-from .suggest import suggest_numbers
+from .text.numbers import parse_number, scan_numbers
 from .validate import Report, validate
+from .web.serve import serve
 
 __version__ = "0.1.0"
 

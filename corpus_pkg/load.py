@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import code_fingerprint
+from ._cache import code_fingerprint
 from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, REGISTRY_FILE, CorpusError
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def content_hash(root: str | Path) -> str:
     """sha256 over every input of a build (paths and bytes) and the code that builds it."""
     root = Path(root)
     digest = hashlib.sha256(f"corpus_pkg release format {BUILD_FORMAT}\n".encode())
-    digest.update(code_fingerprint("corpus_pkg.build").encode())  # the build and every module it imports
+    digest.update(code_fingerprint("corpus_pkg.release.build").encode())  # the build and every module it imports
     inputs = [root / CONFIG_FILE, root / REGISTRY_FILE, root / "docs" / "agreement.md"]
     for folder in (RAW_DIR, ANNOTATIONS_DIR):
         if (root / folder).is_dir():
@@ -90,7 +90,7 @@ def release_path(version: str | None = None, root: str | Path | None = None) -> 
 
 def cached_release(root: Path) -> Path:
     """Build ``root`` into ``.corpus_cache/releases/<hash>`` unless that build exists; drop stale entries."""
-    from .build import build
+    from .release.build import build
 
     cache = root / CACHE_DIR / "releases"
     target = cache / content_hash(root)[:20]
@@ -130,7 +130,7 @@ def load(
     """
     import datasets
 
-    from .features import CONFIG_NAMES
+    from .build.features import CONFIG_NAMES
 
     if config not in CONFIG_NAMES:
         raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIG_NAMES)}")
@@ -142,8 +142,8 @@ def iter_release_documents(release: str | Path, split: str | None = None) -> Ite
     import pyarrow.parquet as pq
     from datasets import Features
 
-    from .features import decode_row
-    from .rows import document_from_full
+    from .build.features import decode_row
+    from .build.rows import document_from_full
 
     folder = Path(release) / "data" / "full"
     shard = re.compile(rf"{re.escape(split) if split else '[^/]+'}-\d{{5}}-of-\d{{5}}\.parquet")

@@ -77,9 +77,9 @@ def run_floor(root: Path, out: Path) -> None:
 def run_naive(root: Path, out: Path) -> None:
     from datasets import Dataset
 
+    from corpus_pkg.build.features import LabelSets, encode_row, release_features
+    from corpus_pkg.build.rows import RowContext, document_rows
     from corpus_pkg.corpus import Corpus
-    from corpus_pkg.features import LabelSets, encode_row, release_features
-    from corpus_pkg.rows import RowContext, document_rows
     from corpus_pkg.schema import AnnotationFile, Document
 
     corpus = Corpus.at(root)
@@ -113,7 +113,7 @@ def run_write_floor(root: Path, out: Path) -> tuple[float, float]:
 
     import pyarrow.parquet as pq
 
-    from corpus_pkg.build import PARQUET_OPTIONS
+    from corpus_pkg.release.build import PARQUET_OPTIONS
 
     release = out.parent / out.name.replace("write-floor-", "release-")
     tables = [pq.read_table(path) for path in sorted((release / "data").rglob("*.parquet"))]
@@ -132,7 +132,7 @@ def run_validate(root: Path, out: Path) -> None:
 
 
 def run_build(root: Path, out: Path) -> None:
-    from corpus_pkg.build import build
+    from corpus_pkg.release.build import build
 
     build(root, out, overwrite=True)
 
@@ -308,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.measure:
         global CPU_AT_START
-        import corpus_pkg.build  # noqa: F401  (imports are not part of the measurement)
+        import corpus_pkg.release.build  # noqa: F401  (imports are not part of the measurement)
 
         usage = resource.getrusage(resource.RUSAGE_SELF)
         CPU_AT_START = usage.ru_utime + usage.ru_stime

@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from corpus_pkg.cli_reference import cli_reference_markdown
-from corpus_pkg.schema_export import annotation_json_schema_text
+from corpus_pkg.cli.reference import cli_reference_markdown
+from corpus_pkg.schema.export import annotation_json_schema_text
 from corpus_pkg.validate.issues import issues_markdown
 
 REPO = Path(__file__).resolve().parent.parent

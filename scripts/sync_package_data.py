@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from corpus_pkg.build import build
-from corpus_pkg.publish import verify_release
+from corpus_pkg.release.build import build
+from corpus_pkg.release.publish import verify_release
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET = REPO / "corpus_pkg" / "data" / "release"

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from corpus_pkg.cli_reference import cli_reference_markdown, iter_commands, root_command
+from corpus_pkg.cli.reference import cli_reference_markdown, iter_commands, root_command
 from corpus_pkg.validate.issues import CATALOGUE, IssueCode
 
 REPO = Path(__file__).resolve().parent.parent

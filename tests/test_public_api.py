@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 import corpus_pkg
-from corpus_pkg.cli_reference import iter_commands, root_command
+from corpus_pkg.cli.reference import iter_commands, root_command
 
 
 def test_all_names_exist_and_are_documented() -> None:

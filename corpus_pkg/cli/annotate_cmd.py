@@ -9,13 +9,13 @@ from pathlib import Path
 
 import typer
 
-from ..annotate import AddResult, add_entity, add_number, add_quote, add_stance
-from ..articles import add_article as add_article_api
-from ..articles import init_corpus
-from ..reanchor import reanchor
-from ..render import render, show
-from ..stats import stats
-from ..suggest import suggest_numbers
+from ..annotate.add import AddResult, add_entity, add_number, add_quote, add_stance
+from ..annotate.articles import add_article as add_article_api
+from ..annotate.articles import init_corpus
+from ..annotate.reanchor import reanchor
+from ..annotate.render import render, show
+from ..annotate.stats import stats
+from ..annotate.suggest import suggest_numbers
 from ._app import api_errors, app, fail
 from ._choices import Color, NumberKind, Qualifier, QuoteKind, StanceLabel, TextOrJson, echo_report
 

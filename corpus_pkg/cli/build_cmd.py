@@ -46,7 +46,7 @@ def build_command(
 
     Example: corpus build --out dist/release --overwrite
     """
-    from ..build import InvalidCorpusError, build
+    from ..release.build import InvalidCorpusError, build
 
     try:
         result = build(
@@ -81,8 +81,8 @@ def release_command(
 
     Example: corpus release --bump minor --message "Stance for all articles"
     """
-    from ..build import InvalidCorpusError
-    from ..release import release
+    from ..release.build import InvalidCorpusError
+    from ..release.versions import release
 
     try:
         result = release(root, bump=bump.value if bump else None, message=message)
@@ -102,7 +102,7 @@ def diff_command(
 
     Example: corpus diff releases/0.1.0 releases/0.2.0 --format json
     """
-    from ..diff import diff
+    from ..release.diff import diff
 
     echo_report(diff(old, new), format)
 
@@ -121,7 +121,7 @@ def publish_command(
 
     Example: corpus publish --repo-id my-org/terror-news --dry-run
     """
-    from ..publish import publish
+    from ..release.publish import publish
 
     plan = publish(release_dir, repo_id, dry_run=dry_run, private=private)
     typer.echo(plan.to_text(), nl=False)

@@ -1,5 +1,5 @@
 """Review commands: ``corpus edit``, ``corpus remove``, ``corpus accept``, ``corpus reject``
-(thin layers over :mod:`corpus_pkg.review`) and ``corpus serve`` (:mod:`corpus_pkg.serve`)."""
+(thin layers over :mod:`corpus_pkg.annotate.review`) and ``corpus serve`` (:mod:`corpus_pkg.web.serve`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from ..review import ReviewResult, accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
+from ..annotate.review import ReviewResult, accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
 from ._app import api_errors, app
 from ._choices import AnnotationLayer
 
@@ -121,6 +121,6 @@ def serve_command(
 
     Example: corpus serve --root news --port 8765
     """
-    from ..serve import serve
+    from ..web.serve import serve
 
     serve(root, port, ready=lambda url: typer.echo(f"Serving {root} at {url} (Ctrl-C to stop)"))

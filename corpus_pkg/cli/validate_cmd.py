@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ..schema_export import annotation_json_schema_text
+from ..schema.export import annotation_json_schema_text
 from ..validate import validate
 from ._app import api_errors, app, fail
 from ._choices import ReportFormat

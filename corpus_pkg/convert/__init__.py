@@ -18,7 +18,7 @@ from typing import Any
 
 from .._io import write_json
 from .._jsonfile import parse_json
-from ..articles import add_article
+from ..annotate.articles import add_article
 from ..corpus import Corpus, CorpusError, is_safe_id
 from ..schema import CorpusConfig, Document, DocumentMeta, UnknownSpeaker
 from ..validate import validate
@@ -97,7 +97,7 @@ def import_corpus(
 ) -> ConvertReport:
     """Import the annotations at ``path`` (a file or folder in ``format``) into the corpus at ``root``.
 
-    Every document is added with :func:`corpus_pkg.articles.add_article` (raw text byte-exact when
+    Every document is added with :func:`corpus_pkg.annotate.articles.add_article` (raw text byte-exact when
     the source is UTF-8) and its annotations get origin ``imported`` (``suggestion`` for Label
     Studio predictions) and a ``source`` such as ``brat:T3``. A corpus with no entity labels
     adopts the labels of the source; otherwise every label used must be declared (after

@@ -67,7 +67,7 @@ def safe_ann_id(candidate: str | None, used: set[str], fallback: str) -> str:
 
 
 def new_document(doc_id: str, text: str, title: str | None = None, language: str = "en") -> Document:
-    """A document with no annotations yet, shaped like :func:`corpus_pkg.articles.add_article` makes it."""
+    """A document with no annotations yet, shaped like :func:`corpus_pkg.annotate.articles.add_article` makes it."""
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:

@@ -32,9 +32,9 @@ from typing import Any
 
 from .._io import atomic_write_text, dumps_json
 from .._jsonfile import parse_json
-from .._offsets import UnitConverter
 from ..corpus import Corpus, CorpusError
 from ..schema import Document, EntityMention, NumberMention, Quote, Span, Stance
+from ..text.offsets import UnitConverter
 from ._common import ImportBatch, ReadContext, decode, guess_quote_kind, new_document, safe_ann_id, safe_doc_id
 from ._report import ConvertReport
 from .brat import NUMBER_KINDS, QUALIFIERS

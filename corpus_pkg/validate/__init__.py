@@ -3,7 +3,7 @@
 Documents are checked one at a time by the pure function :func:`check_document`, so
 ``validate`` streams (it never holds more than a chunk of documents in memory), checks chunks in
 parallel worker processes on large corpora, and caches each document's issues under a hash of
-its bytes and the corpus context (see :mod:`corpus_pkg.cache`). The report is the same with or
+its bytes and the corpus context (see :mod:`corpus_pkg._cache`). The report is the same with or
 without the cache and whatever the number of workers.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from ..cache import CacheStats, ContentCache, cache_key, code_fingerprint, default_cache_dir
+from .._cache import CacheStats, ContentCache, cache_key, code_fingerprint, default_cache_dir
 from ..schema import AnnotationFile
 from .checks import (
     CorpusContext,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus_pkg.articles import add_article, init_corpus
+from corpus_pkg.annotate.articles import add_article, init_corpus
 
 #: Non-ASCII text (curly quotes, Hebrew, an emoji outside the BMP) comes before every span, so
 #: code-point, UTF-16 and byte offsets all differ.

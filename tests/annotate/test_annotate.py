@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus_pkg.annotate import (
+from corpus_pkg.annotate.add import (
     AmbiguousTextError,
     AnnotationError,
     add_entity,

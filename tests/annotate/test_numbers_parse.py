@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus_pkg.numbers_parse import NumberParseError, parse_number, scan_numbers
+from corpus_pkg.text.numbers import NumberParseError, parse_number, scan_numbers
 
 TABLE = [
     ("fourteen million", 14_000_000),
@@ -69,7 +69,7 @@ def test_scan_splits_runs_that_do_not_parse_together() -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import corpus_pkg.numbers_parse as module
+    import corpus_pkg.text.numbers as module
 
     result = doctest.testmod(module)
     assert result.attempted >= 3 and result.failed == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus_pkg.annotate import add_quote
+from corpus_pkg.annotate.add import add_quote
 from corpus_pkg.validate import validate
 
 from .conftest import load, raw

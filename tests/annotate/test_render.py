@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus_pkg.annotate import add_entity, add_number, add_quote
-from corpus_pkg.render import collect_marks, render_html, render_plain
+from corpus_pkg.annotate.add import add_entity, add_number, add_quote
+from corpus_pkg.annotate.render import collect_marks, render_html, render_plain
 from corpus_pkg.schema import AnnotationFile, Document
 
 from .conftest import make_corpus, raw

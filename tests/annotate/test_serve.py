@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from corpus_pkg.serve import ReviewServer, make_server
+from corpus_pkg.web.serve import ReviewServer, make_server
 
 DOC = Path("annotations") / "doc1.json"
 CHROMIUM = Path("/usr/bin/chromium")

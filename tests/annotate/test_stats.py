@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus_pkg.annotate import add_number
-from corpus_pkg.stats import stats
-from corpus_pkg.suggest import suggest_numbers
+from corpus_pkg.annotate.add import add_number
+from corpus_pkg.annotate.stats import stats
+from corpus_pkg.annotate.suggest import suggest_numbers
 
 
 def test_stats_json_matches_api_on_mini(mini_corpus: Path, cli) -> None:

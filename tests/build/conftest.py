@@ -9,7 +9,7 @@ from typing import Any
 import datasets
 import pytest
 
-from corpus_pkg.build import build
+from corpus_pkg.release.build import build
 from tests.build.helpers import make_rich_corpus
 from tests.conftest import MINI
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus_pkg.build import build
-from corpus_pkg.diff import diff
+from corpus_pkg.release.build import build
+from corpus_pkg.release.diff import diff
 
 
 def test_build_prints_where_the_release_went(cli, rich_corpus: Path) -> None:

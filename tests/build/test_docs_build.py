@@ -11,8 +11,8 @@ from pathlib import Path
 import datasets
 import pytest
 
-from corpus_pkg.features import CONFIG_NAMES
-from corpus_pkg.tokenize import TOKEN_PATTERN
+from corpus_pkg.build.features import CONFIG_NAMES
+from corpus_pkg.text.tokenize import TOKEN_PATTERN
 from tests.conftest import REPO
 
 BUILD_MD = (REPO / "docs" / "build.md").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from corpus_pkg.corpus import CorpusError
-from corpus_pkg.publish import publish, verify_release
+from corpus_pkg.release.publish import publish, verify_release
 
 
 def test_dry_run_lists_every_file(rich_release: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from corpus_pkg.build import InvalidCorpusError
 from corpus_pkg.corpus import Corpus
-from corpus_pkg.diff import diff
-from corpus_pkg.release import bump_version, release, releases
+from corpus_pkg.release.build import InvalidCorpusError
+from corpus_pkg.release.diff import diff
+from corpus_pkg.release.versions import bump_version, release, releases
 
 
 def edit_doc(root: Path, doc_id: str, change) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corpus_pkg.schema import AnnotationFile, EntityMention
-from corpus_pkg.tokenize import Paragraph, bio_tags, paragraphs, token_spans, tokenize
+from corpus_pkg.text.tokenize import Paragraph, bio_tags, paragraphs, token_spans, tokenize
 
 
 def mention(raw: str, text: str, label: str = "PERSON", mention_id: str = "m1", nth: int = 0) -> EntityMention:
@@ -75,7 +75,7 @@ def test_paragraphs_only_cover_title_and_body_lines() -> None:
 
 def test_token_spans_equal_one_regex_match_per_token() -> None:
     """The split-based tokenizer gives exactly what matching the pattern token by token gives."""
-    from corpus_pkg.tokenize import TOKEN_PATTERN
+    from corpus_pkg.text.tokenize import TOKEN_PATTERN
     from tests.conftest import REPO
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "raw").glob("*.txt"))]

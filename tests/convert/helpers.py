@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus_pkg.articles import add_article, init_corpus
+from corpus_pkg.annotate.articles import add_article, init_corpus
 from corpus_pkg.corpus import Corpus
 from corpus_pkg.schema import EntityMention, NumberMention, Quote, Span, Stance
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus_pkg._offsets import cp_to_utf16
 from corpus_pkg.convert import export_corpus, import_corpus
 from corpus_pkg.corpus import Corpus, CorpusError
+from corpus_pkg.text.offsets import cp_to_utf16
 
 from .helpers import NON_ASCII_TEXT, fresh_corpus, non_ascii_corpus, signature
 

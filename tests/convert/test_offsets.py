@@ -1,10 +1,10 @@
-"""Unit conversions (UTF-16, UTF-8 bytes, inclusive ends) all live in corpus_pkg._offsets."""
+"""Unit conversions (UTF-16, UTF-8 bytes, inclusive ends) all live in corpus_pkg.text.offsets."""
 
 from __future__ import annotations
 
 import pytest
 
-from corpus_pkg._offsets import (
+from corpus_pkg.text.offsets import (
     UnitConverter,
     byte_to_cp,
     cp_to_byte,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from corpus_pkg import validate
-from corpus_pkg.build import InvalidCorpusError, build
 from corpus_pkg.corpus import Corpus, CorpusError
+from corpus_pkg.release.build import InvalidCorpusError, build
 
 
 def _set_splits(root: Path, splits: dict) -> None:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from corpus_pkg.articles import add_article, init_corpus
+from corpus_pkg.annotate.articles import add_article, init_corpus
+from corpus_pkg.annotate.reanchor import reanchor
+from corpus_pkg.build.rows import RowContext, document_rows
 from corpus_pkg.convert import import_corpus
 from corpus_pkg.corpus import Corpus, CorpusError
 from corpus_pkg.load import load_documents
-from corpus_pkg.numbers_parse import NumberParseError, parse_number, scan_numbers
-from corpus_pkg.reanchor import reanchor
-from corpus_pkg.rows import RowContext, document_rows
 from corpus_pkg.schema import Segment
+from corpus_pkg.text.numbers import NumberParseError, parse_number, scan_numbers
 
 from ..annotate.conftest import make_corpus
 
@@ -51,7 +51,7 @@ def test_reanchor_does_not_place_a_span_inside_a_longer_word(tmp_path: Path) -> 
     corpus = Corpus.at(root)
     raw = corpus.read_raw("rudd")
     assert "Amber Rudd" in raw
-    from corpus_pkg.annotate import add_entity
+    from corpus_pkg.annotate.add import add_entity
 
     add_entity(root, "rudd", "Amber Rudd", "PERSON", occurrence=1)
     before = corpus.annotation_path("rudd").read_bytes()

@@ -9,11 +9,11 @@ import pyarrow.parquet as pq
 import pytest
 from datasets import load_dataset
 
-from corpus_pkg.build import build, shard_plan
+from corpus_pkg.build.features import LabelSets, column_encoders, encode_row, release_features
+from corpus_pkg.build.rows import RowContext, document_rows
+from corpus_pkg.build.shards import ShardTask
 from corpus_pkg.corpus import Corpus
-from corpus_pkg.features import LabelSets, column_encoders, encode_row, release_features
-from corpus_pkg.rows import RowContext, document_rows
-from corpus_pkg.shards import ShardTask
+from corpus_pkg.release.build import build, shard_plan
 from corpus_pkg.validate.checks import pair_paths
 
 
@@ -114,7 +114,7 @@ def test_a_forged_shard_cache_entry_cannot_write_outside_the_release(synth_corpu
     entry: its header must not be able to name files outside the release, nor drop a config."""
     import hashlib
 
-    from corpus_pkg.shards import _MAGIC
+    from corpus_pkg.build.shards import _MAGIC
 
     first = build(synth_corpus, tmp_path / "first", workers=1)
     entries = sorted(p for p in (synth_corpus / ".corpus_cache" / "build").rglob("*") if p.is_file())
@@ -169,7 +169,7 @@ def test_cli_build_no_cache(synth_corpus: Path, tmp_path: Path, cli) -> None:
 def test_invalid_documents_in_several_shards_fail_the_build_with_the_validate_report(
     synth_corpus: Path, tmp_path: Path
 ) -> None:
-    from corpus_pkg.build import InvalidCorpusError
+    from corpus_pkg.release.build import InvalidCorpusError
     from corpus_pkg.validate import validate
 
     tasks = plan(synth_corpus, 10)
@@ -189,7 +189,7 @@ def test_invalid_documents_in_several_shards_fail_the_build_with_the_validate_re
 
 
 def test_after_a_failed_shard_later_shards_are_checked_not_converted(synth_corpus: Path, tmp_path: Path) -> None:
-    from corpus_pkg.build import InvalidCorpusError
+    from corpus_pkg.release.build import InvalidCorpusError
 
     path = synth_corpus / "annotations" / "art000001.json"  # in the first shard
     path.write_text(path.read_text(encoding="utf-8").replace('"label": "PERSON"', '"label": "PER"', 1))

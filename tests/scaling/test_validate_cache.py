@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus_pkg.cache import CacheStats
+from corpus_pkg._cache import CacheStats
 from corpus_pkg.validate import make_report, validate
 from corpus_pkg.validate.checks import check_document, load_config_issues, pair_paths
 
@@ -118,12 +118,13 @@ def test_cli_no_cache_flag(synth_corpus: Path, cli) -> None:
 
 
 def test_cache_keys_follow_the_code_that_computes_the_values() -> None:
-    from corpus_pkg.cache import _import_closure, code_fingerprint
+    from corpus_pkg._cache import _import_closure, code_fingerprint
 
     validate_code = _import_closure("corpus_pkg.validate")
     assert {"corpus_pkg.validate.checks", "corpus_pkg._jsonfile", "corpus_pkg.schema.quotes"} <= set(validate_code)
-    assert "corpus_pkg.build" not in validate_code  # editing the build does not invalidate validation results
+    assert "corpus_pkg.release.build" not in validate_code  # editing the build does not invalidate validation results
     assert "corpus_pkg" not in validate_code  # nor does the package's re-exporting __init__
-    rows_code = _import_closure("corpus_pkg.shards")
-    assert {"corpus_pkg.rows", "corpus_pkg.tokenize", "corpus_pkg.features", "corpus_pkg.card"} <= set(rows_code)
-    assert code_fingerprint("corpus_pkg.validate") != code_fingerprint("corpus_pkg.shards")
+    rows_code = _import_closure("corpus_pkg.build.shards")
+    expected = {"corpus_pkg.build.rows", "corpus_pkg.text.tokenize", "corpus_pkg.build.features"}
+    assert expected <= set(rows_code)
+    assert code_fingerprint("corpus_pkg.validate") != code_fingerprint("corpus_pkg.build.shards")

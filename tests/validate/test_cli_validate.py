@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from corpus_pkg import validate
-from corpus_pkg.schema_export import annotation_json_schema_text
+from corpus_pkg.schema.export import annotation_json_schema_text
 
 from .helpers import load_ann, save_ann
 

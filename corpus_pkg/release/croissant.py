@@ -13,7 +13,7 @@ from typing import Any
 
 from datasets import ClassLabel, LargeList, List, Value
 
-from .release_info import ReleaseInfo
+from .info import ReleaseInfo
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 PARQUET = "application/x-parquet"

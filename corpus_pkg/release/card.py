@@ -17,9 +17,9 @@ from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
-from .features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, STANCE_LABELS
-from .release_info import ReleaseInfo
-from .schema import CorpusConfig, Document
+from ..build.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, STANCE_LABELS
+from ..schema import CorpusConfig, Document
+from .info import ReleaseInfo
 
 CONFIG_DESCRIPTIONS = {
     "documents": "one row per article: metadata, raw text, body text, segments, layer counts",

@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .annotate import format_value, next_id, open_document, save_annotations
-from .numbers_parse import NumberMatch, scan_numbers
-from .schema import NumberMention
-from .validate import Issue
-from .validate.checks import CONTENT_SEGMENTS
+from ..schema import NumberMention
+from ..text.numbers import NumberMatch, scan_numbers
+from ..validate import Issue
+from ..validate.checks import CONTENT_SEGMENTS
+from .add import format_value, next_id, open_document, save_annotations
 
 __all__ = ("RULE_SOURCE", "NumberGuess", "SuggestResult", "guess_number", "suggest_numbers")
 

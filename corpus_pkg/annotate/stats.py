@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .corpus import Corpus
-from .schema import AnnotationFile
+from ..corpus import Corpus
+from ..schema import AnnotationFile
 
 __all__ = ("LayerStats", "Stats", "stats")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ._io import dumps_json
-from .schema import AnnotationFile
+from .._io import dumps_json
+from . import AnnotationFile
 
 SCHEMA_ID = "https://corpus-pkg.invalid/schema/annotation-1.0.json"
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..corpus import CorpusError
 from .build import CHECKSUMS_FILE
-from .corpus import CorpusError
 from .croissant import sha256_file
 
 __all__ = ("PublishPlan", "publish", "verify_release")

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ._io import atomic_write_bytes, write_json
-from .corpus import (
+from .._io import atomic_write_bytes, write_json
+from ..corpus import (
     ANNOTATIONS_DIR,
     CONFIG_FILE,
     RAW_DIR,
@@ -17,7 +17,7 @@ from .corpus import (
     check_safe_id,
     sha256_bytes,
 )
-from .schema import SCHEMA_VERSION, AnnotationFile, CorpusConfig, DocumentMeta, Segment
+from ..schema import SCHEMA_VERSION, AnnotationFile, CorpusConfig, DocumentMeta, Segment
 
 #: OntoNotes-style labels a new corpus starts with (edit corpus.json to change them).
 DEFAULT_ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")

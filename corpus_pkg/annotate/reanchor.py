@@ -19,10 +19,10 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .annotate import find_occurrences, open_document, save_annotations
-from .corpus import sha256_bytes
-from .schema import Segment, Span
-from .validate.checks import iter_spans
+from ..corpus import sha256_bytes
+from ..schema import Segment, Span
+from ..validate.checks import iter_spans
+from .add import find_occurrences, open_document, save_annotations
 
 __all__ = ("CONTEXT", "WINDOW", "Moved", "ReanchorResult", "Unplaced", "reanchor")
 

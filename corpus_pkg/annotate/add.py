@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._io import atomic_write_bytes, dumps_json
-from .corpus import ANNOTATION_SUFFIX, ANNOTATIONS_DIR, RAW_DIR, RAW_SUFFIX, Corpus, CorpusError, dump_annotation_file
-from .numbers_parse import NumberParseError, parse_number
-from .schema import AnnotationFile, EntityMention, NumberMention, Quote, Span, Stance
-from .validate import Issue
-from .validate.checks import DocumentFiles, check_document, load_config_issues
+from .._io import atomic_write_bytes, dumps_json
+from ..corpus import ANNOTATION_SUFFIX, ANNOTATIONS_DIR, RAW_DIR, RAW_SUFFIX, Corpus, CorpusError, dump_annotation_file
+from ..schema import AnnotationFile, EntityMention, NumberMention, Quote, Span, Stance
+from ..text.numbers import NumberParseError, parse_number
+from ..validate import Issue
+from ..validate.checks import DocumentFiles, check_document, load_config_issues
 
 __all__ = (
     "ID_PREFIXES",
@@ -561,7 +561,7 @@ def add_number(
 ) -> AddResult:
     """Mark ``text`` as a number. The value is read from the text ("fourteen million" ->
     14000000) unless ``value`` is given; kind and qualifier are guessed from the context
-    (see :func:`corpus_pkg.suggest.guess_number`) unless given.
+    (see :func:`corpus_pkg.annotate.suggest.guess_number`) unless given.
 
     Example:
         >>> add_number("corpus", "doc1", "90,000", unit="posts")  # doctest: +SKIP

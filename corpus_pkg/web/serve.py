@@ -2,8 +2,8 @@
 
 The page lists the corpus's documents; a document shows its text with every layer marked (the
 page of ``corpus render``) and, below it, each unreviewed suggestion with *Accept* and *Reject*
-buttons, which call :func:`corpus_pkg.review.accept_suggestions` and
-:func:`corpus_pkg.review.reject_suggestions`: the same checks, the same atomic writes.
+buttons, which call :func:`corpus_pkg.annotate.review.accept_suggestions` and
+:func:`corpus_pkg.annotate.review.reject_suggestions`: the same checks, the same atomic writes.
 
 It is meant for one person on their own machine, and treats everything else as hostile:
 
@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from .annotate import AnnotationError, item_spans
-from .corpus import Corpus, CorpusError, is_safe_id, read_regular_file
-from .render import render_html, stale_warning
-from .review import accept_suggestions, reject_suggestions
-from .schema import ANNOTATION_LAYERS, Document
+from ..annotate.add import AnnotationError, item_spans
+from ..annotate.render import render_html, stale_warning
+from ..annotate.review import accept_suggestions, reject_suggestions
+from ..corpus import Corpus, CorpusError, is_safe_id, read_regular_file
+from ..schema import ANNOTATION_LAYERS, Document
 
 __all__ = ("ReviewServer", "make_server", "serve")
 

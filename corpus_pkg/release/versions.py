@@ -14,9 +14,9 @@ import stat
 from pathlib import Path
 from typing import Literal
 
-from ._io import atomic_write_text
+from .._io import atomic_write_text
+from ..corpus import Corpus, CorpusError
 from .build import BuildResult, build
-from .corpus import Corpus, CorpusError
 from .diff import diff
 
 __all__ = ("CHANGELOG", "RELEASES_DIR", "bump_version", "release", "releases")

@@ -33,15 +33,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
-from ._jsonfile import parse_json
-from .cache import CacheStats, ContentCache, cache_key, code_fingerprint
-from .card import ReleaseStats, stats_to_json
-from .corpus import ANNOTATION_SUFFIX, CorpusError
+from .._cache import CacheStats, ContentCache, cache_key, code_fingerprint
+from .._jsonfile import parse_json
+from ..corpus import ANNOTATION_SUFFIX, CorpusError
+from ..release.card import ReleaseStats, stats_to_json
+from ..schema import AnnotationFile, Document
+from ..validate import DocumentChecker
+from ..validate.checks import CorpusContext, DocumentFiles, DocumentPaths
 from .features import Encoder, column_encoders
 from .rows import RowContext, document_rows
-from .schema import AnnotationFile, Document
-from .validate import DocumentChecker
-from .validate.checks import CorpusContext, DocumentFiles, DocumentPaths
 
 __all__ = ("PARQUET_OPTIONS", "ShardResult", "ShardSettings", "ShardTask", "plan_shards", "run_shards")
 

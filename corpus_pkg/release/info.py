@@ -7,7 +7,7 @@ from pathlib import Path
 
 from datasets import Features
 
-from .schema import CorpusConfig
+from ..schema import CorpusConfig
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .corpus import CONFIG_FILE, Corpus, CorpusError
-from .load import iter_release_documents
-from .rows import gold_only
-from .schema import ANNOTATION_LAYERS, Document
+from ..build.rows import gold_only
+from ..corpus import CONFIG_FILE, Corpus, CorpusError
+from ..load import iter_release_documents
+from ..schema import ANNOTATION_LAYERS, Document
 
 __all__ = ("Changes", "DiffReport", "diff")
 

@@ -2,7 +2,7 @@
 
 :func:`document_rows` reads nothing and writes nothing: given a document and a
 :class:`RowContext` it returns ``{config: [row, ...]}`` with label *names* (see
-:func:`corpus_pkg.features.encode_row`). That makes it the unit to cache and to parallelise.
+:func:`corpus_pkg.build.features.encode_row`). That makes it the unit to cache and to parallelise.
 
 Only gold annotations (origin ``manual`` or ``imported``) produce rows; ``suggestion`` items are
 dropped everywhere, including the nested ``full`` config. References from a gold item to a
@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..schema import AnnotationFile, Document, Quote, Span, joined_text
+from ..text.tokenize import bio_tags, paragraphs
 from .features import GOLD_ORIGINS
-from .schema import AnnotationFile, Document, Quote, Span, joined_text
-from .tokenize import bio_tags, paragraphs
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from typing import Any, get_args
 
 from datasets import ClassLabel, Features, LargeList, List, Value
 
-from .schema import CorpusConfig
-from .schema.document import SegmentKind
-from .schema.numbers import NumberKind, Qualifier
-from .schema.quotes import QuoteKind
-from .schema.stance import StanceLabel
+from ..schema import CorpusConfig
+from ..schema.document import SegmentKind
+from ..schema.numbers import NumberKind, Qualifier
+from ..schema.quotes import QuoteKind
+from ..schema.stance import StanceLabel
 
 #: Release configs in the order the card lists them.
 CONFIG_NAMES: tuple[str, ...] = ("documents", "entities", "quotes", "numbers", "stance", "ner", "full")

@@ -17,7 +17,7 @@ def iter_commands(command: Any, path: list[str]) -> Iterator[tuple[list[str], An
 
 def root_command() -> Any:
     """The click-style command object behind the ``corpus`` Typer app."""
-    from .cli import app
+    from . import app
 
     return typer.main.get_command(app)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import accumulate, repeat
 from typing import NamedTuple
 
-from .schema import AnnotationFile, EntityMention
+from ..schema import AnnotationFile, EntityMention
 
 #: The token pattern (see the module docstring); offsets are code points into the raw text.
 TOKEN_PATTERN = re.compile(r"\d+(?:[.,]\d+)*|(?:[^\W\d_]|[\u0300-\u036f])+|[\d_]+|[^\w\s]")

@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .annotate import AnnotationError, open_document, save_annotations
-from .schema import ANNOTATION_LAYERS, AnnotationFile
-from .validate import Issue
+from ..schema import ANNOTATION_LAYERS, AnnotationFile
+from ..validate import Issue
+from .add import AnnotationError, open_document, save_annotations
 
 __all__ = (
     "EDITABLE_FIELDS",

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._io import atomic_write_text
-from .annotate import format_value
-from .corpus import Corpus, CorpusError, sha256_bytes
-from .schema import Document, EntityRegistry
+from .._io import atomic_write_text
+from ..corpus import Corpus, CorpusError, sha256_bytes
+from ..schema import Document, EntityRegistry
+from .add import format_value
 
 __all__ = ("DEFAULT_LAYERS", "LAYERS", "Mark", "collect_marks", "render", "render_html", "render_plain", "show")
 
