@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .locate import Occurrence
 
-__all__ = ("AmbiguousTextError", "AnnotationError", "TextNotFoundError")
+__all__ = ("AmbiguousTextError", "AnnotationError", "StaleVersionError", "TextNotFoundError")
 
 
 class AnnotationError(ValueError):
@@ -24,3 +24,11 @@ class AmbiguousTextError(AnnotationError):
     def __init__(self, message: str, occurrences: list[Occurrence]) -> None:
         super().__init__(message)
         self.occurrences = occurrences
+
+
+class StaleVersionError(AnnotationError):
+    """The annotation file is not the version the caller expected (someone else changed it)."""
+
+    def __init__(self, message: str, current: str) -> None:
+        super().__init__(message)
+        self.current = current  # the version the file has now
