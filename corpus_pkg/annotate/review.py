@@ -212,18 +212,24 @@ def restore_annotations(
     root: str | Path,
     doc_id: str,
     items: Sequence[dict[str, Any]],
+    remove: Sequence[str] = (),
     dry_run: bool = False,
     expected_version: str | None = None,
 ) -> ReviewResult:
-    """Put annotations back exactly as they were (ids included): the undo of a removal or rejection.
+    """Put annotations back exactly as they were, ids included: what undo and redo write.
 
-    ``items`` are annotations as JSON objects with a ``layer`` key (as the workbench keeps them);
-    each is checked against the schema, its id must be free, and the file is validated as a whole.
+    ``items`` are annotations as JSON objects with a ``layer`` key; one whose id exists replaces
+    that annotation in place, any other is appended to its layer. The annotations ``remove`` are
+    deleted. Each item is checked against the schema and the file is validated as a whole.
     """
     with edit_document(root, doc_id, expected_version) as doc:
         where = doc.display(doc.ann_rel)
-        used = _all_ids(doc.ann)
-        update: dict[str, list[Any]] = {name: list(getattr(doc.ann, name)) for name in ANNOTATION_LAYERS}
+        doomed = set(_id_list(remove))
+        _require_ids(doc.ann, doomed, where)
+        update: dict[str, list[Any]] = {
+            name: [i for i in getattr(doc.ann, name) if i.id not in doomed] for name in ANNOTATION_LAYERS
+        }
+        where_is = {item.id: layer for layer, item in doc.ann.layer_items() if item.id not in doomed}
         for given in items:
             fields = dict(given)
             layer = fields.pop("layer", None)
@@ -237,12 +243,17 @@ def restore_annotations(
                     f"{where}: cannot restore {fields.get('id')!r}: {'.'.join(map(str, problem['loc']))}: "
                     f"{problem['msg']}"
                 ) from None
-            if item.id in used:
-                raise AnnotationError(f"{where}: id {item.id!r} is in use ({used[item.id]}); nothing was restored")
-            used[item.id] = layer
-            update[layer].append(item)
-        restored = {str(i.get("id")) for i in items}
-        return _save(doc, "restored", doc.ann.model_copy(update=update), restored, dry_run)
+            if where_is.get(item.id, layer) != layer:
+                raise AnnotationError(f"{where}: id {item.id!r} is in use in {where_is[item.id]}; nothing was restored")
+            rows = update[layer]
+            index = next((k for k, old in enumerate(rows) if old.id == item.id), None)
+            if index is None:
+                rows.append(item)
+            else:
+                rows[index] = item
+            where_is[item.id] = layer
+        changed = doomed | {str(i.get("id")) for i in items}
+        return _save(doc, "restored", doc.ann.model_copy(update=update), changed, dry_run)
 
 
 _LAYER_MODELS: dict[str, Any] = {
@@ -257,8 +268,8 @@ _LAYER_MODELS: dict[str, Any] = {
 
 
 def _save(doc: DocumentSession, action: str, ann: AnnotationFile, ids: set[str], dry_run: bool) -> ReviewResult:
-    listed = doc.ann if action == "removed" else ann  # the file the ids are in
-    ordered = [item.id for _layer, item in listed.layer_items() if item.id in ids]
+    listed = [*doc.ann.layer_items(), *ann.layer_items()] if action == "restored" else doc.ann.layer_items()
+    ordered = list(dict.fromkeys(item.id for _layer, item in listed if item.id in ids))
     warnings = save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes) if ids else []
     return ReviewResult(action, doc.display(doc.ann_rel), ordered, written=bool(ids) and not dry_run, warnings=warnings)
 

@@ -80,6 +80,15 @@ class UnitConverter:
         self._check_cp(offset)
         return self._utf16_prefix[offset]
 
+    def cp_to_utf16_many(self, offsets: list[int]) -> list[int]:
+        """Many code-point offsets -> UTF-16 offsets at once (token boundaries of a whole text)."""
+        if not offsets:
+            return []
+        self._check_cp(min(offsets))
+        self._check_cp(max(offsets))
+        prefix = self._utf16_prefix
+        return [prefix[o] for o in offsets]
+
     def utf16_to_cp(self, offset: int) -> int:
         """UTF-16 code-unit offset -> code-point offset; ValueError inside a surrogate pair."""
         return self._reverse(self._utf16_prefix, offset, "UTF-16 code unit")
