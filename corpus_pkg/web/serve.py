@@ -48,6 +48,7 @@ class WorkbenchServer:
         except OSError as exc:
             self.socket.close()
             raise CorpusError(f"cannot listen on {HOST}:{port}: {exc.strerror}; choose another --port") from None
+        self.socket.listen(128)  # connections wait in the queue until uvicorn accepts them
         self.port: int = self.socket.getsockname()[1]
         self.secret = secrets.token_bytes(32)
         hosts = {f"{HOST}:{self.port}", f"localhost:{self.port}"}

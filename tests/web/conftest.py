@@ -29,7 +29,8 @@ CHROMIUM_ARGS = [
 #: skin tone, a flag, CJK, Hebrew with a right-to-left mark, CRLF line ends, tabs, NBSP, and HTML.
 HOSTILE_TEXT = (
     "Crisis <b>talks</b> & <script>window.__pwned=1</script> 🇺🇦\r\n\r\n"
-    "\tThe engineer 👩🏽\u200d💻 Dana\u00a0Levi said \u201cWe will act\u201d in 東京 today, and \u201cnever again,\u201d "
+    "\tThe engineer 👩🏽\u200d💻 Dana\u00a0Levi said \u201cWe will act\u201d in 東京 today, "
+    "and \u201cnever again,\u201d "
     "she added.\tשלום\u200f עולם, said Amber Rudd. Prices rose 45% to 3,400 in 2017.\r\n"
 )
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=2">Title & “quotes”'

@@ -14,7 +14,6 @@ from corpus_pkg.web.serve import WorkbenchServer
 
 from .conftest import HOSTILE_TEXT, HOSTILE_TITLE, cp_span, load, open_doc, select_text, wait_saved
 
-
 RECT_JS = """(needle) => {
   const root = document.getElementById("doc-text");
   for (const piece of root.children) {
