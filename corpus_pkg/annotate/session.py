@@ -134,7 +134,7 @@ def save_annotations(
         raw_bytes=raw_bytes,
     )
     ctx = load_config_issues(corpus.root)[0]
-    issues = check_document(files, ctx)
+    issues = check_document(files, ctx, locate=False)  # messages are reported, not lines
     errors = [i for i in issues if i.is_error and not (tolerate and tolerate(i))]
     if errors:
         lines = [f"{Path(root) / ann_rel} would not be valid, nothing was written:"]

@@ -7,8 +7,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from ..corpus import Corpus, is_safe_id
 from .api import api_routes
@@ -50,7 +49,26 @@ async def document(request: Request) -> Response:
     return _with_session(request, lambda token: document_page(doc_id, token))
 
 
-async def not_found(request: Request, exc: Exception) -> Response:
+_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+
+
+def _static_files() -> dict[str, tuple[bytes, str]]:
+    """The page's scripts and style, read once at start (a few KB; no file access per request)."""
+    return {p.name: (p.read_bytes(), _TYPES[p.suffix]) for p in sorted(STATIC_DIR.iterdir()) if p.suffix in _TYPES}
+
+
+async def static(request: Request) -> Response:
+    found = request.app.state.static.get(request.path_params["name"])
+    if found is None:
+        return await not_found(request, None)
+    return Response(found[0], media_type=found[1])
+
+
+async def favicon(request: Request) -> Response:
+    return Response(status_code=204)
+
+
+async def not_found(request: Request, exc: Exception | None) -> Response:
     return HTMLResponse(error_page(404, "No such page."), status_code=404)
 
 
@@ -61,11 +79,13 @@ def build_app(root: Path, annotator: str | None, hosts: set[str], secret: bytes)
             Route("/", index),
             Route("/doc/{doc_id}", document),
             *api_routes(),
-            Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+            Route("/static/{name}", static),
+            Route("/favicon.ico", favicon),
         ],
         exception_handlers={404: not_found},
     )
     app.state.root = root
     app.state.annotator = annotator
     app.state.secret = secret
+    app.state.static = _static_files()
     return Guard(app, hosts, secret)

@@ -10,11 +10,14 @@ alongside, for display only.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..annotate.session import file_version, item_spans
+import orjson
+
+from ..annotate.session import file_version
 from ..corpus import ANNOTATION_SUFFIX, ANNOTATIONS_DIR, RAW_DIR, RAW_SUFFIX, Corpus, read_regular_file
 from ..schema import ANNOTATION_LAYERS, AnnotationFile
 from ..text.offsets import UnitConverter
@@ -58,9 +61,9 @@ class DocumentState:
             return s, e
         return self.units.utf16_to_cp(s), self.units.utf16_to_cp(e)
 
-    def span_json(self, span: Any, role: str) -> dict[str, Any]:
-        s, e = self.to_utf16(span.start, span.end)
-        return {"role": role, "s": s, "e": e, "start": span.start, "end": span.end, "text": span.text}
+    def span_json(self, span: dict[str, Any], role: str, convert: Callable[[int], int]) -> dict[str, Any]:
+        start, end = span["start"], span["end"]
+        return {"role": role, "s": convert(start), "e": convert(end), "start": start, "end": end, "text": span["text"]}
 
     def payload(self, with_text: bool = True) -> dict[str, Any]:
         """The JSON the page draws from (``with_text=False`` leaves out the text and tokens it already has)."""
@@ -78,23 +81,40 @@ class DocumentState:
             out["tokens"] = self._tokens()
         if self.ann is None:
             return out
-        out["segments"] = [{**self.span_json(seg, "segment"), "kind": seg.kind} for seg in self.ann.segments]
-        out["annotations"] = [self._item_json(layer, item) for layer, item in self.ann.layer_items()]
+        # the file's own JSON (valid: it passed the checks) is the items' JSON; no model dumps needed
+        data = orjson.loads(self.ann_bytes)
+        convert = self._converter()
+        out["segments"] = [{**self.span_json(seg, "segment", convert), "kind": seg["kind"]} for seg in data["segments"]]
+        out["annotations"] = [
+            {"layer": layer, "item": item, "spans": self._spans(layer, item, convert)}
+            for layer in ANNOTATION_LAYERS
+            for item in data.get(layer, [])
+        ]
         return out
+
+    def _converter(self) -> Callable[[int], int]:
+        return int if self.units.is_bmp_only else self.units.cp_to_utf16
+
+    def _spans(self, layer: str, item: dict[str, Any], convert: Callable[[int], int]) -> list[dict[str, Any]]:
+        if layer in ("entities", "numbers"):
+            return [self.span_json(item, "span", convert)]
+        if layer == "quotes":
+            spans = [self.span_json(f, "fragment", convert) for f in item["fragments"]]
+            if item.get("cue"):
+                spans.append(self.span_json(item["cue"], "cue", convert))
+            if item["speaker"]["type"] == "nominal":
+                spans.append(self.span_json(item["speaker"], "speaker", convert))
+            return spans
+        spans = [self.span_json(item["evidence"], "span", convert)] if item["evidence"]["type"] == "span" else []
+        if item["holder"]["type"] == "nominal":
+            spans.append(self.span_json(item["holder"], "holder", convert))
+        return spans
 
     def _tokens(self) -> list[int]:
         """Token boundaries of the whole text (the project's tokenizer) as flat UTF-16 pairs."""
         _texts, starts, ends = token_spans(self.raw)
         flat = [x for pair in zip(starts, ends) for x in pair]
         return flat if self.units.is_bmp_only else self.units.cp_to_utf16_many(flat)
-
-    def _item_json(self, layer: str, item: Any) -> dict[str, Any]:
-        spans = [self.span_json(s, "fragment" if layer == "quotes" else "span") for s in item_spans(item)]
-        for role in ("cue", "speaker", "holder"):
-            part = getattr(item, role, None)
-            if part is not None and getattr(part, "type", "span") in ("span", "nominal") and hasattr(part, "start"):
-                spans.append(self.span_json(part, role))
-        return {"layer": layer, "item": item.model_dump(mode="json", exclude_none=True), "spans": spans}
 
     def _issue_json(self, issue: Issue) -> dict[str, Any]:
         out = {k: v for k, v in issue.model_dump(mode="json").items() if v is not None and k != "value"}
@@ -121,7 +141,7 @@ def read_state(corpus: Corpus, doc_id: str, check: bool = True) -> DocumentState
     if not check:
         return DocumentState(corpus, doc_id, raw, raw_bytes, ann_bytes, None, [])
     ctx = load_config_issues(corpus.root)[0]
-    issues, ann = check_document_model(files, ctx)
+    issues, ann = check_document_model(files, ctx, locate=False)  # issues are drawn by offsets, not lines
     return DocumentState(corpus, doc_id, raw, raw_bytes, ann_bytes, ann, issues)
 
 

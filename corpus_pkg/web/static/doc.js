@@ -113,6 +113,7 @@ async function write(action, body, { record = true, quiet = false } = {}) {
   S.busy = true;
   status("saving", "Saving…");
   const before = S.doc;
+  const started = performance.now();
   const { status: code, data } = await postJSON(`/api/doc/${encodeURIComponent(docId)}/${action}?have=${before.raw_sha256}`, { ...body, version: before.version });
   S.busy = false;
   if (code === 200) {
@@ -122,6 +123,7 @@ async function write(action, body, { record = true, quiet = false } = {}) {
       if (step.back.items.length || step.back.remove.length) { S.undo.push(step); S.redo = []; }
     }
     redraw();
+    $("save-status").dataset.ms = (performance.now() - started).toFixed(1); // the round trip, drawn
     if (!quiet) status("saved", data.result.summary + (data.result.warnings?.length ? ` — ${data.result.warnings.length} warning(s)` : ""));
     return data;
   }
@@ -326,6 +328,7 @@ async function start() {
   S.corpus = corpus.data;
   S.doc = doc.data;
   $("doc-title").textContent = S.doc.title;
+  performance.mark("doc-loaded");
   document.title = `${S.doc.title} · ${docId}`;
   toolbar();
   keysPanel($("keys"));
