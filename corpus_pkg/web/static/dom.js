@@ -18,6 +18,12 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+// node.append for children that may be null/false (left out), as el() does.
+export function put(node, ...children) {
+  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
 export function clear(node) {
   node.replaceChildren();
   return node;

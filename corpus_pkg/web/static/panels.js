@@ -1,7 +1,7 @@
 // The side panels: the editor of the chosen annotation, the quote/stance/number builders,
 // the review queue, the validation issues and the keyboard map. Text goes in as text only.
 
-import { clear, el, select } from "./dom.js";
+import { clear, el, put, select } from "./dom.js";
 
 export const NUMBER_KINDS = ["count", "money", "percent", "year", "date", "duration", "age", "ordinal", "rate", "other"];
 export const QUALIFIERS = ["exact", "approximate", "lower_bound", "upper_bound"];
@@ -27,7 +27,7 @@ export const KEYS = [
 ];
 
 export function keysPanel(node) {
-  clear(node).append(
+  put(clear(node), 
     el("h2", { text: "Keyboard" }),
     el("table", { class: "keys" }, KEYS.map(([k, what]) => el("tr", {}, el("th", { text: k }), el("td", { text: what })))),
   );
@@ -45,7 +45,7 @@ function field(label, control) {
 export function detailPanel(node, ann, ctx) {
   clear(node);
   if (!ann) {
-    node.append(el("h2", { text: "Annotation" }), el("p", { class: "hint", text: "Click a marked span to see and edit it." }));
+    put(node, el("h2", { text: "Annotation" }), el("p", { class: "hint", text: "Click a marked span to see and edit it." }));
     return;
   }
   const item = ann.item;
@@ -86,7 +86,7 @@ export function detailPanel(node, ann, ctx) {
     return out;
   };
   const cascade = el("input", { type: "checkbox", id: "cascade" });
-  node.append(
+  put(node, 
     el("h2", {}, `${ann.layer} `, el("code", { text: item.id }), " ", el("span", { class: `origin ${item.origin}`, text: item.origin })),
     item.source ? el("p", { class: "source", text: `source: ${item.source}` }) : null,
     spanList(ann),
@@ -104,7 +104,7 @@ export function detailPanel(node, ann, ctx) {
 
 // The review queue: suggestions in text order.
 export function reviewPanel(node, suggestions, focusId, ctx) {
-  clear(node).append(
+  put(clear(node), 
     el("h2", { text: `Suggestions to review (${suggestions.length})` }),
     suggestions.length
       ? el("div", { class: "buttons" },
@@ -117,7 +117,7 @@ export function reviewPanel(node, suggestions, focusId, ctx) {
 }
 
 export function issuesPanel(node, issues, ctx) {
-  clear(node).append(
+  put(clear(node), 
     el("h2", { text: `Validation (${issues.filter((i) => i.severity === "error").length} errors, ${issues.filter((i) => i.severity !== "error").length} warnings)` }),
     el("ul", { class: "issues" }, issues.map((i) => el("li", { class: i.severity, onclick: () => i.annotation_id && ctx.focus(i.annotation_id) },
       el("strong", { text: `${i.severity}[${i.code}] ` }), i.annotation_id ? el("code", { text: `${i.annotation_id} ` }) : null, i.message))),
@@ -134,7 +134,7 @@ export function builderPanel(node, b, ctx) {
     const kind = select(NUMBER_KINDS.map((k) => [k, k]), b.kind ?? "count", { id: "number-kind" });
     const unit = el("input", { id: "number-unit", value: b.unit ?? "" });
     const qualifier = select(QUALIFIERS.map((k) => [k, k]), b.qualifier ?? "exact", { id: "number-qualifier" });
-    node.append(el("h2", {}, "New number ", show(b.span)), b.problem ? el("p", { class: "error", text: b.problem }) : null,
+    put(node, el("h2", {}, "New number ", show(b.span)), b.problem ? el("p", { class: "error", text: b.problem }) : null,
       el("form", { id: "number-form", onsubmit: (ev) => { ev.preventDefault(); ctx.saveNumber({ value: value.value === "" ? null : Number(value.value), kind: kind.value, unit: unit.value || null, qualifier: qualifier.value }); } },
         field("value", value), field("kind", kind), field("unit", unit), field("qualifier", qualifier),
         el("div", { class: "buttons" }, el("button", { type: "submit", id: "save-number", text: "Save number" }), el("button", { type: "button", text: "Cancel", onclick: ctx.cancel }))));
@@ -143,7 +143,7 @@ export function builderPanel(node, b, ctx) {
   if (b.type === "quote") {
     const kind = select(QUOTE_KINDS.map((k) => [k, k]), b.kind, { id: "quote-kind", onchange: (ev) => { b.kind = ev.target.value; } });
     const sp = b.speaker;
-    node.append(el("h2", { text: "New quote" }),
+    put(node, el("h2", { text: "New quote" }),
       el("p", {}, "fragments: "), el("ol", { id: "quote-fragments" }, b.fragments.map((f) => el("li", {}, show(f)))),
       el("div", { class: "buttons" },
         el("button", { type: "button", id: "quote-add-fragment", text: "+ fragment (selection, q)", onclick: () => ctx.builderSet("fragment") }),
@@ -163,7 +163,7 @@ export function builderPanel(node, b, ctx) {
   const label = select(STANCE_LABELS.map((k) => [k, k]), b.label, { id: "stance-label", onchange: (ev) => { b.label = ev.target.value; } });
   const entity = select([["", "(registry entity)"], ...ctx.corpus.registry.map((e) => [e.id, e.name])], h.type === "entity" ? h.entity_id : "", { id: "stance-holder-entity", onchange: (ev) => { b.holder = { type: "entity", entity_id: ev.target.value }; ctx.redraw(); } });
   const ev = b.evidence;
-  node.append(el("h2", { text: "New stance" }),
+  put(node, el("h2", { text: "New stance" }),
     el("p", {}, "holder: ", h.type === "mention" ? el("code", { text: h.mention_id }) : h.type === "nominal" ? show(h.span) : h.type === "entity" ? el("code", { text: h.entity_id }) : el("em", { text: "not set" })),
     el("div", { class: "buttons" },
       el("button", { type: "button", id: "stance-holder-pick", class: ctx.picking === "holder" ? "active" : "", text: "pick a mention", onclick: () => ctx.pick("holder") }),
