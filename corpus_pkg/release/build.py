@@ -3,11 +3,11 @@
 The release holds ``data/<config>/<split>-00000-of-0000N.parquet`` for every config, a dataset
 card (``README.md``), ``croissant.json``, ``metadata/`` (corpus.json, entities.json and the
 guidelines) and ``SHA256SUMS``. Each split is cut into shards of documents (see
-:mod:`corpus_pkg.build.shards`); a worker validates a shard's documents, turns them into rows with the
-pure function :func:`corpus_pkg.build.rows.document_rows` and writes them in row groups, so memory does
-not grow with the corpus. The build is deterministic (same inputs, same bytes) and atomic: it
-writes into a temporary folder beside ``out`` and renames it into place only when everything is
-written and every document is valid.
+:mod:`corpus_pkg.build.plan`); a worker (:mod:`corpus_pkg.build.shard`) validates a shard's
+documents, turns them into rows with the pure function :func:`corpus_pkg.build.rows.document_rows`
+and writes them in row groups, so memory does not grow with the corpus. The build is
+deterministic (same inputs, same bytes) and atomic: it writes into a temporary folder beside
+``out`` and renames it into place only when everything is written and every document is valid.
 """
 
 from __future__ import annotations
@@ -17,21 +17,24 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .._cache import CacheStats, ContentCache, default_cache_dir
 from .._io import atomic_write_text, write_json
+from .._pool import Executor, LocalPool, Work
 from ..build.features import CONFIG_NAMES, LabelSets, release_features
+from ..build.parquet import PARQUET_OPTIONS
+from ..build.plan import ShardTask, assign_splits, shard_plan
 from ..build.rows import RowContext
-from ..build.shards import PARQUET_OPTIONS, ShardResult, ShardSettings, ShardTask, plan_shards, run_shards, shard_code
+from ..build.shard import ShardBuilder, ShardResult, ShardSettings, build_shard, shard_code
+from ..build.stats import ReleaseStats, merge_stats
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
-from ..schema import CorpusConfig
 from ..validate import Report, decode_issues, make_report, validate, validation_code
 from ..validate.checks import DocumentPaths, load_config_issues, pair_paths
 from ..validate.issues import Issue
-from .card import ReleaseStats, dataset_card, merge_stats
+from .card import dataset_card
 from .croissant import croissant_jsonld, sha256_file
 from .info import ReleaseInfo
 
@@ -87,41 +90,6 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def assign_splits(config: CorpusConfig, doc_ids: Iterable[str]) -> dict[str, str]:
-    """doc_id -> split name. Documents listed under ``splits`` in corpus.json go there; others go to ``train``.
-
-    Raises:
-        CorpusError: a document is listed in two splits.
-    """
-    listed: dict[str, str] = {}
-    for split, ids in config.splits.items():
-        for doc_id in ids:
-            if doc_id in listed and listed[doc_id] != split:
-                raise CorpusError(
-                    f"corpus.json: document {doc_id!r} is listed in splits {listed[doc_id]!r} and {split!r}; "
-                    "a document belongs to one split"
-                )
-            listed[doc_id] = split
-    return {doc_id: listed.get(doc_id, "train") for doc_id in doc_ids}
-
-
-def split_names(config: CorpusConfig, assignment: dict[str, str]) -> list[str]:
-    """Splits the release ships: ``train`` first when any document lands there, then declared splits in order."""
-    names = ["train"] if "train" in assignment.values() or not config.splits else []
-    names += [name for name in config.splits if name not in names]
-    return names
-
-
-def shard_plan(
-    config: CorpusConfig, docs: list[DocumentPaths], docs_per_shard: int = DOCS_PER_SHARD
-) -> tuple[list[str], list[ShardTask]]:
-    """The splits a release ships, and the shards (runs of documents) each split is cut into."""
-    assignment = assign_splits(config, [d.doc_id for d in docs])
-    splits = split_names(config, assignment)
-    by_split = {split: [d for d in docs if assignment[d.doc_id] == split] for split in splits}
-    return splits, plan_shards(by_split, docs_per_shard)
-
-
 def build(
     root: str | Path = ".",
     out: str | Path | None = None,
@@ -146,7 +114,7 @@ def build(
         version: version to stamp on the release (default: ``version`` in corpus.json).
         row_group_size: rows per Parquet row group.
         docs_per_shard: about this many documents per Parquet file of a split (see
-            :func:`corpus_pkg.build.shards.plan_shards`); the unit of parallel work and of the build cache
+            :func:`corpus_pkg.build.plan.plan_shards`); the unit of parallel work and of the build cache
             (a changed document rebuilds its shard only).
         progress: called with one line per document (for the CLI's ``--verbose``).
         workers: processes building shards (default: one per core for 200 documents or more; 1 = none).
@@ -207,7 +175,7 @@ def build(
             shard_code=shard_code() if cache else "",
         )
         results: list[ShardResult] = []
-        for result in run_shards(settings, tasks, workers):
+        for result in run_shards(settings, tasks, LocalPool(workers)):
             results.append(result)
             cache_stats.add(result.shard_cache)
             if progress:
@@ -249,6 +217,20 @@ def build(
         warnings=len(report.warnings),
         cache=cache_stats,
     )
+
+
+def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Executor) -> Iterator[ShardResult]:
+    """Build every shard on ``executor``; results in task order. Once a shard reports an error the
+    build cannot succeed: shards submitted after that are only checked, not converted."""
+    failed = False
+
+    def prepare(task: ShardTask) -> ShardTask:
+        return replace(task, convert=False) if failed else task
+
+    work = Work(build_shard, settings, setup=ShardBuilder)
+    for result in executor.map_in_order(work, tasks, sum(len(t.docs) for t in tasks), prepare):
+        failed = failed or result.has_errors
+        yield result
 
 
 def _refuse_existing(out: Path, overwrite: bool) -> None:
