@@ -17,7 +17,17 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-__all__ = ("MAX_WORKERS", "PARALLEL_MIN_DOCS", "Executor", "LocalPool", "Work", "fewer_collections", "worker_count")
+__all__ = (
+    "ENGINES",
+    "MAX_WORKERS",
+    "PARALLEL_MIN_DOCS",
+    "Executor",
+    "LocalPool",
+    "Work",
+    "fewer_collections",
+    "open_executor",
+    "worker_count",
+)
 
 #: Below this many documents, worker processes cost more than they save.
 PARALLEL_MIN_DOCS = 200
@@ -62,6 +72,29 @@ class Executor(Protocol):
     def map_in_order(
         self, work: Work[Any, Any, T, R], items: Sequence[T], n_docs: int, prepare: Callable[[T], T] | None = None
     ) -> Iterator[R]: ...
+
+
+#: The engines ``--engine`` accepts.
+ENGINES = ("local", "dask")
+
+
+@contextlib.contextmanager
+def open_executor(
+    engine: str = "local", workers: int | None = None, scheduler: str | None = None
+) -> Iterator[Executor]:
+    """The executor of ``engine``: ``local`` (a :class:`LocalPool` of ``workers`` processes) or ``dask``
+    (the cluster at ``scheduler``, or a LocalCluster of ``workers`` processes, default 2)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if engine == "local":
+        if scheduler is not None:
+            raise ValueError("a scheduler address needs the dask engine (--engine dask)")
+        yield LocalPool(workers)
+        return
+    from ._dask import DaskExecutor
+
+    with DaskExecutor(scheduler, workers) as executor:
+        yield executor
 
 
 def worker_count(workers: int | None, n_docs: int) -> int:

@@ -13,7 +13,9 @@ build.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,9 +27,10 @@ from datasets import Features
 
 from .._cache import CacheStats, ContentCache, cache_key, code_fingerprint
 from .._jsonfile import parse_json
+from .._storage import is_remote, join, local_path, open_url
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from ..schema import AnnotationFile, Document
-from ..validate import DocumentChecker
+from ..validate import DocumentChecker, read_documents
 from ..validate.checks import CorpusContext, DocumentFiles
 from . import shard_cache
 from .features import column_encoders
@@ -41,7 +44,7 @@ __all__ = ("ShardBuilder", "ShardResult", "ShardSettings", "build_shard", "shard
 
 @dataclass
 class ShardResult:
-    """What a worker reports back for one shard (the Parquet files are already on disk)."""
+    """What a worker reports back for one shard (the Parquet files are already written)."""
 
     task: ShardTask
     issues: list[bytes]  # per document, JSON (see validate.decode_issues)
@@ -51,6 +54,7 @@ class ShardResult:
     stats: dict[str, Any] = field(default_factory=dict)  # ReleaseStats of the shard, as JSON
     shard_cache: CacheStats = field(default_factory=CacheStats)  # counted in documents
     cache_key: str = ""  # the shard's cache entry (read or written), when the cache is on
+    files: dict[str, tuple[int, str]] = field(default_factory=dict)  # config -> (bytes, sha256) of its file
 
     @property
     def has_errors(self) -> bool:
@@ -62,8 +66,8 @@ class ShardResult:
 class ShardSettings:
     """Everything a worker needs besides its task (pickled once per worker)."""
 
-    root: str
-    release: str  # the temporary release folder files are written into
+    root: str  # corpus folder or URL documents are read from
+    release: str  # the temporary release folder (or URL prefix) files are written into
     features: dict[str, Features]
     row_ctx: RowContext
     check_ctx: CorpusContext
@@ -95,21 +99,33 @@ class ShardBuilder:
 
     def __init__(self, settings: ShardSettings) -> None:
         self.settings = settings
-        self.root = Path(settings.root)
-        self.release = Path(settings.release)
+        self.remote = is_remote(settings.release)
+        self.release = local_path(settings.release)  # unused for a remote release
         self.context = settings.fingerprint() if settings.shard_cache else ""
 
     def build(self, task: ShardTask) -> ShardResult:
         """Check the shard's documents and, unless one has errors, write its Parquet files (copied from
-        the cache when the shard was built before). Documents are converted as soon as they are checked,
-        so a worker holds the shard's file bytes and its pending row groups, not its parsed annotations."""
+        the cache when the shard was built before) into the release being built. A remote release's
+        files are written to a local temporary folder first, then uploaded."""
+        if not self.remote:
+            return self._build(task, self.release)
+        fs, base = open_url(self.settings.release)
+        with tempfile.TemporaryDirectory(prefix="corpus-shard-") as tmp:
+            result = self._build(task, Path(tmp))
+            for config in result.rows:
+                fs.put_file(str(Path(tmp) / task.partial_name(config)), join(base, task.partial_name(config)))
+        return result
+
+    def _build(self, task: ShardTask, into: Path) -> ShardResult:
+        """Documents are converted as soon as they are checked, so a worker holds the shard's file
+        bytes and its pending row groups, not its parsed annotations."""
         settings = self.settings
         checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
         result = ShardResult(task, issues=[])
+        files = read_documents(settings.root, task.docs)
         if not task.convert:
-            result.issues = [checker.check(paths.read(self.root))[0] for paths in task.docs]
+            result.issues = [checker.check(f)[0] for f in files]
             return result
-        files = [paths.read(self.root) for paths in task.docs]
         cache = ContentCache(settings.shard_cache) if settings.shard_cache else None
         key = ""
         if cache is not None:
@@ -120,26 +136,28 @@ class ShardBuilder:
             if blob is not None:
                 result.issues = [checker.check(f)[0] for f in files]
                 if not result.has_errors:
-                    self._unpack(blob, task, result)
+                    self._unpack(blob, task, result, into)
                     result.shard_cache.hits = len(files)
                 return result
-        self._write(task, files, checker, result)
+        self._write(task, files, checker, result, into)
         if not result.written:
             return result
         result.shard_cache.misses = len(files)
+        bodies = {config: (into / task.partial_name(config)).read_bytes() for config in result.rows}
+        result.files = {config: _facts(body) for config, body in bodies.items()}
         if cache is not None:
-            cache.put(key, self._pack(task, result))
+            cache.put(key, shard_cache.pack(shard_cache.CachedShard(result.rows, result.nbytes, result.stats, bodies)))
             result.shard_cache.write_errors = cache.stats.write_errors
         return result
 
     def _write(
-        self, task: ShardTask, files: list[DocumentFiles], checker: DocumentChecker, result: ShardResult
+        self, task: ShardTask, files: list[DocumentFiles], checker: DocumentChecker, result: ShardResult, into: Path
     ) -> None:
         """Check each document, then add its rows; after a document with errors, only check the rest."""
         stats = ReleaseStats(splits=[task.split])
         writers = {
             config: ConfigWriter(
-                self.release / task.partial_name(config),
+                into / task.partial_name(config),
                 self.settings.schemas[config],
                 column_encoders(features),
                 self.settings.row_group_size,
@@ -181,27 +199,27 @@ class ShardBuilder:
         result.stats = stats_to_json(stats)
         result.written = True
 
-    def _pack(self, task: ShardTask, result: ShardResult) -> bytes:
-        """The shard's files and summary as one cache value."""
-        files = {config: (self.release / task.partial_name(config)).read_bytes() for config in result.rows}
-        return shard_cache.pack(shard_cache.CachedShard(result.rows, result.nbytes, result.stats, files))
-
     def _blob_ok(self, blob: bytes) -> bool:
         return shard_cache.is_valid(blob, self.settings.features)
 
-    def _unpack(self, blob: bytes, task: ShardTask, result: ShardResult) -> None:
+    def _unpack(self, blob: bytes, task: ShardTask, result: ShardResult, into: Path) -> None:
         shard = shard_cache.unpack(blob, self.settings.features)
         for config, body in shard.files.items():
-            path = self.release / task.partial_name(config)
+            path = into / task.partial_name(config)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(body)
         result.rows, result.nbytes, result.stats = shard.rows, shard.nbytes, shard.stats
+        result.files = {config: _facts(body) for config, body in shard.files.items()}
         result.written = True
 
 
 def build_shard(builder: ShardBuilder, task: ShardTask) -> ShardResult:
     """``Work.run`` of a build: one shard with a worker's builder."""
     return builder.build(task)
+
+
+def _facts(body: bytes) -> tuple[int, str]:
+    return len(body), hashlib.sha256(body).hexdigest()
 
 
 def _has_errors(payload: bytes) -> bool:

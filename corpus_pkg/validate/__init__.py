@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._cache import CacheStats, ContentCache, cache_key, code_fingerprint, default_cache_dir
-from .._pool import Executor, LocalPool, Work
+from .._pool import Executor, LocalPool, Work, open_executor
+from .._storage import is_remote, local_path, open_root, read_files
 from ..schema import AnnotationFile
 from .checks import (
     CorpusContext,
@@ -39,6 +40,8 @@ def validate(
     cache: bool | str | Path = True,
     workers: int | None = None,
     stats: CacheStats | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Report:
     """Check every file of the corpus at ``root`` and report all issues found.
 
@@ -52,33 +55,35 @@ def validate(
         workers: processes checking documents; default: one per available core (at most 8),
             and none for corpora under 200 documents. ``1`` checks in this process.
         stats: if given, receives the cache hit and miss counts of this run.
+        engine: ``"local"`` (worker processes on this machine) or ``"dask"`` (tasks on a Dask
+            cluster: the one at ``scheduler``, e.g. ``tcp://10.0.0.5:8786``, or a LocalCluster of
+            ``workers`` processes, default 2). ``root`` may be a URL such as ``s3://bucket/corpus``;
+            the default cache is then off.
 
     Example:
         >>> report = validate("tests/data/minimal")  # doctest: +SKIP
         >>> report.valid
         True
     """
-    root = Path(root)
-    if not root.is_dir():
-        raise FileNotFoundError(f"corpus root {str(root)!r} is not a folder")
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    ctx, issues, _config = load_config_issues(root)
-    docs, pairing = pair_paths(root)
-    issues.extend(pairing)
-    cache_dir = None
-    if cache is not False:
-        cache_dir = default_cache_dir(root, "validate") if cache is True else Path(cache)
-    run_stats = CacheStats()
-    for doc_issues in check_documents(root, docs, ctx, cache_dir, workers, run_stats):
-        issues.extend(doc_issues)
+    with open_root(root) as (local, source), open_executor(engine, workers, scheduler) as executor:
+        ctx, issues, _config = load_config_issues(local)
+        docs, pairing = pair_paths(local)
+        issues.extend(pairing)
+        cache_dir = None
+        if cache is not False and not (cache is True and is_remote(source)):
+            cache_dir = default_cache_dir(local, "validate") if cache is True else Path(cache)
+        run_stats = CacheStats()
+        for doc_issues in check_documents(source, docs, ctx, cache_dir, workers, run_stats, executor):
+            issues.extend(doc_issues)
     if stats is not None:
         stats.add(run_stats)
     return make_report(issues, len(docs), select, ignore)
 
 
 def check_documents(
-    root: Path,
+    root: str | Path,
     docs: Sequence[DocumentPaths],
     ctx: CorpusContext,
     cache_dir: Path | None = None,
@@ -113,10 +118,26 @@ class ChunkSettings:
 
 def check_chunk(settings: ChunkSettings, docs: tuple[DocumentPaths, ...]) -> tuple[list[bytes], CacheStats]:
     """``Work.run`` of validation: the issues of each document as JSON bytes, and the cache counts."""
-    base = Path(settings.root)
     checker = DocumentChecker(settings.ctx, settings.code, settings.cache_dir)
-    out = [checker.check(doc.read(base))[0] for doc in docs]
+    out = [checker.check(files)[0] for files in read_documents(settings.root, docs)]
     return out, checker.stats
+
+
+def read_documents(root: str, docs: Sequence[DocumentPaths]) -> list[DocumentFiles]:
+    """The bytes of each document's files, from a local folder or from a URL (see :mod:`corpus_pkg._storage`)."""
+    if not is_remote(root):
+        base = local_path(root)
+        return [doc.read(base) for doc in docs]
+    found = read_files(root, [rel for doc in docs for rel in (doc.annotation_file, doc.raw_file)])
+    missing = [doc.annotation_file for doc in docs if doc.annotation_file not in found]
+    if missing:
+        raise FileNotFoundError(f"{root}: cannot read {', '.join(missing)}")
+    return [
+        DocumentFiles(
+            doc.doc_id, doc.annotation_file, doc.raw_file, found[doc.annotation_file], found.get(doc.raw_file)
+        )
+        for doc in docs
+    ]
 
 
 class DocumentChecker:
