@@ -38,8 +38,7 @@ from corpus_pkg.web.serve import make_server
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip
-WORDS = ("the minister said platforms must act on extremist content before the summit in 東京 and "
-         "שלום officials 👩🏽‍💻 reported 90,000 posts while analysts 🇺🇦 counted 45% more accounts").split()  # fmt: skip
+WORDS = ["the", "minister", "said", "platforms", "must", "act", "on", "extremist", "content", "before", "the", "summit", "in", "東京", "and", "שלום", "officials", "👩🏽\u200d💻", "reported", "90,000", "posts", "while", "analysts", "🇺🇦", "counted", "45%", "more", "accounts"]  # fmt: skip
 
 
 def make_article(size: int, seed: int) -> str:
@@ -57,7 +56,7 @@ def make_article(size: int, seed: int) -> str:
 def make_corpus(root: Path, size: int, annotations: int, seed: int) -> None:
     init_corpus(root, name="bench")
     add_article(root, "big", make_article(size, seed).encode("utf-8"), outlet="Bench")
-    add_article(root, "small", "Small article\n\nAmber Rudd said 90,000 posts.\n".encode(), outlet="Bench")
+    add_article(root, "small", b"Small article\n\nAmber Rudd said 90,000 posts.\n", outlet="Bench")
     doc = open_document(root, "big")
     words = [t for t in tokenize(doc.raw) if t.text.isalpha() and t.start > 20]
     rng = random.Random(seed)
@@ -128,8 +127,6 @@ def main(argv: list[str] | None = None) -> int:
                 drawn = page.evaluate("() => document.querySelectorAll('#doc-text > span').length")
                 in_page: list[float] = []
                 outside: list[float] = []
-                free = page.evaluate("""() => [...document.querySelectorAll('#doc-text > span:not([data-ids])')]
-                    .map((n, i) => i).slice(0, 400)""")
                 for k in range(runs + 1):
                     page.evaluate("""(k) => {
                         const pieces = [...document.querySelectorAll('#doc-text > span:not([data-ids])')];
@@ -145,7 +142,6 @@ def main(argv: list[str] | None = None) -> int:
                     page.wait_for_selector('#save-status[data-state="saved"]')
                     outside.append(time.perf_counter() - started)
                     in_page.append(float(page.get_attribute("#save-status", "data-ms")) / 1000)
-                del free
                 browser.close()
         finally:
             server.stop()
@@ -166,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, value, budget in rows:
         share = f"{value / budget:.2f}" if budget else "-"
         print(f"| {name} | {value:.1f} | {budget or '-'} | {share} |")
-    print(f"\nopen / JSON fetch: {big_open / median_ms(fetch):.1f}x; open big / open small: {big_open / small_open:.1f}x")
+    ratios = (
+        f"open / JSON fetch: {big_open / median_ms(fetch):.1f}x; open big / open small: {big_open / small_open:.1f}x"
+    )
+    print(f"\n{ratios}")
     ok = big_open < 1000 and label_page < 100
     print("budgets met" if ok else "BUDGET MISSED")
     return 0 if ok else 1
