@@ -38,7 +38,11 @@ from corpus_pkg.web.serve import make_server
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip
-WORDS = ["the", "minister", "said", "platforms", "must", "act", "on", "extremist", "content", "before", "the", "summit", "in", "東京", "and", "שלום", "officials", "👩🏽\u200d💻", "reported", "90,000", "posts", "while", "analysts", "🇺🇦", "counted", "45%", "more", "accounts"]  # fmt: skip
+WORDS = [
+    "the", "minister", "said", "platforms", "must", "act", "on", "extremist", "content", "before", "the",
+    "summit", "in", "東京", "and", "שלום", "officials", "👩🏽\u200d💻", "reported", "90,000", "posts", "while",
+    "analysts", "🇺🇦", "counted", "45%", "more", "accounts",
+]  # fmt: skip
 
 
 def make_article(size: int, seed: int) -> str:
