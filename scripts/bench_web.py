@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                 page.wait_for_selector("body[data-ready]")
                 drawn = page.evaluate("() => document.querySelectorAll('#doc-text > span').length")
                 in_page: list[float] = []
+                server_side: list[float] = []
                 outside: list[float] = []
                 for k in range(runs + 1):
                     page.evaluate("""(k) => {
@@ -146,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                     page.wait_for_selector('#save-status[data-state="saved"]')
                     outside.append(time.perf_counter() - started)
                     in_page.append(float(page.get_attribute("#save-status", "data-ms")) / 1000)
+                    server_side.append(float(page.get_attribute("#save-status", "data-server-ms")) / 1000)
                 browser.close()
         finally:
             server.stop()
@@ -155,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         ("GET /api/doc (JSON only, baseline)", median_ms(fetch), None),
         ("open a one-paragraph document (baseline)", small_open, None),
         (f"open the {raw_bytes / 1000:.0f} KB document, {count} annotations", big_open, 1000.0),
+        ("label action: server part (write + validation + new state)", median_ms(server_side[1:]), None),
         ("label action round trip (in page)", label_page, 100.0),
         ("label action round trip (seen from Playwright)", label_outside, 100.0),
     ]

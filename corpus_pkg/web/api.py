@@ -9,6 +9,7 @@ the page read it (nothing written), 422 when the annotate API refused it (nothin
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import orjson
@@ -139,6 +140,7 @@ async def action(request: Request) -> JSONResponse:
         after = _state(corpus, doc_id)
         return 200, {"result": result, "state": _payload(after, have)}
 
+    started = time.perf_counter()
     try:
         status, out = await run_in_threadpool(write)
     except ValidationError as exc:
@@ -146,7 +148,8 @@ async def action(request: Request) -> JSONResponse:
         return _error(400, f"malformed {name} request: {problems}")
     except _REFUSED as exc:
         return _error(422, str(exc))
-    return JSONResponse(out, status_code=status)
+    elapsed = (time.perf_counter() - started) * 1000
+    return JSONResponse(out, status_code=status, headers={"Server-Timing": f"app;dur={elapsed:.1f}"})
 
 
 def _payload(state: DocumentState, have: str | None) -> dict[str, Any]:

@@ -21,5 +21,7 @@ export async function postJSON(url, body) {
     return { status: 0, data: { error: `the server cannot be reached (${err.message})` } };
   }
   const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
-  return { status: response.status, data };
+  // Server-Timing: how long the server took (write, validation, new state), for the benchmark
+  const timing = /dur=([0-9.]+)/.exec(response.headers.get("Server-Timing") ?? "");
+  return { status: response.status, data, server: timing ? timing[1] : null };
 }

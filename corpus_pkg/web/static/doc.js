@@ -95,16 +95,18 @@ function itemsById(state) {
   return new Map(state.annotations.map((a) => [a.item.id, a]));
 }
 
-function history(before, after) {
+function history(before, after, touched) {
   // What undo writes back (and redo writes again): the items as they were and the ids to drop.
+  // Only the ids the server reports as touched are compared (a write changes few of thousands).
   const old = itemsById(before), now = itemsById(after);
   const asItem = (a) => ({ layer: a.layer, ...a.item });
   const back = { items: [], remove: [] }, forth = { items: [], remove: [] };
-  for (const [id, a] of old) {
-    if (!now.has(id)) { back.items.push(asItem(a)); forth.remove.push(id); }
-    else if (JSON.stringify(a.item) !== JSON.stringify(now.get(id).item)) { back.items.push(asItem(a)); forth.items.push(asItem(now.get(id))); }
+  for (const id of touched) {
+    const was = old.get(id), is = now.get(id);
+    if (was && !is) { back.items.push(asItem(was)); forth.remove.push(id); }
+    else if (!was && is) { back.remove.push(id); forth.items.push(asItem(is)); }
+    else if (was && is && JSON.stringify(was.item) !== JSON.stringify(is.item)) { back.items.push(asItem(was)); forth.items.push(asItem(is)); }
   }
-  for (const [id, a] of now) if (!old.has(id)) { back.remove.push(id); forth.items.push(asItem(a)); }
   return { back, forth };
 }
 
@@ -114,16 +116,18 @@ async function write(action, body, { record = true, quiet = false } = {}) {
   status("saving", "Saving…");
   const before = S.doc;
   const started = performance.now();
-  const { status: code, data } = await postJSON(`/api/doc/${encodeURIComponent(docId)}/${action}?have=${before.raw_sha256}`, { ...body, version: before.version });
+  const { status: code, data, server } = await postJSON(`/api/doc/${encodeURIComponent(docId)}/${action}?have=${before.raw_sha256}`, { ...body, version: before.version });
   S.busy = false;
   if (code === 200) {
     merge(data.state);
     if (record && data.result.written !== false) {
-      const step = history(before, S.doc);
+      const touched = new Set([...(data.result.ids ?? []), ...(data.result.id ? [data.result.id] : [])]);
+      const step = history(before, S.doc, touched);
       if (step.back.items.length || step.back.remove.length) { S.undo.push(step); S.redo = []; }
     }
     redraw();
     $("save-status").dataset.ms = (performance.now() - started).toFixed(1); // the round trip, drawn
+    $("save-status").dataset.serverMs = server ?? "";
     if (!quiet) status("saved", data.result.summary + (data.result.warnings?.length ? ` — ${data.result.warnings.length} warning(s)` : ""));
     return data;
   }
