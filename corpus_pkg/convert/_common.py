@@ -34,7 +34,9 @@ class ReadContext:
     def read_bytes(self, path: Path) -> bytes:
         """The bytes of a source file; links and non-regular files are refused (``unsafe-source``)."""
         if path.is_symlink():
-            raise SourceError(f"{path.name}: is a symbolic link; imports never read through links", code="unsafe-source")
+            raise SourceError(
+                f"{path.name}: is a symbolic link; imports never read through links", code="unsafe-source"
+            )
         try:
             mode = path.stat().st_mode
         except OSError as exc:

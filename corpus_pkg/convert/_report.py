@@ -46,7 +46,8 @@ class ConvertReport(BaseModel):
         **location: Any,
     ) -> Issue:
         """Record an issue; severity and hint come from the catalogue."""
-        issue = Issue.make(code, message, file=file, doc_id=doc_id, lines=list(lines) if lines else None, **location)
+        shown = [_printable(line) for line in lines] if lines else None
+        issue = Issue.make(code, _printable(message), file=file, doc_id=doc_id, lines=shown, **location)
         self.issues.append(issue)
         return issue
 
@@ -79,6 +80,11 @@ class ConvertReport(BaseModel):
         return "\n".join(lines) + "\n"
 
 
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates escaped, so a report can always be printed and dumped as JSON."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _where(issue: Issue) -> str:
     parts = [issue.file or ""]
     if issue.line is not None:
@@ -88,7 +94,7 @@ def _where(issue: Issue) -> str:
     where = ":".join(p for p in parts if p)
     if issue.json_path:
         where = f"{where} {issue.json_path}" if where else issue.json_path
-    if issue.doc_id and issue.doc_id not in where:
+    if issue.doc_id:
         where = f"{where} ({issue.doc_id})" if where else issue.doc_id
     return f"{where}: " if where else ""
 

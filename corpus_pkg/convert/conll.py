@@ -80,9 +80,7 @@ def _read_file(path: Path, ctx: ReadContext) -> list[Document]:
             if not -ncols <= tag_column < ncols:
                 raise SourceError(f"tag column {tag_column} does not exist (lines have {ncols} columns)", line=number)
         elif len(cols) != ncols:
-            raise SourceError(
-                f"line {number}: {len(cols)} columns where earlier lines have {ncols}: {line!r}"
-            )
+            raise SourceError(f"line {number}: {len(cols)} columns where earlier lines have {ncols}: {line!r}")
         sentence.append((cols[0], cols[tag_column], number))
     if sentence:
         doc.append(sentence)
@@ -203,7 +201,9 @@ def _doc_block(doc: Document, report: ConvertReport) -> str:
     lost = [f"{pending} suggested entities"] if pending else []
     lost += [f"{len(getattr(ann, layer))} {layer}" for layer in ANNOTATION_LAYERS[1:] if getattr(ann, layer)]
     if lost:
-        report.add("not-exported", "CoNLL holds gold entity tags only; not exported: " + ", ".join(lost), doc_id=doc.doc_id)
+        report.add(
+            "not-exported", "CoNLL holds gold entity tags only; not exported: " + ", ".join(lost), doc_id=doc.doc_id
+        )
     return "".join(line + "\n" for line in lines)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from .._io import atomic_write_text
 from .._jsonfile import parse_json
 from ..corpus import Corpus
-from ..schema import Document, EntityMention, Quote, Span
+from ..schema import ANNOTATION_LAYERS, Document, EntityMention, Quote, Span
 from ._common import ImportBatch, ReadContext, build, is_int, make_span, new_document, safe_ann_id, safe_doc_id, short
 from ._report import ConvertReport, SourceError
 from .interface import NoOptions
@@ -53,13 +53,13 @@ def _parse_line(line: str, number: int, path: Path) -> dict[str, Any]:
     try:
         record = parse_json(line.encode("utf-8", "surrogatepass")).value
     except ValueError as exc:
-        raise SourceError(f"line {number}: {exc} (doccano exports one JSON object per line)", line=number) from None
+        raise SourceError(f"{exc} (doccano exports one JSON object per line)", line=number) from None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
-        raise SourceError(f"line {number}: expected an object with a non-empty 'text' string", line=number)
+        raise SourceError(f"expected an object with a non-empty 'text' string", line=number)
     for key in ("label", "entities", "relations"):
         if record.get(key) is not None and not isinstance(record[key], list):
             raise SourceError(
-                f"line {number}: '{key}' must be a list, got {type(record[key]).__name__}", line=number, json_path=key
+                f"'{key}' must be a list, got {type(record[key]).__name__}", line=number, json_path=key
             )
     return record
 
@@ -83,7 +83,9 @@ def _spans(record: dict[str, Any]) -> list[_Span]:
             out.append(_Span(f"l{n + 1}", None, None, None, short(item)))
     for item in record.get("entities") or []:
         if isinstance(item, dict):
-            out.append(_Span(item.get("id"), item.get("start_offset"), item.get("end_offset"), item.get("label"), short(item)))
+            out.append(
+                _Span(item.get("id"), item.get("start_offset"), item.get("end_offset"), item.get("label"), short(item))
+            )
         else:
             out.append(_Span(None, None, None, None, short(item)))
     return out
@@ -163,9 +165,17 @@ def _entities(
         ann_id = safe_ann_id(f"e{rid}" if is_int(rid) else str(shown), used, f"e{len(used) + 1}")
         mention = build(
             EntityMention,
-            {"id": ann_id, "origin": "imported", "source": f"{source}/{shown}".rstrip("/"), **r.span.model_dump(),
-             "label": r.label},
-            report, file, doc.doc_id, f"span {shown} {r.label!r}",
+            {
+                "id": ann_id,
+                "origin": "imported",
+                "source": f"{source}/{shown}".rstrip("/"),
+                **r.span.model_dump(),
+                "label": r.label,
+            },
+            report,
+            file,
+            doc.doc_id,
+            f"span {shown} {r.label!r}",
         )
         if mention is not None:
             mention_ids[rid] = ann_id
@@ -217,7 +227,10 @@ def _quotes(
                 "cue": draft.cue.model_dump() if draft.cue is not None else None,
                 "speaker": speaker,
             },
-            report, file, doc.doc_id, f"quote span {head}",
+            report,
+            file,
+            doc.doc_id,
+            f"quote span {head}",
         )
         if quote is not None:
             doc.annotations.quotes.append(quote)
@@ -262,7 +275,9 @@ def _report_losses(doc: Document, report: ConvertReport) -> None:
             f"entity label(s) {', '.join(clashing)} read back as quote, cue or speaker spans on import",
             doc_id=doc.doc_id,
         )
-    pending = [item.id for layer in ("entities", "quotes") for item in getattr(ann, layer) if item.origin == "suggestion"]
+    pending = [
+        item.id for layer, item in ann.layer_items() if layer in ("entities", "quotes") and item.origin == "suggestion"
+    ]
     if pending:
         report.add(
             "not-exported",
@@ -270,17 +285,20 @@ def _report_losses(doc: Document, report: ConvertReport) -> None:
             f"as imported): {', '.join(pending)}",
             doc_id=doc.doc_id,
         )
-    lost = [f"{len(getattr(ann, layer))} {layer}" for layer in ("numbers", "stance") if getattr(ann, layer)]
+    lost = [f"{len(getattr(ann, layer))} {layer}" for layer in ANNOTATION_LAYERS[2:] if getattr(ann, layer)]
     if lost:
         report.add(
-            "not-exported", "doccano has no form for numbers and stance; not exported: " + ", ".join(lost),
+            "not-exported",
+            "doccano has no form for numbers and stance; not exported: " + ", ".join(lost),
             doc_id=doc.doc_id,
         )
     linked = [f"{e.id} -> {e.entity_id}" for e in ann.entities if e.entity_id]
     if linked:
         report.add(
-            "not-exported", f"{len(linked)} registry link(s) of entity mentions (doccano spans carry no links)",
-            doc_id=doc.doc_id, lines=linked,
+            "not-exported",
+            f"{len(linked)} registry link(s) of entity mentions (doccano spans carry no links)",
+            doc_id=doc.doc_id,
+            lines=linked,
         )
     notes = [f"{item.id}: {item.note}" for _layer, item in ann.layer_items() if getattr(item, "note", None)]
     if notes:

@@ -25,7 +25,13 @@ from ._common import guess_quote_kind
 
 QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)
 #: Labels of regions that are parts of quotes or stance rather than entity mentions.
-ROLE_LABELS = {"CUE": "cue", "SPEAKER": "speaker", "HOLDER": "holder", "NUMBER": "number", "STANCE-EVIDENCE": "evidence"}
+ROLE_LABELS = {
+    "CUE": "cue",
+    "SPEAKER": "speaker",
+    "HOLDER": "holder",
+    "NUMBER": "number",
+    "STANCE-EVIDENCE": "evidence",
+}
 CONTINUES, CUE, SPEAKER = "continues", "cue", "speaker"
 
 
@@ -150,7 +156,7 @@ def assemble_quotes(regions: dict[Hashable, Region], links: list[Link]) -> Assem
         )
     for rid, r in regions.items():
         if roles[rid] in ("quote", "cue", "speaker") and rid not in out.attached:
-            out.lost.append(f"{r.label} region {rid} [{r.span.start}, {r.span.end}) is attached to no quote")
+            out.lost.append(f"{r.label} span id={rid} [{r.span.start}, {r.span.end}) is attached to no quote")
     return out
 
 

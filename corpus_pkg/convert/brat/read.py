@@ -143,7 +143,10 @@ class _Mapping:
                 "reference-dropped",
                 f"{what} {t.id} is not imported as an entity mention ({t.type}, "
                 f"{len(t.fragments)} fragment(s)); the {what} is unknown",
-                file=self.file, doc_id=self.doc.doc_id, line=t.number, lines=[t.line],
+                file=self.file,
+                doc_id=self.doc.doc_id,
+                line=t.number,
+                lines=[t.line],
             )
             return {"type": "unknown"}
         return {"type": "mention", "mention_id": t.id}
@@ -202,8 +205,11 @@ class _Mapping:
                 continue
             fields = dict(re.findall(r"(\w+)=(\S+)", self.note_of(rel.id) or ""))
             holder_t, ev_t = self.a.t.get(rel.args.get("Arg1", "")), self.a.t.get(rel.args.get("Arg2", ""))
-            if holder_t is None or ev_t is None or "target" not in fields or fields.get("label") not in get_args(
-                StanceLabel
+            if (
+                holder_t is None
+                or ev_t is None
+                or "target" not in fields
+                or fields.get("label") not in get_args(StanceLabel)
             ):
                 self.unrepresented.append(
                     f"{rel.line}    (needs Arg1, Arg2 and a 'target=<id> label=<favor|against|neutral>' note)"

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any, get_args
 
 from ..._io import atomic_write_bytes, atomic_write_text
-from ...annotate.add import format_value
 from ...corpus import Corpus, read_regular_file
 from ...schema import Document, Span
 from ...schema.numbers import NumberKind, Qualifier
 from ...schema.quotes import QuoteKind
+from ...text.numbers import format_value
 from .._report import ConvertReport
 from .read import EVIDENCE_TYPE, NUMBER_TYPE
 
@@ -130,7 +130,9 @@ class _AnnWriter:
         if s.evidence.type == "quote":
             evidence = self.quote_t.get(s.evidence.quote_id)
         else:
-            evidence = self.t_line(EVIDENCE_TYPE, [Span(start=s.evidence.start, end=s.evidence.end, text=s.evidence.text)])
+            evidence = self.t_line(
+                EVIDENCE_TYPE, [Span(start=s.evidence.start, end=s.evidence.end, text=s.evidence.text)]
+            )
         if holder is None or evidence is None:
             self.lost.append(f"stance {s.id}: not exported: its holder or evidence is not in the export")
             return

@@ -48,7 +48,8 @@ class _Builder:
     def run(self) -> None:
         self.roles = {rid: _role(r) for rid, r in self.s.regions.items()}
         self.links = [
-            Link(str(rel.get("from_id")), str(rel.get("to_id")), _first_label(rel), short(rel)) for rel in self.s.relations
+            Link(str(rel.get("from_id")), str(rel.get("to_id")), _first_label(rel), short(rel))
+            for rel in self.s.relations
         ]
         self.entities()
         self.numbers()
@@ -78,7 +79,9 @@ class _Builder:
                 )
             notes = [m for m in r.meta if not (m.startswith("entity_id=") and entity_id)]
             if len(r.labels) > 1:
-                self.warn("multiple-labels", f"region {rid} has {len(r.labels)} labels; one mention per label", [r.shown])
+                self.warn(
+                    "multiple-labels", f"region {rid} has {len(r.labels)} labels; one mention per label", [r.shown]
+                )
             for k, label in enumerate(r.labels):
                 ident = self.our_id(rid) if k == 0 else safe_ann_id(None, self.used, f"{self.our_id(rid)}-{k + 1}")
                 data = {

@@ -82,10 +82,12 @@ def read(path: Path, ctx: ReadContext) -> ImportBatch:
 
 def _read_task(task: Any, index: int, path: Path, where: _Where, ctx: ReadContext) -> Document:
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-        raise SourceError(f"task {index}: expected a task object with a 'data' object", **where.loc())
+        raise SourceError(f"{where.path or 'the file'}: expected a task object with a 'data' object", **where.loc())
     raw = task["data"].get("text")
     if not isinstance(raw, str) or not raw.strip():
-        raise SourceError(f"task {index}: data.text: expected the task's text as a non-empty string", **where.loc(".data"))
+        raise SourceError(
+            f"{where.path}.data.text: expected the task's text as a non-empty string", **where.loc(".data")
+        )
     task_id = task.get("id", index + 1)
     if not (is_int(task_id) or isinstance(task_id, str)):
         task_id = index + 1
@@ -100,7 +102,9 @@ def _read_task(task: Any, index: int, path: Path, where: _Where, ctx: ReadContex
         if items is None:
             continue
         if not isinstance(items, list):
-            raise SourceError(f"task {task_id}: '{kind}' must be a list, got {type(items).__name__}", **where.loc(f".{kind}"))
+            raise SourceError(
+                f"task {task_id}: '{kind}' must be a list, got {type(items).__name__}", **where.loc(f".{kind}")
+            )
         for n, item in enumerate(items):
             s = _result_set(item, n, kind, origin, task_id, raw, conv, doc.doc_id, where, ctx.report)
             if s is not None:
@@ -121,17 +125,36 @@ def _read_task(task: Any, index: int, path: Path, where: _Where, ctx: ReadContex
 
 
 def _result_set(
-    item: Any, n: int, kind: str, origin: str, task_id: Any, raw: str, conv: UnitConverter, doc_id: str,
-    where: _Where, report: ConvertReport,
+    item: Any,
+    n: int,
+    kind: str,
+    origin: str,
+    task_id: Any,
+    raw: str,
+    conv: UnitConverter,
+    doc_id: str,
+    where: _Where,
+    report: ConvertReport,
 ) -> ResultSet | None:
     loc = where.loc(f".{kind}[{n}]")
     if not isinstance(item, dict):
-        report.add("malformed-item", f"task {task_id}: {kind}[{n}] is not an object; skipped", file=where.file,
-                   doc_id=doc_id, lines=[short(item)], **loc)
+        report.add(
+            "malformed-item",
+            f"task {task_id}: {kind}[{n}] is not an object; skipped",
+            file=where.file,
+            doc_id=doc_id,
+            lines=[short(item)],
+            **loc,
+        )
         return None
     if item.get("was_cancelled"):
-        report.add("not-representable", f"task {task_id}: cancelled annotation {short(item.get('id'))} skipped",
-                   file=where.file, doc_id=doc_id, **loc)
+        report.add(
+            "not-representable",
+            f"task {task_id}: cancelled annotation {short(item.get('id'))} skipped",
+            file=where.file,
+            doc_id=doc_id,
+            **loc,
+        )
         return None
     ident = item.get("id", n + 1)
     ident = ident if is_int(ident) or isinstance(ident, str) else n + 1
@@ -139,15 +162,27 @@ def _result_set(
     s = ResultSet(origin, f"labelstudio:task{task_id}/{kind[:-1]}{ident}", f"{short_kind}{ident}")
     results = item.get("result") or []
     if not isinstance(results, list):
-        report.add("malformed-item", f"task {task_id}: {kind}[{n}].result is not a list; skipped", file=where.file,
-                   doc_id=doc_id, lines=[short(results)], **loc)
+        report.add(
+            "malformed-item",
+            f"task {task_id}: {kind}[{n}].result is not a list; skipped",
+            file=where.file,
+            doc_id=doc_id,
+            lines=[short(results)],
+            **loc,
+        )
         return s
     _collect(s, results, raw, conv, where.file, doc_id, report, loc)
     return s
 
 
 def _collect(
-    s: ResultSet, results: list[Any], raw: str, conv: UnitConverter, file: str, doc_id: str, report: ConvertReport,
+    s: ResultSet,
+    results: list[Any],
+    raw: str,
+    conv: UnitConverter,
+    file: str,
+    doc_id: str,
+    report: ConvertReport,
     loc: dict[str, Any],
 ) -> None:
     mismatched, utf16, unverified, other = [], [], [], []

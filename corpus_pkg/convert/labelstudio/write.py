@@ -62,10 +62,14 @@ class _TaskWriter:
         self.report.count("entities")
 
     def quote(self, q: Any) -> None:
-        ids = iter([q.id, *(f"{q.id}-r{k}" for k in range(2, 10_000))])
+        fragments = iter(range(1, len(q.fragments) + 1))
 
         def region(span: Span, label: str) -> str:
-            rid = next(ids)
+            if label in ("CUE", "SPEAKER"):
+                rid = f"{q.id}-{label.lower()}"
+            else:
+                k = next(fragments)
+                rid = q.id if k == 1 else f"{q.id}-f{k}"
             meta = [q.note] if q.note and rid == q.id else None
             self.put(q.origin, _region(rid, span, label, meta))
             return rid
