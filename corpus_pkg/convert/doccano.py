@@ -55,12 +55,10 @@ def _parse_line(line: str, number: int, path: Path) -> dict[str, Any]:
     except ValueError as exc:
         raise SourceError(f"{exc} (doccano exports one JSON object per line)", line=number) from None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
-        raise SourceError(f"expected an object with a non-empty 'text' string", line=number)
+        raise SourceError("expected an object with a non-empty 'text' string", line=number)
     for key in ("label", "entities", "relations"):
         if record.get(key) is not None and not isinstance(record[key], list):
-            raise SourceError(
-                f"'{key}' must be a list, got {type(record[key]).__name__}", line=number, json_path=key
-            )
+            raise SourceError(f"'{key}' must be a list, got {type(record[key]).__name__}", line=number, json_path=key)
     return record
 
 

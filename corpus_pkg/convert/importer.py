@@ -204,9 +204,7 @@ def _apply_label_map(batch: ImportBatch, mapping: dict[str, str | None], report:
         doc.annotations.entities = kept
     if dropped:
         report.add("label-dropped", f"{len(dropped)} mention(s) dropped by the label map (null)", lines=dropped)
-    batch.declared_labels = [
-        m for m in (mapping.get(x, x) for x in batch.declared_labels) if m is not None
-    ]
+    batch.declared_labels = [m for m in (mapping.get(x, x) for x in batch.declared_labels) if m is not None]
     return used
 
 

@@ -18,9 +18,17 @@ def _codes_used_in(folder: Path) -> set[str]:
     codes: set[str] = set()
     for path in folder.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "warn"):
-                if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                    codes.add(node.args[0].value)
+            if (
+                (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("add", "warn")
+                )
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                codes.add(node.args[0].value)
             if isinstance(node, ast.keyword) and node.arg == "code" and isinstance(node.value, ast.Constant):
                 codes.add(node.value.value)
             if isinstance(node, ast.Tuple) and node.elts and isinstance(node.elts[0], ast.Constant):
@@ -58,7 +66,12 @@ def test_report_text_lists_issue_lines_and_truncates() -> None:
     report = ConvertReport(format="brat", direction="import", documents=["d"], valid=True, applied=True)
     report.count("entities", 3)
     report.add(
-        "not-representable", "7 line(s) not imported", file="d.ann", doc_id="d", line=4, lines=[f"R{i}" for i in range(7)]
+        "not-representable",
+        "7 line(s) not imported",
+        file="d.ann",
+        doc_id="d",
+        line=4,
+        lines=[f"R{i}" for i in range(7)],
     )
     text = report.to_text()
     assert text.splitlines()[0] == "imported 1 document(s) (brat): 3 entities"
