@@ -105,10 +105,10 @@ def import_corpus(
     batch = _read(converter, src, ReadContext(report=report, registry=corpus.registry, encoding=encoding, options=opts))
     _prefix_and_language(batch, id_prefix, language)
     used = _apply_label_map(batch, mapping, report)
-    new_config = _check_config(config, batch, used, report)
     registry_ids = {e.id for e in corpus.registry.entities}
     for doc in batch.documents:
         _repair_references(doc, registry_ids, report, batch.files.get(doc.doc_id))
+    new_config = _check_config(config, batch, used, report)
     _check_ids(corpus, batch, report)
     files = _stage(batch, new_config or config, registry_ids, report)
     if new_config is not None:
