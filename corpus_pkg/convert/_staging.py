@@ -50,12 +50,16 @@ def apply_files(
                     _write_synced(stage / original, dest.read_bytes())
                 journal.append({"path": rel, "sha256": sha256_bytes(data), "original": original})
             _write_synced(stage / JOURNAL, json.dumps(journal).encode("utf-8"))
-            for rel in files:
-                dest = root / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(stage / "files" / rel, dest)
-            for folder in {(root / rel).parent for rel in files}:
-                _fsync_dir(folder)
+            try:
+                for rel in files:
+                    dest = root / rel
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(stage / "files" / rel, dest)
+                for folder in {(root / rel).parent for rel in files}:
+                    _fsync_dir(folder)
+            except BaseException:  # an error or an interrupt half-way: undo the moves made so far
+                _roll_back(root, stage, journal)
+                raise
             (stage / JOURNAL).unlink()
     finally:
         shutil.rmtree(stage, ignore_errors=True)
