@@ -3,6 +3,7 @@ catalogue (:mod:`corpus_pkg.validate.issues`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -94,7 +95,7 @@ def _where(issue: Issue) -> str:
     where = ":".join(p for p in parts if p)
     if issue.json_path:
         where = f"{where} {issue.json_path}" if where else issue.json_path
-    if issue.doc_id:
+    if issue.doc_id and (not issue.file or Path(issue.file).stem != issue.doc_id):
         where = f"{where} ({issue.doc_id})" if where else issue.doc_id
     return f"{where}: " if where else ""
 

@@ -75,7 +75,7 @@ def test_report_text_lists_issue_lines_and_truncates() -> None:
     )
     text = report.to_text()
     assert text.splitlines()[0] == "imported 1 document(s) (brat): 3 entities"
-    assert "d.ann:4 (d): warning[not-representable] 7 line(s) not imported" in text
+    assert "d.ann:4: warning[not-representable] 7 line(s) not imported" in text
     assert "    R4\n    ... and 2 more\n" in text
     assert text.endswith("corpus validates\n")
     assert ConvertReport.model_validate_json(report.model_dump_json()) == report
