@@ -22,7 +22,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._io import atomic_write_text
-from ..build.features import GOLD_ORIGINS
 from ..corpus import Corpus
 from ..schema import ANNOTATION_LAYERS, Document, EntityMention
 from ..text.tokenize import bio_tags, paragraphs
@@ -174,6 +173,8 @@ def write(corpus: Corpus, docs: list[Document], out: Path, report: ConvertReport
 
 def _doc_block(doc: Document, report: ConvertReport) -> str:
     """The paragraphs, tokens and BIO tags of the ``ner`` release config, one token per line."""
+    from ..tables.features import GOLD_ORIGINS  # here: the features module imports datasets
+
     ann = doc.annotations
     gold = [e for e in ann.entities if e.origin in GOLD_ORIGINS]
     paras = list(paragraphs(doc.text, ann))
