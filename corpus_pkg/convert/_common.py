@@ -14,9 +14,20 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..corpus import CorpusError, is_safe_id, sha256_bytes
-from ..schema import SCHEMA_VERSION, AnnotationFile, Document, DocumentMeta, EntityRegistry, Segment, Span
+from ..schema import (
+    ANNOTATION_LAYERS,
+    SCHEMA_VERSION,
+    AnnotationFile,
+    Document,
+    DocumentMeta,
+    EntityRegistry,
+    Segment,
+    Span,
+)
 from ._report import ConvertReport, SourceError
 
+#: The layer names, from the schema (used as report count keys).
+ENTITIES, QUOTES, NUMBERS, STANCE = ANNOTATION_LAYERS
 QUOTE_MARKS = "\"'“”‘’«»„‚‹›"
 
 M = TypeVar("M", bound=BaseModel)

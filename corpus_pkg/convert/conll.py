@@ -25,7 +25,7 @@ from .._io import atomic_write_text
 from ..corpus import Corpus
 from ..schema import ANNOTATION_LAYERS, Document, EntityMention
 from ..text.tokenize import bio_tags, paragraphs
-from ._common import ImportBatch, ReadContext, new_document, safe_doc_id
+from ._common import ENTITIES, ImportBatch, ReadContext, new_document, safe_doc_id
 from ._report import ConvertReport, SourceError
 from .interface import ConllOptions
 
@@ -183,7 +183,7 @@ def _doc_block(doc: Document, report: ConvertReport) -> str:
     for para, row in zip(paras, tags):
         lines.extend(f"{token} {tag}" for token, tag in zip(para.tokens, row))
         lines.append("")
-    report.count("entities", len(gold) - len(skipped))
+    report.count(ENTITIES, len(gold) - len(skipped))
     by_id = {e.id: e for e in gold}
     overlapping = [s for s in skipped if s.reason.startswith("overlaps")]
     unfit = [s for s in skipped if not s.reason.startswith("overlaps")]

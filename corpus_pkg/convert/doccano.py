@@ -20,8 +20,22 @@ from typing import Any
 from .._io import atomic_write_text
 from .._jsonfile import parse_json
 from ..corpus import Corpus
-from ..schema import ANNOTATION_LAYERS, Document, EntityMention, Quote, Span
-from ._common import ImportBatch, ReadContext, build, is_int, make_span, new_document, safe_ann_id, safe_doc_id, short
+from ..schema import Document, EntityMention, Quote, Span
+from ._common import (
+    ENTITIES,
+    NUMBERS,
+    QUOTES,
+    STANCE,
+    ImportBatch,
+    ReadContext,
+    build,
+    is_int,
+    make_span,
+    new_document,
+    safe_ann_id,
+    safe_doc_id,
+    short,
+)
 from ._report import ConvertReport, SourceError
 from .interface import NoOptions
 from .regions import Link, Region, assemble_quotes, quote_parts, role
@@ -274,7 +288,7 @@ def _report_losses(doc: Document, report: ConvertReport) -> None:
             doc_id=doc.doc_id,
         )
     pending = [
-        item.id for layer, item in ann.layer_items() if layer in ("entities", "quotes") and item.origin == "suggestion"
+        item.id for layer, item in ann.layer_items() if layer in (ENTITIES, QUOTES) and item.origin == "suggestion"
     ]
     if pending:
         report.add(
@@ -283,7 +297,7 @@ def _report_losses(doc: Document, report: ConvertReport) -> None:
             f"as imported): {', '.join(pending)}",
             doc_id=doc.doc_id,
         )
-    lost = [f"{len(getattr(ann, layer))} {layer}" for layer in ANNOTATION_LAYERS[2:] if getattr(ann, layer)]
+    lost = [f"{len(getattr(ann, layer))} {layer}" for layer in (NUMBERS, STANCE) if getattr(ann, layer)]
     if lost:
         report.add(
             "not-exported",

@@ -46,7 +46,8 @@ def role(label: str) -> str:
 def kind_from_label(label: str) -> str | None:
     """The quote kind a label names (``INDIRECT-QUOTE`` -> indirect), or None."""
     upper = label.upper()
-    return next((k for k in ("indirect", "mixed", "direct") if k.upper() in upper), None)
+    # longest first, so that INDIRECT is not read as DIRECT
+    return next((k for k in sorted(QUOTE_KINDS, key=len, reverse=True) if k.upper() in upper), None)
 
 
 def quote_label(kind: str) -> str:

@@ -8,10 +8,11 @@ from typing import Any, get_args
 
 from ..._io import atomic_write_bytes, atomic_write_text
 from ...corpus import Corpus, read_regular_file
-from ...schema import Document, Span
+from ...schema import ANNOTATION_LAYERS, Document, Span
 from ...schema.numbers import NumberKind, Qualifier
 from ...schema.quotes import QuoteKind
 from ...text.numbers import format_value
+from .._common import ENTITIES, NUMBERS, QUOTES, STANCE
 from .._report import ConvertReport
 from .read import EVIDENCE_TYPE, NUMBER_TYPE
 
@@ -47,7 +48,7 @@ class _AnnWriter:
     lines: list[str] = field(default_factory=list)
     counter: dict[str, int] = field(default_factory=dict)
     lost: list[str] = field(default_factory=list)
-    written: dict[str, int] = field(default_factory=lambda: {"entities": 0, "quotes": 0, "numbers": 0, "stance": 0})
+    written: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ANNOTATION_LAYERS, 0))
     mention_t: dict[str, str] = field(default_factory=dict)
     quote_t: dict[str, str] = field(default_factory=dict)
 
@@ -86,7 +87,7 @@ class _AnnWriter:
     def entity(self, e: Any) -> None:
         t = self.t_line(e.label, [e])
         self.mention_t[e.id] = t
-        self.written["entities"] += 1
+        self.written[ENTITIES] += 1
         if e.note:
             self.note_line(t, e.note)
         if e.entity_id:
@@ -110,14 +111,14 @@ class _AnnWriter:
         self.lines.append(f"{self.next_id('A')}\tKind {event} {q.kind}")
         if q.note:
             self.note_line(event, q.note)
-        self.written["quotes"] += 1
+        self.written[QUOTES] += 1
 
     def number(self, n: Any) -> None:
         t = self.t_line(NUMBER_TYPE, [n])
         self.note_line(t, f"{format_value(n.value)} {n.unit or ''}".strip())
         self.lines.append(f"{self.next_id('A')}\tNumberKind {t} {n.kind}")
         self.lines.append(f"{self.next_id('A')}\tQualifier {t} {n.qualifier}")
-        self.written["numbers"] += 1
+        self.written[NUMBERS] += 1
         if n.note:
             self.lost.append(f"number {n.id}: note {n.note!r} (the Number's AnnotatorNotes hold its value)")
 
@@ -139,7 +140,7 @@ class _AnnWriter:
         rel = self.next_id("R")
         self.lines.append(f"{rel}\tStance Arg1:{holder} Arg2:{evidence}")
         self.note_line(rel, f"target={s.target} label={s.label}")
-        self.written["stance"] += 1
+        self.written[STANCE] += 1
         if s.note:
             self.lost.append(f"stance {s.id}: note {s.note!r}")
 

@@ -9,6 +9,7 @@ from typing import Any
 from ..._io import atomic_write_text, dumps_json
 from ...corpus import Corpus
 from ...schema import Document, Span
+from .._common import ENTITIES, NUMBERS, QUOTES, STANCE
 from .._report import ConvertReport
 from ..regions import quote_parts
 from .read import EXPORT_FILE
@@ -59,7 +60,7 @@ class _TaskWriter:
         meta += [e.note] if e.note else []
         self.put(e.origin, _region(e.id, e, e.label, meta))
         self.where[e.id] = self.set_of(e.origin)
-        self.report.count("entities")
+        self.report.count(ENTITIES)
 
     def quote(self, q: Any) -> None:
         fragments = iter(range(1, len(q.fragments) + 1))
@@ -82,13 +83,13 @@ class _TaskWriter:
 
         quote_parts(q, region, lambda a, b, label: self.put(q.origin, _relation(a, b, label)), mention)
         self.where[q.id] = self.set_of(q.origin)
-        self.report.count("quotes")
+        self.report.count(QUOTES)
 
     def number(self, n: Any) -> None:
         meta = [f"value={n.value!r}", f"kind={n.kind}", f"qualifier={n.qualifier}"]
         meta += [f"unit={n.unit}"] if n.unit else []
         self.put(n.origin, _region(n.id, n, "NUMBER", meta))
-        self.report.count("numbers")
+        self.report.count(NUMBERS)
         if n.note:
             self.lost.append(f"number {n.id}: note {n.note!r}")
 
@@ -123,7 +124,7 @@ class _TaskWriter:
         else:
             self.put(s.origin, _region(f"{s.id}-evidence", s.evidence, "STANCE-EVIDENCE"))
             self.put(s.origin, _relation(s.id, f"{s.id}-evidence", "evidence"))
-        self.report.count("stance")
+        self.report.count(STANCE)
 
 
 def _task(number: int, doc: Document, report: ConvertReport) -> dict[str, Any]:
