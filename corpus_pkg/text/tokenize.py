@@ -87,7 +87,11 @@ def token_spans(text: str, offset: int = 0) -> tuple[list[str], list[int], list[
 
 
 def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
-    """Paragraphs of the title/subtitle/body segments in text order, surrounding whitespace trimmed."""
+    """Paragraphs of the title/subtitle/body segments in text order, surrounding whitespace trimmed.
+
+    Each segment's text is tokenized in one go and its tokens dealt out to its lines: a token never
+    holds a blank, and every other character starts one, so the tokens of a line are the same
+    whether the line is tokenized alone or with its neighbours."""
     segments = sorted((s for s in ann.segments if s.kind in NER_SEGMENTS), key=lambda s: (s.start, s.end))
     covered = 0  # text before this offset was already emitted (segments may overlap)
     for seg in segments:
@@ -95,6 +99,8 @@ def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
         if seg_start >= seg.end:
             continue
         covered = max(covered, seg.end)
+        texts, starts, ends = token_spans(raw[seg_start : seg.end], seg_start)
+        first = 0
         for line in _LINE.finditer(raw, seg_start, seg.end):
             text = line.group()
             stripped = text.strip()
@@ -102,7 +108,12 @@ def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
                 continue
             start = line.start() + (len(text) - len(text.lstrip()))
             end = start + len(stripped)
-            yield Paragraph(seg.kind, start, end, stripped, *token_spans(stripped, start))
+            first = bisect.bisect_left(starts, start, first)
+            last = bisect.bisect_left(starts, end, first)
+            yield Paragraph(
+                seg.kind, start, end, stripped, texts[first:last], starts[first:last], ends[first:last]
+            )
+            first = last
 
 
 def bio_tags(paragraphs_: list[Paragraph], mentions: list[EntityMention]) -> tuple[list[list[str]], list[Skipped]]:
