@@ -125,6 +125,7 @@ def bio_tags(paragraphs_: list[Paragraph], mentions: list[EntityMention]) -> tup
     tags = [["O"] * len(p.tokens) for p in paragraphs_]
     ends = [p.end for p in paragraphs_]
     skipped: list[Skipped] = []
+    names: dict[str, tuple[str, str]] = {}  # label -> (B-label, I-label), made once per label
     for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start, m.id)):
         where = _locate(paragraphs_, ends, mention)
         if isinstance(where, str):
@@ -132,12 +133,13 @@ def bio_tags(paragraphs_: list[Paragraph], mentions: list[EntityMention]) -> tup
             continue
         p_index, first, last = where
         row = tags[p_index]
-        if any(tag != "O" for tag in row[first : last + 1]):
+        if row[first : last + 1].count("O") != last + 1 - first:  # a token is already tagged
             skipped.append(Skipped(mention.id, "overlaps another mention (BIO cannot nest)"))
             continue
-        row[first] = f"B-{mention.label}"
-        for k in range(first + 1, last + 1):
-            row[k] = f"I-{mention.label}"
+        label = mention.label
+        begin, inside = names.get(label) or names.setdefault(label, (f"B-{label}", f"I-{label}"))
+        row[first] = begin
+        row[first + 1 : last + 1] = [inside] * (last - first)
     skipped.sort(key=lambda s: s.mention_id)
     return tags, skipped
 
