@@ -35,7 +35,7 @@ def column_builders(features: Features, schema: pa.Schema) -> dict[str, ColumnBu
 def _compile(feature: Any, type_: pa.DataType) -> ColumnBuilder:
     if isinstance(feature, ClassLabel):
         return _label_builder(feature, type_)
-    if isinstance(feature, (List, LargeList)) or isinstance(feature, list):
+    if isinstance(feature, (List, LargeList, list)):
         inner_feature = feature.feature if not isinstance(feature, list) else feature[0]
         return _list_builder(_compile(inner_feature, type_.value_type), type_)
     if isinstance(feature, dict):
