@@ -4,7 +4,7 @@
 is flattened into one list of its items (plus offsets) and every struct column is split into one
 list per field, down to flat lists of scalars, which Arrow converts in bulk; ClassLabel names are
 encoded on those flat lists with one dict lookup each. The arrays equal ``pa.array`` of the rows
-after :func:`corpus_pkg.build.features.encode_row` (tests/build/test_columns.py checks it), so the
+after :func:`corpus_pkg.tables.features.encode_row` (tests/build/test_columns.py checks it), so the
 Parquet bytes do not change.
 """
 
