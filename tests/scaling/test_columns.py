@@ -8,11 +8,11 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from corpus_pkg.corpus import Corpus
+from corpus_pkg.schema import AnnotationFile, Document
 from corpus_pkg.tables.columns import LabelError, column_builders
 from corpus_pkg.tables.features import LabelSets, encode_row, release_features
 from corpus_pkg.tables.rows import RowContext, document_rows
-from corpus_pkg.corpus import Corpus
-from corpus_pkg.schema import AnnotationFile, Document
 from tests.release.helpers import make_rich_corpus
 
 
