@@ -32,12 +32,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from corpus_pkg._jsonfile import parse_json
     from corpus_pkg.corpus import Corpus
-    from corpus_pkg.release.card import ReleaseStats
     from corpus_pkg.schema import AnnotationFile, Document
     from corpus_pkg.tables.columns import column_builders
     from corpus_pkg.tables.features import LabelSets, release_features
+    from corpus_pkg.tables.parquet import ConfigWriter
     from corpus_pkg.tables.rows import RowContext, document_rows
-    from corpus_pkg.tables.shards import _ConfigWriter
+    from corpus_pkg.tables.stats import ReleaseStats
     from corpus_pkg.validate.checks import check_document_model, load_config_issues, pair_paths
 
     gc.freeze()  # as in the build's workers
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for config, feats in features.items():
             schema = feats.arrow_schema
-            writer = _ConfigWriter(Path(tmp) / config, schema, column_builders(feats, schema), 1000)
+            writer = ConfigWriter(Path(tmp) / config, schema, column_builders(feats, schema), 1000)
             config_rows = [row for doc_rows in rows for row in doc_rows[config]]
 
             def write(writer: Any = writer, config_rows: list = config_rows) -> None:
