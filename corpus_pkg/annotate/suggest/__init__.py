@@ -16,7 +16,7 @@ from pathlib import Path
 from ..numbers import NumberGuess, guess_number
 from . import entities, quotes, spacy_ner  # noqa: F401  (registers the suggesters)
 from .numbers import suggest_numbers
-from .registry import SUGGESTERS, Candidate, SuggestInput, Suggester, get_suggester, register, suggester_names
+from .registry import SUGGESTERS, Candidate, Suggester, SuggestInput, get_suggester, register, suggester_names
 from .run import SuggestResult, run_suggester, suggest_corpus
 
 __all__ = (

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 
 from ...schema import EntityRegistry, RegistryEntity, Span
-from .registry import Candidate, SuggestInput, Suggester, register
+from .registry import Candidate, Suggester, SuggestInput, register
 
 __all__ = ("REGISTRY", "find_registry_names", "surface_forms")
 

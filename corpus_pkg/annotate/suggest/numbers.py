@@ -9,7 +9,7 @@ from pathlib import Path
 from ...schema import Span
 from ...text.numbers import NumberMatch, scan_numbers
 from ..numbers import DETERMINERS, guess_number
-from .registry import Candidate, SuggestInput, Suggester, register
+from .registry import Candidate, Suggester, SuggestInput, register
 from .run import SuggestResult, run_suggester
 
 __all__ = ("NUMBERS", "suggest_numbers")

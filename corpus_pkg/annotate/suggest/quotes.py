@@ -22,20 +22,21 @@ from dataclasses import dataclass
 
 from ...schema import Span
 from .quote_marks import QuotePair, find_quotes
-from .registry import Candidate, SuggestInput, Suggester, register
+from .registry import Candidate, Suggester, SuggestInput, register
 from .speakers import resolve_speaker
 
 __all__ = ("CUE_VERBS", "QUOTES")
 
 #: Speech verbs (every form listed); auxiliaries and adverbs before them join the cue.
-CUE_VERBS = (
+_CUE_VERB_WORDS = (
     "say says said saying tell tells told telling write writes wrote written add adds added "
     "explain explains explained note notes noted argue argues argued state states stated declare declares "
     "declared insist insists insisted warn warns warned claim claims claimed continue continues continued "
     "mention mentions mentioned reply replies replied recall recalls recalled admit admits admitted "
     "acknowledge acknowledges acknowledged ask asks asked announce announces announced suggest suggests "
-    "suggested tweet tweets tweeted posted wrote"
-).split()
+    "suggested tweet tweets tweeted posted"
+)
+CUE_VERBS = tuple(_CUE_VERB_WORDS.split())
 _AUX = (
     r"(?:(?:will|would|shall|should|can|could|may|might|must|has|have|had|is|are|was|were|be|been|"
     r"also|later|then|further|set|to|going|once|again|just|reportedly|previously)\s+)*"
@@ -49,7 +50,9 @@ _SPEAKER = rf"(?:{_PRONOUN}|{_DESC}|{_NAME})"
 
 #: After the closing mark: speaker + cue, or (an adverb and) cue + speaker words up to a comma/period.
 _AFTER_SPEAKER_FIRST = re.compile(rf"^,?\s*(?P<speaker>{_SPEAKER})\s+(?P<cue>{CUE})")
-_AFTER_CUE_FIRST = re.compile(rf"^,?\s*(?:(?:[Tt]hus|[Tt]hen|[Ss]o|[Aa]nd)\s+)?(?P<cue>{CUE})\s+(?P<speaker>[^,;:!?\"“”]+)")
+_AFTER_CUE_FIRST = re.compile(
+    rf"^,?\s*(?:(?:[Tt]hus|[Tt]hen|[Ss]o|[Aa]nd)\s+)?(?P<cue>{CUE})\s+(?P<speaker>[^,;:!?\"“”]+)"
+)
 #: Before the opening mark: speaker + cue + ':' or ','.
 _BEFORE = re.compile(rf"(?:^|[.!?]\s+|,\s+|;\s+)(?P<speaker>{_SPEAKER})\s+(?P<cue>{CUE})(?:\s+\w+){{0,3}}?\s*[:,]\s*$")
 _DOUBLE_MARKS = "\"“”„«»"

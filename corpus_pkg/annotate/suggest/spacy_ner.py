@@ -20,7 +20,7 @@ from typing import Any
 
 from ...schema import Span
 from .entities import surface_forms
-from .registry import Candidate, SuggestInput, Suggester, register
+from .registry import Candidate, Suggester, SuggestInput, register
 
 __all__ = ("SPACY", "load_pipeline")
 
