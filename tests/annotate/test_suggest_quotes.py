@@ -22,7 +22,7 @@ LINES = [
         'Europol chief Rob Wainwright described the problem. "One in particular is Telegram," he told The Times. '
         'It provides "some cooperation but nowhere near enough."',
     ),
-    ("body", 'The agency plans to develop a "clearer understanding of the threat," a White House official told Reuters'),
+    ("body", 'The agency plans to develop a "clearer understanding of the threat," a White House official told AP'),
     ("body", '"It is too early," the Europol chief said.'),
     ("body", '"We disagree," they said.'),
     ("boilerplate", '"Subscribe now," said Reuters.'),
