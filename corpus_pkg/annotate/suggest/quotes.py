@@ -118,6 +118,10 @@ def _continues(raw: str, first: _Found, second: _Found) -> bool:
 
 
 def _span(raw: str, start: int, end: int) -> dict:
+    """``raw[start:end]`` as a span dict, trimmed of surrounding whitespace."""
+    text = raw[start:end]
+    start += len(text) - len(text.lstrip())
+    end = start + len(text.strip())
     return {"start": start, "end": end, "text": raw[start:end]}
 
 
@@ -130,7 +134,7 @@ def _quotes(inp: SuggestInput) -> Iterator[Candidate]:
             if index in used or quote.cue is None or quote.speaker is None:
                 continue
             pair = quote.pair
-            if pair.close == pair.open + 1:
+            if not raw[pair.open + 1 : pair.close].strip() or quote.speaker[1] <= quote.speaker[0]:
                 continue
             sentence = _sentence_start(raw, segment, pair.open)
             mid_sentence = not quote.cue_before and raw[sentence : pair.open].strip() != ""
@@ -139,7 +143,11 @@ def _quotes(inp: SuggestInput) -> Iterator[Candidate]:
             else:
                 kind, fragments = "direct", [_span(raw, pair.open + 1, pair.close)]
                 following = found[index + 1] if index + 1 < len(found) else None
-                if following is not None and _continues(raw, quote, following):
+                if (
+                    following is not None
+                    and _continues(raw, quote, following)
+                    and raw[following.pair.open + 1 : following.pair.close].strip()
+                ):
                     fragments.append(_span(raw, following.pair.open + 1, following.pair.close))
                     used.add(index + 1)
             guess = resolve_speaker(raw, inp.ann, *quote.speaker, quote_start=fragments[0]["start"])

@@ -71,6 +71,8 @@ def _spacy(inp: SuggestInput) -> Iterator[Candidate]:
                 continue
             start, end = _trim(inp.raw, offset + ent.start_char, offset + ent.end_char, names)
             text = inp.raw[start:end]
+            if not text.strip() or text != text.strip():
+                continue
             linked = names.get(text, [])
             entity_id = ent.ent_id_ if ent.ent_id_ in ids else (linked[0].id if len(linked) == 1 else None)
             fields = {"start": start, "end": end, "text": text, "label": ent.label_, "entity_id": entity_id}

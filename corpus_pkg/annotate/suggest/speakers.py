@@ -83,7 +83,7 @@ def resolve_speaker(raw: str, ann: AnnotationFile, start: int, end: int, quote_s
     if len(words.split()) == 1 and first in OTHER_PRONOUNS:
         return SpeakerGuess({"type": "unknown"}, f"pronoun {words!r} not resolved; set the speaker")
     if first in DETERMINERS:
-        phrase = _POST.sub("", words)
+        phrase = _POST.sub("", words).rstrip()
         head = re.findall(r"[\w’'-]+", phrase)[-1] if re.findall(r"[\w’'-]+", phrase) else ""
         named = [m for m in _mentions(ann) if start < m.start and m.end == start + len(phrase)]
         if named:  # "the Home Office": the description is a name
@@ -97,6 +97,8 @@ def resolve_speaker(raw: str, ann: AnnotationFile, start: int, end: int, quote_s
     mention = _preferred(inside)
     if mention is not None:
         return SpeakerGuess({"type": "mention", "mention_id": mention.id})
-    phrase = _POST.sub("", words)
+    phrase = _POST.sub("", words).strip()
+    if not phrase or not words.startswith(phrase):
+        return SpeakerGuess({"type": "unknown"}, f"speaker {words!r} not recognised; set the speaker")
     note = f"{phrase!r} has no entity mention; add one and make it the speaker"
     return SpeakerGuess({"type": "nominal", "start": start, "end": start + len(phrase), "text": phrase}, note)
