@@ -80,6 +80,8 @@ def suggest_entities_command(
 
     Example: corpus suggest entities --all --write
     """
+    if model and suggester != "spacy":
+        fail(f"--model is for --suggester spacy; the {suggester} suggester takes no pipeline")
     one = lambda: suggest_entities(root, doc, suggester, write=write, model=model)  # noqa: E731
     _run("entities", doc, every, write, root, one, suggester=suggester, model=model)
 

@@ -100,6 +100,8 @@ def test_cli_one_document_and_all(news: Path, cli) -> None:
     result = cli("suggest", "entities", "doc", "--suggester", "nope", "--root", str(news))
     assert result.returncode == 1
     assert "unknown entities suggester 'nope'; known: registry, spacy" in result.stderr
+    result = cli("suggest", "entities", "doc", "--model", "x", "--root", str(news))
+    assert result.returncode == 1 and "--model is for --suggester spacy" in result.stderr
 
 
 def test_suggest_corpus_runs_every_document(tmp_path: Path) -> None:
