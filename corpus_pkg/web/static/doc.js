@@ -340,12 +340,12 @@ async function start() {
   S.corpus = corpus.data;
   S.doc = doc.data;
   $("doc-title").textContent = S.doc.title;
-  performance.mark("doc-loaded");
   document.title = `${S.doc.title} · ${docId}`;
   toolbar();
   keysPanel($("keys"));
   redraw();
   status("ready", S.corpus.annotator ? `Annotating as ${S.corpus.annotator}` : "Ready");
+  document.body.dataset.readyMs = performance.now().toFixed(1); // since navigation started
   document.body.dataset.ready = "1";
 }
 
