@@ -34,6 +34,7 @@ from ..validate.issues import Issue
 from .card import ReleaseStats, dataset_card, merge_stats
 from .croissant import croissant_jsonld, sha256_file
 from .info import ReleaseInfo
+from .verify import CHECKSUMS_FILE
 
 __all__ = (
     "DEFAULT_OUT",
@@ -49,7 +50,6 @@ __all__ = (
 #: Where ``corpus build`` writes when no ``--out`` is given (relative to the corpus root).
 DEFAULT_OUT = Path("dist") / "release"
 
-CHECKSUMS_FILE = "SHA256SUMS"
 GUIDELINES = Path("annotations") / "GUIDELINES.md"
 AGREEMENT = Path("docs") / "agreement.md"
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from .._lock import document_lock_name, write_lock
 from ..annotate.errors import AnnotationError
 from ..annotate.render import render_html, stale_warning
 from ..annotate.review import accept_suggestions, reject_suggestions
@@ -140,11 +141,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         doc_id, action = match.groups()
         ids = [form["id"]] if form.get("id") else []
+        root = self.server.corpus.root
         with self.server.write_lock:
-            try:
-                if form.get("version") != _version(self.server.corpus.annotation_path(doc_id)):
-                    raise AnnotationError(f"annotations/{doc_id}.json changed since this page was made; reload it")
-                _ACTIONS[action](self.server.corpus.root, doc_id, ids)
+            try:  # the document's write lock spans the version check and the write (other processes wait)
+                with write_lock(root, document_lock_name(doc_id)):
+                    if form.get("version") != _version(self.server.corpus.annotation_path(doc_id)):
+                        raise AnnotationError(f"annotations/{doc_id}.json changed since this page was made; reload it")
+                    _ACTIONS[action](root, doc_id, ids)
             except (AnnotationError, CorpusError, OSError) as exc:
                 self._error(HTTPStatus.CONFLICT, str(exc), back=f"/doc/{doc_id}")
                 return
