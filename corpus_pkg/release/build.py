@@ -13,7 +13,9 @@ written and every document is valid.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -191,7 +193,8 @@ def build(
     cache_stats = CacheStats()
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    remove_stale_temporaries(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     try:
         tmp.chmod(0o755)
         settings = ShardSettings(
@@ -268,7 +271,7 @@ def _swap_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
     if not out.exists():
         os.rename(tmp, out)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
     old.rmdir()
     os.rename(out, old)
     try:
@@ -277,6 +280,33 @@ def _swap_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
         os.rename(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_stale_temporaries(out: Path) -> list[Path]:
+    """Delete ``.<out>.tmp-<pid>-*`` and ``.<out>.old-<pid>-*`` folders left by builds that were killed.
+
+    A folder is stale when the process named in it is gone; a folder of a build still running
+    (here or in another process) is kept. Returns the folders removed.
+    """
+    removed = []
+    for path in out.parent.glob(f".{glob.escape(out.name)}.*-*"):
+        match = re.fullmatch(rf"\.{re.escape(out.name)}\.(?:tmp|old)-(\d+)-[^/]+", path.name)
+        if match and path.is_dir() and not path.is_symlink() and not _process_alive(int(match.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process, or a number we cannot check: keep its folder
+    return True
 
 
 def _read_optional(path: Path) -> str | None:
