@@ -44,6 +44,8 @@ def validate(
     cache: bool | str | Path = True,
     workers: int | None = None,
     stats: CacheStats | None = None,
+    documents: Iterable[str] | None = None,
+    max_issues: int | None = None,
 ) -> Report:
     """Check every file of the corpus at ``root`` and report all issues found.
 
@@ -57,6 +59,10 @@ def validate(
         workers: processes checking documents; default: one per available core (at most 8),
             and none for corpora under 200 documents. ``1`` checks in this process.
         stats: if given, receives the cache hit and miss counts of this run.
+        documents: check only these document ids (corpus.json and entities.json are always
+            checked); ``None`` checks every document.
+        max_issues: list at most this many issues (``Report.omitted`` counts the rest; the
+            stats and ``valid`` count them all).
 
     Example:
         >>> report = validate("tests/data/minimal")  # doctest: +SKIP
@@ -68,8 +74,17 @@ def validate(
         raise FileNotFoundError(f"corpus root {str(root)!r} is not a folder")
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    if max_issues is not None and max_issues < 0:
+        raise ValueError(f"max_issues must be 0 or more, got {max_issues}")
+    make_report([], 0, select, ignore)  # unknown codes are refused before any work
     ctx, issues, _config = load_config_issues(root)
     docs, pairing = pair_paths(root)
+    if documents is not None:
+        wanted = set(documents)
+        docs = [doc for doc in docs if doc.doc_id in wanted]
+        pairing = [
+            issue for issue in pairing if issue.doc_id in wanted or issue.doc_id is None and _named(issue, wanted)
+        ]
     issues.extend(pairing)
     cache_dir = None
     if cache is not False:
@@ -79,7 +94,13 @@ def validate(
         issues.extend(doc_issues)
     if stats is not None:
         stats.add(run_stats)
-    return make_report(issues, len(docs), select, ignore)
+    return make_report(issues, len(docs), select, ignore).limited(max_issues)
+
+
+def _named(issue: Issue, doc_ids: set[str]) -> bool:
+    """An issue about a file whose name (without suffix) is one of ``doc_ids``."""
+    stem = (issue.file or "").rpartition("/")[2].rpartition(".")[0]
+    return stem in doc_ids
 
 
 def check_documents(
