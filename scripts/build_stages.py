@@ -31,12 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     import orjson
 
     from corpus_pkg._jsonfile import parse_json
-    from corpus_pkg.build.features import LabelSets, column_encoders, release_features
-    from corpus_pkg.build.rows import RowContext, document_rows
-    from corpus_pkg.build.shards import _ConfigWriter
     from corpus_pkg.corpus import Corpus
     from corpus_pkg.release.card import ReleaseStats
     from corpus_pkg.schema import AnnotationFile, Document
+    from corpus_pkg.tables.features import LabelSets, column_encoders, release_features
+    from corpus_pkg.tables.rows import RowContext, document_rows
+    from corpus_pkg.tables.shards import _ConfigWriter
     from corpus_pkg.validate.checks import check_document_model, load_config_issues, pair_paths
 
     gc.freeze()  # as in the build's workers

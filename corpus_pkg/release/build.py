@@ -3,8 +3,8 @@
 The release holds ``data/<config>/<split>-00000-of-0000N.parquet`` for every config, a dataset
 card (``README.md``), ``croissant.json``, ``metadata/`` (corpus.json, entities.json and the
 guidelines) and ``SHA256SUMS``. Each split is cut into shards of documents (see
-:mod:`corpus_pkg.build.shards`); a worker validates a shard's documents, turns them into rows with the
-pure function :func:`corpus_pkg.build.rows.document_rows` and writes them in row groups, so memory does
+:mod:`corpus_pkg.tables.shards`); a worker validates a shard's documents, turns them into rows with the
+pure function :func:`corpus_pkg.tables.rows.document_rows` and writes them in row groups, so memory does
 not grow with the corpus. The build is deterministic (same inputs, same bytes) and atomic: it
 writes into a temporary folder beside ``out`` and renames it into place only when everything is
 written and every document is valid.
@@ -25,11 +25,11 @@ from pathlib import Path
 
 from .._cache import CacheStats, ContentCache, default_cache_dir
 from .._io import atomic_write_text, write_json
-from ..build.features import CONFIG_NAMES, LabelSets, release_features
-from ..build.rows import RowContext
-from ..build.shards import PARQUET_OPTIONS, ShardResult, ShardSettings, ShardTask, plan_shards, run_shards, shard_code
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
 from ..schema import CorpusConfig
+from ..tables.features import CONFIG_NAMES, LabelSets, release_features
+from ..tables.rows import RowContext
+from ..tables.shards import PARQUET_OPTIONS, ShardResult, ShardSettings, ShardTask, plan_shards, run_shards, shard_code
 from ..validate import Report, decode_issues, make_report, validate, validation_code
 from ..validate.checks import DocumentPaths, load_config_issues, pair_paths
 from ..validate.issues import Issue
@@ -148,7 +148,7 @@ def build(
         version: version to stamp on the release (default: ``version`` in corpus.json).
         row_group_size: rows per Parquet row group.
         docs_per_shard: about this many documents per Parquet file of a split (see
-            :func:`corpus_pkg.build.shards.plan_shards`); the unit of parallel work and of the build cache
+            :func:`corpus_pkg.tables.shards.plan_shards`); the unit of parallel work and of the build cache
             (a changed document rebuilds its shard only).
         progress: called with one line per document (for the CLI's ``--verbose``).
         workers: processes building shards (default: one per core for 200 documents or more; 1 = none).

@@ -17,8 +17,8 @@ from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
-from ..build.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, STANCE_LABELS
 from ..schema import CorpusConfig, Document
+from ..tables.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, STANCE_LABELS
 from .info import ReleaseInfo
 
 CONFIG_DESCRIPTIONS = {
