@@ -57,10 +57,10 @@ def content_hash(root: str | Path) -> str:
     digest.update(code_fingerprint("corpus_pkg.release.build").encode())  # the build and every module it imports
     inputs = [root / CONFIG_FILE, root / REGISTRY_FILE, root / "docs" / "agreement.md"]
     for folder in (RAW_DIR, ANNOTATIONS_DIR):
-        if (root / folder).is_dir():
+        if (root / folder).is_dir() and not (root / folder).is_symlink():
             inputs += sorted(p for p in (root / folder).iterdir() if p.is_file())
     for path in inputs:
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():  # a link is never read (the build refuses it)
             digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
