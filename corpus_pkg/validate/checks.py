@@ -261,15 +261,16 @@ def _load_model(path: Path, model: type[BaseModel], issues: list[Issue], require
         for err in exc.errors():
             json_path = loc_to_path(err["loc"], parsed.value)
             pos = parsed.locate(json_path)
+            value = _jsonable(err.get("input"))
             issues.append(
                 Issue.make(
                     "invalid-config",
-                    f"{json_path or '(root)'}: {err['msg']}",
+                    f"{json_path or '(root)'}: {err['msg']} (got {_shown(value)})",
                     file=name,
                     json_path=json_path,
                     line=pos[0] if pos else None,
                     column=pos[1] if pos else None,
-                    value=_jsonable(err.get("input")),
+                    value=value,
                     expected=err["msg"],
                 )
             )
