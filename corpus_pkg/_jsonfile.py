@@ -262,12 +262,14 @@ def parse_json(data: bytes) -> ParsedJson:
 
 _CONSTANT = re.compile(r"-?(?:NaN|Infinity)\b")
 _HUGE_NUMBER = re.compile(r"-?\d{4000,}")
+# Strings (with escapes) and scalar literals, in order; structural characters and whitespace skipped.
+_LEXEME = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[^\s\[\]{}:,"]+', re.DOTALL)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _literal_position(text: str, pattern: re.Pattern[str]) -> tuple[int | None, int | None]:
     """1-based (line, column) of the first match of ``pattern`` outside strings."""
-    for match in _SCAN.finditer(text):
+    for match in _LEXEME.finditer(text):
         if match.group()[0] != '"' and pattern.match(match.group()):
             return _line_column(text, match.start())
     return None, None
@@ -287,7 +289,7 @@ def _reject_lone_surrogates(text: str, value: Any) -> None:
         pass
     else:
         return
-    for match in _SCAN.finditer(text):
+    for match in _LEXEME.finditer(text):
         token = match.group()
         if token[0] == '"' and _SURROGATE_ESCAPE.search(token):
             try:

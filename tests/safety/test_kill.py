@@ -24,11 +24,18 @@ TRIALS = 5
 WORDS = [f"Name{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(200)]
 
 
-def _kill_after(cmd: list[str], delay: float) -> None:
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _kill_after(cmd: list[str], delay: float, after_first_line: bool = False) -> None:
+    """Run ``cmd``; SIGKILL it ``delay`` seconds after start (or after it printed its first line,
+    so that the kill lands among its writes however slowly it starts on a busy machine)."""
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    if after_first_line:
+        assert proc.stdout is not None
+        proc.stdout.readline()
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
+    if proc.stdout is not None:
+        proc.stdout.close()
 
 
 def _corpus(tmp_path: Path, docs: int = 1) -> Path:
@@ -71,14 +78,14 @@ def test_killed_adders_leave_valid_files(tmp_path: Path) -> None:
     root = _corpus(tmp_path)
     code = (
         "import sys\nfrom corpus_pkg import add_entity\n"
-        "for w in sys.argv[2:]:\n    add_entity(sys.argv[1], 'doc0', w, 'ORG')\n"
+        "for w in sys.argv[2:]:\n    add_entity(sys.argv[1], 'doc0', w, 'ORG')\n    print(w, flush=True)\n"
     )
     rng = random.Random(7)
     before: list[str] = []
     partial = 0
     for trial in range(TRIALS):
         words = WORDS[trial * 40 : (trial + 1) * 40]
-        _kill_after([sys.executable, "-c", code, str(root), *words], rng.uniform(0.8, 3.0))
+        _kill_after([sys.executable, "-c", code, str(root), *words], rng.uniform(0.0, 0.4), after_first_line=True)
         texts = [e["text"] for e in _annotation_files_are_valid(root)["entities"]]
         assert texts[: len(before)] == before, "nothing written earlier is lost"
         added = texts[len(before) :]
@@ -98,10 +105,11 @@ def test_killed_editors_leave_valid_files(tmp_path: Path) -> None:
         "import sys\nfrom corpus_pkg import edit_annotation\n"
         "for i in range(10000):\n"
         "    edit_annotation(sys.argv[1], 'doc0', f'e{i % 5 + 1}', {'label': 'PERSON' if i % 2 else 'ORG'})\n"
+        "    print(i, flush=True)\n"
     )
     rng = random.Random(3)
     for _trial in range(TRIALS):
-        _kill_after([sys.executable, "-c", code, str(root)], rng.uniform(0.8, 3.0))
+        _kill_after([sys.executable, "-c", code, str(root)], rng.uniform(0.0, 0.5), after_first_line=True)
         data = _annotation_files_are_valid(root)
         assert [e["text"] for e in data["entities"]] == WORDS[:5]
         assert {e["label"] for e in data["entities"]} <= {"ORG", "PERSON"}
