@@ -20,16 +20,19 @@ numbers and stance are not exported; all are reported.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 from .._io import atomic_write_text
 from ..corpus import Corpus
-from ..schema import ANNOTATION_LAYERS, Document, EntityMention
+from ..schema import ANNOTATION_LAYERS, Document, EntityMention, Origin
 from ..text.tokenize import bio_tags, paragraphs
 from ._common import ENTITIES, ImportBatch, ReadContext, new_document, safe_doc_id
 from ._report import ConvertReport, SourceError
 from .interface import ConllOptions
 
 DOCSTART = "-DOCSTART-"
+#: Origins the ``ner`` release config tags: every origin of the schema but machine suggestions.
+GOLD_ORIGINS = tuple(o for o in get_args(Origin) if o != "suggestion")
 SUFFIXES = (".conll", ".iob", ".bio", ".conllu", ".txt", ".tsv")
 
 Token = tuple[str, str, int]  # token, tag, line number
@@ -173,8 +176,6 @@ def write(corpus: Corpus, docs: list[Document], out: Path, report: ConvertReport
 
 def _doc_block(doc: Document, report: ConvertReport) -> str:
     """The paragraphs, tokens and BIO tags of the ``ner`` release config, one token per line."""
-    from ..tables.features import GOLD_ORIGINS  # here: the features module imports datasets
-
     ann = doc.annotations
     gold = [e for e in ann.entities if e.origin in GOLD_ORIGINS]
     paras = list(paragraphs(doc.text, ann))

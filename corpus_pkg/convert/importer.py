@@ -97,7 +97,9 @@ def import_corpus(
         try:
             DocumentMeta(title="t", outlet="o", language=language)
         except ValidationError:
-            raise CorpusError(f"--language {language!r} is not a BCP 47 tag such as en or pt-BR") from None
+            raise CorpusError(
+                f"--language {language!r} is not valid document metadata: expected a BCP 47 tag such as en or pt-BR"
+            ) from None
     mapping = load_label_map(label_map)
     report = ConvertReport(format=format, direction="import", files=[str(src)])
     try:
