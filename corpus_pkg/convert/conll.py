@@ -20,19 +20,16 @@ numbers and stance are not exported; all are reported.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import get_args
 
 from .._io import atomic_write_text
 from ..corpus import Corpus
-from ..schema import ANNOTATION_LAYERS, Document, EntityMention, Origin
+from ..schema import ANNOTATION_LAYERS, GOLD_ORIGINS, Document, EntityMention
 from ..text.tokenize import bio_tags, paragraphs
 from ._common import ENTITIES, ImportBatch, ReadContext, new_document, safe_doc_id
 from ._report import ConvertReport, SourceError
 from .interface import ConllOptions
 
 DOCSTART = "-DOCSTART-"
-#: Origins the ``ner`` release config tags: every origin of the schema but machine suggestions.
-GOLD_ORIGINS = tuple(o for o in get_args(Origin) if o != "suggestion")
 SUFFIXES = (".conll", ".iob", ".bio", ".conllu", ".txt", ".tsv")
 
 Token = tuple[str, str, int]  # token, tag, line number
