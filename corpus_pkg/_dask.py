@@ -13,6 +13,8 @@ Needs the optional extra ``dask`` (``pip install 'corpus_pkg[dask]'``).
 from __future__ import annotations
 
 import contextlib
+import gc
+import os
 import pickle
 import threading
 import uuid
@@ -30,8 +32,8 @@ R = TypeVar("R")
 
 #: Worker processes of the LocalCluster started when no scheduler address is given.
 DEFAULT_LOCAL_WORKERS = 2
-#: Seconds to wait for a scheduler before giving up.
-CONNECT_TIMEOUT = 10.0
+#: Seconds to wait for a scheduler before giving up (the environment variable overrides it).
+CONNECT_TIMEOUT = float(os.environ.get("CORPUS_DASK_CONNECT_TIMEOUT", "10"))
 
 EXTRA_HINT = "the dask engine needs the optional extra 'dask': pip install 'corpus_pkg[dask]'"
 
@@ -142,6 +144,7 @@ def _run_task(token: str, blob: bytes, item: Any) -> Any:
         if entry is None:
             work: Work = pickle.loads(blob)
             entry = _STATES[token] = (work.run, work.setup(work.settings))
+            gc.freeze()  # the modules just imported never become garbage: keep them out of collections
     run, state = entry
     with fewer_collections():
         return run(state, item)

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,7 +154,8 @@ def s3_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[S3]:
     fsspec.config.set_conf_env(fsspec.config.conf)  # this process reads the endpoint like the workers do
     try:
         s3 = S3(endpoint, env)
-        s3.filesystem().mkdir("corpus-test")
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10)
+        s3.filesystem().mkdir("corpus-test")  # moto keeps its state per process: start from none
         yield s3
     finally:
         fsspec.config.conf.clear()

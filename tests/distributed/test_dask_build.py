@@ -111,14 +111,17 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_release_is_identical(
     assert release_digests(tmp_path / "dask") == release_digests(tmp_path / "local")
 
 
-def test_an_unreachable_scheduler_fails_fast_with_a_clear_error(synth_corpus: Path, tmp_path: Path) -> None:
+def test_an_unreachable_scheduler_fails_fast_with_a_clear_error(
+    synth_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    monkeypatch.setenv("CORPUS_DASK_CONNECT_TIMEOUT", "2")  # default 10 s
     started = time.monotonic()
     result = run_cli("build", "--root", str(synth_corpus), "--out", str(tmp_path / "out"), "--engine", "dask",
                      "--scheduler", address)  # fmt: skip
     assert time.monotonic() - started < 60
     assert result.returncode == 1
-    assert f"cannot reach the Dask scheduler at {address}" in result.stderr
+    assert f"cannot reach the Dask scheduler at {address} (waited 2 s)" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.tmp-*"))
 
