@@ -1,10 +1,14 @@
-"""A corpus on S3 and a release on S3, through fsspec/s3fs against moto's real S3 server on 127.0.0.1."""
+"""Storage: a corpus and a release on S3 (fsspec/s3fs against moto's real S3 server on 127.0.0.1), and
+releases that are never half there."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +69,25 @@ def test_a_failed_build_leaves_no_release_marker_on_s3(synth_corpus: Path, s3_se
     fs = s3_server.filesystem()
     assert not fs.exists(f"{BUCKET}/rel/bad/SHA256SUMS")
     assert fs.find(f"{BUCKET}/rel") == []  # neither the release nor its temporary prefix
+
+
+def test_an_interrupted_build_leaves_no_release_in_a_folder(synth_corpus: Path, tmp_path: Path) -> None:
+    """SIGKILL the build once its workers have written shards: no release appears at --out."""
+    out = tmp_path / "rel"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "corpus_pkg", "build", "--root", str(synth_corpus), "--out", str(out),
+         "--docs-per-shard", "2", "--workers", "1", "--no-cache"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any(p.name.endswith(".partial") for p in tmp_path.glob(".rel.tmp-*/data/*/.*")):
+                break
+            time.sleep(0.005)
+        assert proc.poll() is None, "the build finished before it could be interrupted"
+        proc.kill()
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert not out.exists()
