@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .locate import Occurrence
-
-__all__ = ("AmbiguousTextError", "AnnotationError", "TextNotFoundError")
+__all__ = ("AnnotationError", "StaleVersionError")
 
 
 class AnnotationError(ValueError):
     """An annotation cannot be added as asked (bad label, unknown id, invalid result)."""
 
 
-class TextNotFoundError(AnnotationError):
-    """The text does not occur in the raw file."""
+class StaleVersionError(AnnotationError):
+    """The annotation file is not the version the caller expected (someone else changed it)."""
 
-
-class AmbiguousTextError(AnnotationError):
-    """The text occurs more than once and no occurrence was chosen."""
-
-    def __init__(self, message: str, occurrences: list[Occurrence]) -> None:
+    def __init__(self, message: str, current: str) -> None:
         super().__init__(message)
-        self.occurrences = occurrences
+        self.current = current  # the version the file has now

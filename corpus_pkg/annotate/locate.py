@@ -11,9 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..schema import Span
-from .errors import AmbiguousTextError, AnnotationError, TextNotFoundError
+from .errors import AnnotationError
 
-__all__ = ("CONTEXT_CHARS", "NEAR_WINDOW", "Occurrence", "find_occurrences", "locate", "locate_near")
+__all__ = (
+    "CONTEXT_CHARS",
+    "NEAR_WINDOW",
+    "AmbiguousTextError",
+    "Occurrence",
+    "TextNotFoundError",
+    "find_occurrences",
+    "locate",
+    "locate_near",
+    "span_at",
+)
 
 #: Characters of context shown on each side of an occurrence in error messages.
 CONTEXT_CHARS = 30
@@ -33,6 +43,18 @@ class Occurrence:
 
     def describe(self, text: str) -> str:
         return f"  {self.number}  [{self.start}:{self.end}]  …{self.before}[{text}]{self.after}…"
+
+
+class TextNotFoundError(AnnotationError):
+    """The text does not occur in the raw file."""
+
+
+class AmbiguousTextError(AnnotationError):
+    """The text occurs more than once and no occurrence was chosen."""
+
+    def __init__(self, message: str, occurrences: list[Occurrence]) -> None:
+        super().__init__(message)
+        self.occurrences = occurrences
 
 
 def _is_word(char: str) -> bool:
@@ -169,3 +191,19 @@ def locate_near(
         )
     occ = best[2]
     return Span(start=occ.start, end=occ.end, text=text)
+
+
+def span_at(raw: str, text: str, at: Sequence[int], where: str = "the raw text", what: str = "text") -> Span:
+    """The span ``[start, end)`` of ``raw`` given by ``at = (start, end)`` (code points), which must hold ``text``.
+
+    This is how callers that know offsets (the web workbench, converters) pin an occurrence
+    instead of searching for it; the offsets are checked, never trusted.
+    """
+    if len(at) != 2 or not all(type(x) is int for x in at):
+        raise AnnotationError(f"{what} offsets must be two integers [start, end], got {list(at)!r}")
+    start, end = at
+    if not 0 <= start < end <= len(raw):
+        raise AnnotationError(f"{what} offsets [{start}:{end}] are not a non-empty span of {where} (0..{len(raw)})")
+    if raw[start:end] != text:
+        raise AnnotationError(f"{where}[{start}:{end}] is {raw[start:end]!r}, not the {what} {text!r}")
+    return Span(start=start, end=end, text=text)

@@ -3,8 +3,8 @@
 The release holds ``data/<config>/<split>-00000-of-0000N.parquet`` for every config, a dataset
 card (``README.md``), ``croissant.json``, ``metadata/`` (corpus.json, entities.json and the
 guidelines) and ``SHA256SUMS``. Each split is cut into shards of documents (see
-:mod:`corpus_pkg.build.plan`); a worker (:mod:`corpus_pkg.build.shard`) validates a shard's
-documents, turns them into rows with the pure function :func:`corpus_pkg.build.rows.document_rows`
+:mod:`corpus_pkg.tables.plan`); a worker (:mod:`corpus_pkg.tables.shard`) validates a shard's
+documents, turns them into rows with the pure function :func:`corpus_pkg.tables.rows.document_rows`
 and writes them in row groups, so memory does not grow with the corpus. The build is
 deterministic (same inputs, same bytes) and atomic: it writes into a temporary folder beside
 ``out`` and renames it into place only when everything is written and every document is valid.
@@ -23,13 +23,13 @@ from .._cache import CacheStats, ContentCache, default_cache_dir
 from .._io import dumps_json
 from .._pool import Executor, Work, open_executor
 from .._storage import is_remote, local_path, open_root
-from ..build.features import CONFIG_NAMES, LabelSets, release_features
-from ..build.parquet import PARQUET_OPTIONS
-from ..build.plan import ShardTask, assign_splits, shard_plan
-from ..build.rows import RowContext
-from ..build.shard import ShardBuilder, ShardResult, ShardSettings, build_shard, shard_code
-from ..build.stats import ReleaseStats, merge_stats
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
+from ..tables.features import CONFIG_NAMES, LabelSets, release_features
+from ..tables.parquet import PARQUET_OPTIONS
+from ..tables.plan import ShardTask, assign_splits, shard_plan
+from ..tables.rows import RowContext
+from ..tables.shard import ShardBuilder, ShardResult, ShardSettings, build_shard, shard_code
+from ..tables.stats import ReleaseStats, merge_stats
 from ..validate import Report, decode_issues, make_report, validate, validation_code
 from ..validate.checks import DocumentPaths, load_config_issues, pair_paths
 from ..validate.issues import Issue
@@ -116,7 +116,7 @@ def build(
         version: version to stamp on the release (default: ``version`` in corpus.json).
         row_group_size: rows per Parquet row group.
         docs_per_shard: about this many documents per Parquet file of a split (see
-            :func:`corpus_pkg.build.plan.plan_shards`); the unit of parallel work and of the build cache
+            :func:`corpus_pkg.tables.plan.plan_shards`); the unit of parallel work and of the build cache
             (a changed document rebuilds its shard only).
         progress: called with one line per document (for the CLI's ``--verbose``).
         workers: processes building shards (default: one per core for 200 documents or more; 1 = none);

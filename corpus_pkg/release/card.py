@@ -15,9 +15,9 @@ from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
-from ..build.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, STANCE_LABELS
-from ..build.stats import ReleaseStats
 from ..schema import CorpusConfig
+from ..tables.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, STANCE_LABELS
+from ..tables.stats import ReleaseStats
 from .info import ReleaseInfo
 
 CONFIG_DESCRIPTIONS = {
