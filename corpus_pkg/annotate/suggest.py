@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..schema import NumberMention
+from ..schema import ANNOTATED_SEGMENTS, NumberMention
 from ..text.numbers import NumberMatch, scan_numbers
 from ..validate import Issue
-from ..validate.checks import CONTENT_SEGMENTS
 from .add import format_value, next_id, open_document, save_annotations
 
 __all__ = ("RULE_SOURCE", "NumberGuess", "SuggestResult", "guess_number", "suggest_numbers")
@@ -157,7 +156,7 @@ def suggest_numbers(root: str | Path, doc_id: str, write: bool = False) -> Sugge
     doc = open_document(root, doc_id)
     result = SuggestResult(doc_id=doc_id, path=doc.display(doc.ann_rel))
     taken = [(n.start, n.end) for n in doc.ann.numbers]
-    content = [(s.start, s.end) for s in doc.ann.segments if s.kind in CONTENT_SEGMENTS]
+    content = [(s.start, s.end) for s in doc.ann.segments if s.kind in ANNOTATED_SEGMENTS]
     for match in scan_numbers(doc.raw):
         if any(match.start < e and s < match.end for s, e in taken):
             result.skipped += 1

@@ -43,7 +43,15 @@ from ..validate.checks import CorpusContext, DocumentFiles, DocumentPaths
 from .features import Encoder, column_encoders
 from .rows import RowContext, document_rows
 
-__all__ = ("PARQUET_OPTIONS", "ShardResult", "ShardSettings", "ShardTask", "plan_shards", "run_shards")
+__all__ = (
+    "PARQUET_OPTIONS",
+    "ShardResult",
+    "ShardSettings",
+    "ShardTask",
+    "plan_shards",
+    "run_shards",
+    "write_table",
+)
 
 #: Parquet writer settings, all explicit so two builds produce the same bytes.
 PARQUET_OPTIONS: dict[str, Any] = {
@@ -500,6 +508,16 @@ class _ConfigWriter:
         self.writer.write_table(group, row_group_size=n)
         self.rows += n
         self.nbytes += group.nbytes
+
+
+def write_table(path: Path, features: Features, rows: list[dict[str, Any]], row_group_size: int) -> int:
+    """Write ``rows`` (label names) as one Parquet file of ``features``, as shards are written; returns
+    the Arrow bytes (for the card's ``dataset_size``). For small corpus-level tables (the registry)."""
+    schema = features.arrow_schema
+    writer = _ConfigWriter(path, schema, column_encoders(features), row_group_size)
+    writer.add(rows)
+    writer.close()
+    return writer.nbytes
 
 
 def shard_code() -> str:

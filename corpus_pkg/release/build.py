@@ -21,11 +21,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from datasets import Features
+
 from .._cache import CacheStats, ContentCache, default_cache_dir
 from .._io import atomic_write_text, write_json
-from ..build.features import CONFIG_NAMES, LabelSets, release_features
-from ..build.rows import RowContext
-from ..build.shards import PARQUET_OPTIONS, ShardResult, ShardSettings, ShardTask, plan_shards, run_shards, shard_code
+from ..build.features import CONFIG_NAMES, DOCUMENT_CONFIGS, LabelSets, release_features
+from ..build.rows import RowContext, registry_rows
+from ..build.shards import (
+    PARQUET_OPTIONS,
+    ShardResult,
+    ShardSettings,
+    ShardTask,
+    plan_shards,
+    run_shards,
+    shard_code,
+    write_table,
+)
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
 from ..schema import CorpusConfig
 from ..validate import Report, decode_issues, make_report, validate, validation_code
@@ -197,7 +208,7 @@ def build(
         settings = ShardSettings(
             root=str(corpus.root),
             release=str(tmp),
-            features=features,
+            features={name: features[name] for name in DOCUMENT_CONFIGS},
             row_ctx=RowContext(entity_names={e.id: e.name for e in registry.entities}),
             check_ctx=check_ctx,
             row_group_size=row_group_size,
@@ -217,6 +228,7 @@ def build(
         if not report.valid:
             raise InvalidCorpusError(report)
         data_files = _name_shards(tmp, results, splits)
+        _write_registry(tmp, registry_rows(registry), features["registry"], row_group_size, stats, data_files)
         for result in results:
             merge_stats(stats, result.stats)
             for config_name, nbytes in result.nbytes.items():
@@ -324,6 +336,27 @@ def _name_shards(release: Path, results: list[ShardResult], splits: list[str]) -
                 os.rename(release / task.partial_name(config), release / target)
                 files.setdefault(config, {}).setdefault(split, []).append(target)
     return files
+
+
+#: The split of the corpus-level ``registry`` config (it has no documents to split by).
+REGISTRY_SPLIT = "train"
+
+
+def _write_registry(
+    release: Path,
+    rows: list[dict],
+    features: Features,
+    row_group_size: int,
+    stats: ReleaseStats,
+    data_files: dict[str, dict[str, list[str]]],
+) -> None:
+    """Write the ``registry`` config (one row per entity of entities.json), when the registry has entities."""
+    if not rows:
+        return
+    target = f"data/registry/{REGISTRY_SPLIT}-00000-of-00001.parquet"
+    stats.nbytes["registry"][REGISTRY_SPLIT] += write_table(release / target, features, rows, row_group_size)
+    stats.rows["registry"][REGISTRY_SPLIT] += len(rows)
+    data_files["registry"] = {REGISTRY_SPLIT: [target]}
 
 
 def _prune_build_cache(root: Path, results: list[ShardResult]) -> None:

@@ -17,7 +17,7 @@ from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
-from ..build.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, STANCE_LABELS
+from ..build.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, SPEAKER_TYPES, STANCE_LABELS
 from ..schema import CorpusConfig, Document
 from .info import ReleaseInfo
 
@@ -26,9 +26,10 @@ CONFIG_DESCRIPTIONS = {
     "entities": "one row per entity mention: span, label (ClassLabel), registry id and name",
     "quotes": "one row per quote: fragments, joined text, kind, speaker, cue",
     "numbers": "one row per number: span, normalized float value, unit, qualifier, kind",
-    "stance": "one row per stance: holder, target, label (favor/against/neutral), evidence",
+    "stance": "one row per stance: holder, target, label (favor/against/neutral), evidence fragments",
     "ner": "one row per paragraph: regex tokens with character offsets and BIO tags",
     "full": "one nested row per article with every layer (lossless for gold annotations)",
+    "registry": "one row per entity of the registry (entities.json): id, name, label, aliases, Wikidata id",
 }
 
 _SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
@@ -323,7 +324,7 @@ def _statistics(config: CorpusConfig, stats: ReleaseStats) -> str:
         + "\n### Quotes\n\n"
         + _table(["kind", "quotes"], [[k, stats.quote_kinds[k]] for k in QUOTE_KINDS])
         + "\n"
-        + _table(["speaker type", "quotes"], [[k, stats.speaker_types[k]] for k in ("mention", "nominal", "unknown")])
+        + _table(["speaker type", "quotes"], [[k, stats.speaker_types[k]] for k in SPEAKER_TYPES])
         + "\n### Numbers\n\n"
         + _table(["kind", "numbers"], [[k, stats.number_kinds[k]] for k in NUMBER_KINDS if stats.number_kinds[k]])
         + "\n### Stance\n\n"

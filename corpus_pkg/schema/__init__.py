@@ -2,13 +2,22 @@
 
 from .common import SAFE_ID_PATTERN, Annotation, Origin, Span, SpanAnnotation, joined_text
 from .config import CorpusConfig, LabelDef, StanceTarget
-from .document import ANNOTATION_LAYERS, SCHEMA_VERSION, AnnotationFile, Document, DocumentMeta, Segment
+from .document import (
+    ANNOTATED_SEGMENTS,
+    ANNOTATION_LAYERS,
+    SCHEMA_VERSION,
+    AnnotationFile,
+    Document,
+    DocumentMeta,
+    Segment,
+)
 from .entities import EntityMention, EntityRegistry, RegistryEntity
 from .numbers import NumberMention
 from .quotes import MentionSpeaker, NominalSpeaker, Quote, UnknownSpeaker
 from .stance import EntityHolder, QuoteEvidence, SpanEvidence, Stance
 
 __all__ = (
+    "ANNOTATED_SEGMENTS",
     "ANNOTATION_LAYERS",
     "SAFE_ID_PATTERN",
     "SCHEMA_VERSION",

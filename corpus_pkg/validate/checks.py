@@ -20,11 +20,8 @@ from ..corpus import (
     REGISTRY_FILE,
     is_safe_id,
 )
-from ..schema import AnnotationFile, CorpusConfig, EntityRegistry, Span
+from ..schema import ANNOTATED_SEGMENTS, AnnotationFile, CorpusConfig, EntityRegistry, Span
 from .issues import Issue, IssueCode
-
-#: Segment kinds whose text counts as article content.
-CONTENT_SEGMENTS = frozenset({"title", "subtitle", "body"})
 
 
 @dataclass
@@ -458,7 +455,7 @@ def _check_warnings(checker: _DocChecker, ann: AnnotationFile) -> None:
                 f"[{first.start}, {first.end})",
                 "segments",
             )
-    content = [(s.start, s.end) for s in ann.segments if s.kind in CONTENT_SEGMENTS]
+    content = [(s.start, s.end) for s in ann.segments if s.kind in ANNOTATED_SEGMENTS]
     if content:
         for path, ann_id, span in iter_spans(ann):
             if path.startswith("segments"):
