@@ -14,7 +14,6 @@ Both paths read the same Parquet files that ``datasets.load_dataset(<release>, <
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._cache import code_fingerprint
-from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, REGISTRY_FILE, CorpusError
+from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, CorpusError
 
 if TYPE_CHECKING:
     from .schema import Document
@@ -31,14 +30,22 @@ if TYPE_CHECKING:
 # ``datasets`` and ``pyarrow`` are imported inside the functions: ``import corpus_pkg`` (which
 # exports ``load``) stays fast for the CLI.
 
-__all__ = ("CACHE_DIR", "PACKAGE_RELEASE", "content_hash", "iter_release_documents", "load", "load_documents")
+__all__ = (
+    "CACHE_DIR",
+    "PACKAGE_RELEASE",
+    "content_hash",
+    "iter_full_rows",
+    "iter_release_documents",
+    "load",
+    "load_documents",
+)
 
 #: The release shipped inside the wheel.
 PACKAGE_RELEASE = Path(__file__).resolve().parent / "data" / "release"
 #: Folder (under the corpus root) holding releases built on demand.
 CACHE_DIR = ".corpus_cache"
 #: Bump when the release layout changes, so old cache entries are not reused.
-BUILD_FORMAT = "1"
+BUILD_FORMAT = "2"
 
 
 def source_root() -> Path | None:
@@ -49,18 +56,11 @@ def source_root() -> Path | None:
 
 def content_hash(root: str | Path) -> str:
     """sha256 over every input of a build (paths and bytes) and the code that builds it."""
-    root = Path(root)
-    digest = hashlib.sha256(f"corpus_pkg release format {BUILD_FORMAT}\n".encode())
-    digest.update(code_fingerprint("corpus_pkg.release.build").encode())  # the build and every module it imports
-    inputs = [root / CONFIG_FILE, root / REGISTRY_FILE, root / "docs" / "agreement.md"]
-    for folder in (RAW_DIR, ANNOTATIONS_DIR):
-        if (root / folder).is_dir():
-            inputs += sorted(p for p in (root / folder).iterdir() if p.is_file())
-    for path in inputs:
-        if path.is_file():
-            digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    from .release.inputs import inputs_digest
+
+    # the build and every module it imports
+    salt = f"corpus_pkg release format {BUILD_FORMAT}\n{code_fingerprint('corpus_pkg.release.build')}\n"
+    return inputs_digest(root, salt)
 
 
 def release_path(version: str | None = None, root: str | Path | None = None) -> Path:
@@ -137,13 +137,12 @@ def load(
     return datasets.load_dataset(str(release_path(version, root)), config, split=split, **kwargs)
 
 
-def iter_release_documents(release: str | Path, split: str | None = None) -> Iterator[Document]:
-    """Documents of a release folder's ``full`` config, one at a time, as pydantic objects."""
+def iter_full_rows(release: str | Path, split: str | None = None) -> Iterator[dict[str, Any]]:
+    """Rows of a release folder's ``full`` config (label names, not integers), one at a time."""
     import pyarrow.parquet as pq
     from datasets import Features
 
     from .build.features import decode_row
-    from .build.rows import document_from_full
 
     folder = Path(release) / "data" / "full"
     shard = re.compile(rf"{re.escape(split) if split else '[^/]+'}-\d{{5}}-of-\d{{5}}\.parquet")
@@ -155,7 +154,24 @@ def iter_release_documents(release: str | Path, split: str | None = None) -> Ite
         features = Features.from_arrow_schema(parquet.schema_arrow)
         for batch in parquet.iter_batches(batch_size=256):
             for row in batch.to_pylist():
-                yield document_from_full(decode_row(features, row))
+                yield decode_row(features, row)
+
+
+def iter_release_documents(release: str | Path, split: str | None = None) -> Iterator[Document]:
+    """Documents of a release folder's ``full`` config, one at a time, as pydantic objects.
+
+    Raises:
+        CorpusError: the release is text-free (``corpus build --no-text``): rehydrate it first.
+    """
+    from .build.rows import document_from_full
+
+    for row in iter_full_rows(release, split):
+        if row["text"] is None:
+            raise CorpusError(
+                f"{release} is a text-free release (no article text); "
+                "run `corpus rehydrate` with your copies of the articles first"
+            )
+        yield document_from_full(row)
 
 
 def load_documents(

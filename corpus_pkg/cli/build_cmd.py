@@ -1,4 +1,4 @@
-"""``corpus build``, ``corpus release``, ``corpus diff`` and ``corpus publish``.
+"""``corpus build``, ``corpus rehydrate``, ``corpus release``, ``corpus diff`` and ``corpus publish``.
 
 The API modules import ``datasets`` (slow to import), so they are imported inside the commands:
 other ``corpus`` commands start fast.
@@ -39,6 +39,9 @@ def build_command(
         help="About this many documents per Parquet file of a split.",
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print one line per document."),
+    no_text: bool = typer.Option(
+        False, "--no-text", help="Text-free release: offsets and article sha256s, no article text (see rehydrate)."
+    ),
 ) -> None:
     """Validate the corpus and build its Hugging Face release folder (Parquet, card, Croissant).
 
@@ -57,6 +60,7 @@ def build_command(
             workers=workers,
             docs_per_shard=docs_per_shard,
             progress=typer.echo if verbose else None,
+            text=not no_text,
         )
     except InvalidCorpusError as exc:
         _invalid(exc)
@@ -64,6 +68,33 @@ def build_command(
     for doc_id, mention_id, reason in result.ner_skipped:
         typer.echo(f"warning: ner: {doc_id} mention {mention_id} not tagged: {reason}")
     typer.echo(f"Release {result.version} written to {result.out} ({len(result.files)} files, {result.seconds:.2f} s)")
+
+
+@app.command("rehydrate")
+@api_errors
+def rehydrate_command(
+    release_dir: Path = typer.Argument(..., help="Text-free release folder (built with --no-text)."),
+    raw: Path = typer.Option(..., "--raw", help="Folder with your copies of the articles, <doc_id>.txt."),
+    out: Path = typer.Option(..., "--out", help="Release folder to write (the full release)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --out folder (atomically)."),
+) -> None:
+    """Rebuild the full release from a text-free one and your copies of the articles.
+
+    Every article's sha256 is checked first; missing or different articles are listed by name
+    (exit code 1) and nothing is written.
+
+    Example: corpus rehydrate dist/release-notext --raw my_articles --out dist/release
+    """
+    from ..release.rehydrate import RehydrateError, rehydrate
+
+    try:
+        result = rehydrate(release_dir, raw, out, overwrite=overwrite)
+    except RehydrateError as exc:
+        for problem in exc.problems:
+            typer.echo(f"{problem.doc_id}: {problem.path}: {problem.problem}", err=True)
+        fail(f"{len(exc.problems)} article(s) missing or different; nothing was written")
+    typer.echo(result.summary())
+    typer.echo(f"Release {result.version} rehydrated to {result.out} ({len(result.files)} files)")
 
 
 @app.command("release")

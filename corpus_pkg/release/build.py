@@ -45,6 +45,7 @@ from ..validate.issues import Issue
 from .card import ReleaseStats, dataset_card, merge_stats
 from .croissant import croissant_jsonld, sha256_file
 from .info import ReleaseInfo
+from .inputs import AGREEMENT, inputs_digest
 
 __all__ = (
     "DEFAULT_OUT",
@@ -62,7 +63,8 @@ DEFAULT_OUT = Path("dist") / "release"
 
 CHECKSUMS_FILE = "SHA256SUMS"
 GUIDELINES = Path("annotations") / "GUIDELINES.md"
-AGREEMENT = Path("docs") / "agreement.md"
+#: What kind of release this is and what it was built from: ``{"text": bool, "inputs_sha256": str}``.
+RELEASE_FILE = Path("metadata") / "release.json"
 
 
 class InvalidCorpusError(CorpusError):
@@ -143,6 +145,7 @@ def build(
     docs_per_shard: int = DOCS_PER_SHARD,
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
+    text: bool = True,
 ) -> BuildResult:
     """Validate the corpus at ``root`` and write its release folder to ``out``.
 
@@ -161,6 +164,9 @@ def build(
             (a changed document rebuilds its shard only).
         progress: called with one line per document (for the CLI's ``--verbose``).
         workers: processes building shards (default: one per core for 200 documents or more; 1 = none).
+        text: False builds a text-free release (``--no-text``): the same configs with offsets, each
+            article's sha256 and no copy of article text (see :mod:`corpus_pkg.build.textfree`);
+            ``corpus rehydrate`` turns it back into the full release from the user's copies of the articles.
 
     Raises:
         InvalidCorpusError: validation found errors (nothing is written).
@@ -216,6 +222,7 @@ def build(
             shard_cache=str(default_cache_dir(corpus.root, "build")) if cache else None,
             validate_code=validation_code() if cache else "",
             shard_code=shard_code() if cache else "",
+            with_text=text,
         )
         results: list[ShardResult] = []
         for result in run_shards(settings, tasks, workers):
@@ -233,8 +240,8 @@ def build(
             merge_stats(stats, result.stats)
             for config_name, nbytes in result.nbytes.items():
                 stats.nbytes[config_name][result.task.split] += nbytes
-        _write_metadata(corpus, tmp, version)
-        info = ReleaseInfo(config, version, features, data_files, tmp)
+        _write_metadata(corpus, tmp, version, text)
+        info = ReleaseInfo(config, version, features, data_files, tmp, with_text=text)
         card = dataset_card(
             info,
             stats,
@@ -295,10 +302,14 @@ def _read_optional(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def _write_metadata(corpus: Corpus, tmp: Path, version: str) -> None:
-    """Copy corpus.json (stamped with the release version), entities.json and the guidelines."""
+def _write_metadata(corpus: Corpus, tmp: Path, version: str, text: bool) -> None:
+    """Copy corpus.json (stamped with the release version), entities.json, the guidelines and the
+    agreement study; write release.json (text or text-free, and the digest of the corpus's input files)."""
     meta = tmp / "metadata"
     meta.mkdir()
+    write_json(tmp / RELEASE_FILE, {"text": text, "inputs_sha256": inputs_digest(corpus.root)})
+    if (corpus.root / AGREEMENT).is_file():
+        shutil.copyfile(corpus.root / AGREEMENT, meta / "agreement.md")
     write_json(meta / "corpus.json", corpus.config.model_copy(update={"version": version}).model_dump(mode="json"))
     if corpus.registry_path.is_file():
         shutil.copyfile(corpus.registry_path, meta / "entities.json")

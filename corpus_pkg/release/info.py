@@ -20,6 +20,7 @@ class ReleaseInfo:
     features: dict[str, Features]  # config name -> features (every config, shipped or not)
     data_files: dict[str, dict[str, list[str]]]  # config -> split -> release-relative paths (configs with rows)
     folder: Path  # the release folder the paths are relative to
+    with_text: bool = True  # False: a text-free release (``corpus build --no-text``)
 
     def file_size(self, relative: str) -> int:
         """Size in bytes of one file of the release."""
