@@ -199,7 +199,9 @@ def release_features(labels: LabelSets) -> dict[str, Features]:
                 {
                     **annotation,
                     "kind": _labels(QUOTE_KINDS),
-                    "fragments": List(_span()),
+                    # columns of lists, not a list of spans: one level of lists per column keeps the
+                    # nesting within what Croissant readers (mlcroissant) can walk
+                    "fragments": {"start": List(_INT), "end": List(_INT), "text": List(_STR)},
                     "cue": _span(),
                     "speaker": reference,
                 }

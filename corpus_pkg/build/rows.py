@@ -239,10 +239,12 @@ _REFERENCE_KEYS = ("type", "mention_id", "entity_id", "quote_id", "start", "end"
 
 
 def full_row(doc: Document) -> dict[str, Any]:
-    """The ``full`` row of a document: every field of the annotation file plus the raw text."""
+    """The ``full`` row of a document: every field of the annotation file plus the raw text. A quote's
+    ``fragments`` become three parallel lists (``{"start": [...], "end": [...], "text": [...]}``)."""
     data = doc.annotations.model_dump(mode="python")
     for quote in data["quotes"]:
         quote["speaker"] = {key: quote["speaker"].get(key) for key in _REFERENCE_KEYS}
+        quote["fragments"] = {key: [f[key] for f in quote["fragments"]] for key in ("start", "end", "text")}
     for item in data["stance"]:
         item["holder"] = {key: item["holder"].get(key) for key in _REFERENCE_KEYS}
         item["evidence"] = {key: item["evidence"].get(key) for key in _REFERENCE_KEYS}
@@ -261,6 +263,11 @@ def document_from_full(row: dict[str, Any]) -> Document:
     text = row.pop("text")
     for quote in row["quotes"]:
         quote["speaker"] = _drop_none(quote["speaker"])
+        columns = quote["fragments"]
+        quote["fragments"] = [
+            {"start": start, "end": end, "text": text}
+            for start, end, text in zip(columns["start"], columns["end"], columns["text"])
+        ]
         if quote.get("cue") is not None and all(v is None for v in quote["cue"].values()):
             quote["cue"] = None
     for item in row["stance"]:

@@ -54,7 +54,11 @@ def fill_span_texts(value: Any, raw: str) -> Any:
     if isinstance(value, dict):
         out = {key: fill_span_texts(inner, raw) for key, inner in value.items()}
         if {"start", "end", "text"} <= out.keys() and out["start"] is not None and out["end"] is not None:
-            out["text"] = raw[out["start"] : out["end"]]
+            start, end = out["start"], out["end"]
+            if isinstance(start, list):  # parallel lists (quote fragments in ``full``)
+                out["text"] = [raw[s:e] for s, e in zip(start, end)]
+            else:
+                out["text"] = raw[start:end]
         return out
     if isinstance(value, list):
         return [fill_span_texts(item, raw) for item in value]
