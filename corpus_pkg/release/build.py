@@ -44,7 +44,7 @@ from ..validate.checks import DocumentPaths, load_config_issues, pair_paths
 from ..validate.issues import Issue
 from .card import ReleaseStats, dataset_card, merge_stats
 from .croissant import croissant_jsonld, sha256_file
-from .info import ReleaseInfo
+from .info import ReleaseInfo, agreement_summary
 from .inputs import AGREEMENT, inputs_digest
 
 __all__ = (
@@ -241,7 +241,16 @@ def build(
             for config_name, nbytes in result.nbytes.items():
                 stats.nbytes[config_name][result.task.split] += nbytes
         _write_metadata(corpus, tmp, version, text)
-        info = ReleaseInfo(config, version, features, data_files, tmp, with_text=text)
+        info = ReleaseInfo(
+            config,
+            version,
+            features,
+            data_files,
+            tmp,
+            with_text=text,
+            agreement=agreement_summary(corpus.root),
+            dates=(stats.dates[0], stats.dates[1]) if stats.dates else None,
+        )
         card = dataset_card(
             info,
             stats,

@@ -11,6 +11,23 @@ from ..schema import CorpusConfig
 
 
 @dataclass(frozen=True)
+class AgreementSummary:
+    """What an agreement study over stored annotator passes says, for Croissant's
+    ``rai:annotationsPerItem`` and ``rai:dataAnnotationAnalysis`` and the card."""
+
+    annotations_per_item: str  # e.g. "2 (two independent passes of every document)"
+    analysis: str  # e.g. per-layer F1 and label agreement, in a sentence or two
+
+
+def agreement_summary(root: Path) -> AgreementSummary | None:
+    """The agreement study of the corpus at ``root``, computed from its stored annotator passes.
+
+    The boundary for that computation: it returns None for now, and the metadata fall back to the
+    ``rai.annotations_per_item`` / ``rai.data_annotation_analysis`` texts of corpus.json."""
+    return None
+
+
+@dataclass(frozen=True)
 class ReleaseInfo:
     """A release whose Parquet files are written: the corpus configuration it was built from, its
     version, the features of every config and where each config's files are."""
@@ -21,7 +38,17 @@ class ReleaseInfo:
     data_files: dict[str, dict[str, list[str]]]  # config -> split -> release-relative paths (configs with rows)
     folder: Path  # the release folder the paths are relative to
     with_text: bool = True  # False: a text-free release (``corpus build --no-text``)
+    agreement: AgreementSummary | None = None  # None: the RAI texts of corpus.json are used
+    dates: tuple[str, str] | None = None  # first and last publication date of the articles (ISO), if any
 
     def file_size(self, relative: str) -> int:
         """Size in bytes of one file of the release."""
         return (self.folder / relative).stat().st_size
+
+    @property
+    def annotations_per_item(self) -> str:
+        return self.agreement.annotations_per_item if self.agreement else self.config.rai.annotations_per_item
+
+    @property
+    def annotation_analysis(self) -> str:
+        return self.agreement.analysis if self.agreement else self.config.rai.data_annotation_analysis

@@ -1,7 +1,7 @@
 """Pydantic v2 models of every file a corpus is made of."""
 
 from .common import SAFE_ID_PATTERN, Annotation, Origin, Span, SpanAnnotation, joined_text
-from .config import CorpusConfig, LabelDef, StanceTarget
+from .config import Agent, CorpusConfig, LabelDef, ResponsibleAI, Rights, StanceTarget
 from .document import (
     ANNOTATED_SEGMENTS,
     ANNOTATION_LAYERS,
@@ -20,6 +20,7 @@ __all__ = (
     "ANNOTATED_SEGMENTS",
     "ANNOTATION_LAYERS",
     "SAFE_ID_PATTERN",
+    "Agent",
     "SCHEMA_VERSION",
     "Annotation",
     "AnnotationFile",
@@ -37,6 +38,8 @@ __all__ = (
     "Quote",
     "QuoteEvidence",
     "RegistryEntity",
+    "ResponsibleAI",
+    "Rights",
     "Segment",
     "Span",
     "SpanAnnotation",

@@ -162,7 +162,11 @@ def test_misaligned_mention_is_reported_not_widened(rich_release: Path, load_rel
 
 def test_card_front_matter_matches_the_data(rich_release: Path) -> None:
     meta = front_matter(rich_release)
-    assert meta["license"] == "cc-by-4.0" and meta["language"] == ["en"] and meta["version"] == "0.1.0"
+    # annotations under the corpus license, third-party article text not: `other`, with both named
+    assert meta["license"] == "other" and meta["license_name"] == "cc-by-4.0-annotations-third-party-text"
+    assert meta["language"] == ["en"] and meta["version"] == "0.1.0"
+    assert meta["annotations_creators"] == ["expert-generated"] and meta["language_creators"] == ["found"]
+    assert meta["multilinguality"] == ["monolingual"] and meta["source_datasets"] == ["original"]
     assert "token-classification" in meta["task_categories"] and meta["size_categories"] == ["n<1K"]
     configs = {c["config_name"]: c for c in meta["configs"]}
     assert list(configs) == list(CONFIG_NAMES)
