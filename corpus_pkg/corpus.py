@@ -28,7 +28,7 @@ RAW_DIR = "raw"
 ANNOTATIONS_DIR = "annotations"
 RAW_SUFFIX = ".txt"
 ANNOTATION_SUFFIX = ".json"
-#: Documents per shard of a release split (one Parquet file per config); see corpus_pkg.build.shards.
+#: Documents per shard of a release split (one Parquet file per config); see corpus_pkg.tables.plan.
 DOCS_PER_SHARD = 1000
 
 _SAFE_ID = re.compile(SAFE_ID_PATTERN)

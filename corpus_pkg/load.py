@@ -130,7 +130,7 @@ def load(
     """
     import datasets
 
-    from .build.features import CONFIG_NAMES
+    from .tables.features import CONFIG_NAMES
 
     if config not in CONFIG_NAMES:
         raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIG_NAMES)}")
@@ -142,7 +142,7 @@ def iter_full_rows(release: str | Path, split: str | None = None) -> Iterator[di
     import pyarrow.parquet as pq
     from datasets import Features
 
-    from .build.features import decode_row
+    from .tables.features import decode_row
 
     folder = Path(release) / "data" / "full"
     shard = re.compile(rf"{re.escape(split) if split else '[^/]+'}-\d{{5}}-of-\d{{5}}\.parquet")
@@ -163,7 +163,7 @@ def iter_release_documents(release: str | Path, split: str | None = None) -> Ite
     Raises:
         CorpusError: the release is text-free (``corpus build --no-text``): rehydrate it first.
     """
-    from .build.rows import document_from_full
+    from .tables.rows import document_from_full
 
     for row in iter_full_rows(release, split):
         if row["text"] is None:

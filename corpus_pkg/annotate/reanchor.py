@@ -22,7 +22,8 @@ from pathlib import Path
 from ..corpus import sha256_bytes
 from ..schema import Segment, Span
 from ..validate.checks import iter_spans
-from .add import find_occurrences, open_document, save_annotations
+from .locate import find_occurrences
+from .session import edit_document, save_annotations
 
 __all__ = ("CONTEXT", "WINDOW", "Moved", "ReanchorResult", "Unplaced", "reanchor")
 
@@ -246,63 +247,63 @@ def reanchor(root: str | Path, doc_id: str, partial: bool = False, dry_run: bool
         >>> [u.text for u in result.unplaced]  # doctest: +SKIP
         []
     """
-    doc = open_document(root, doc_id)
-    raw, ann = doc.raw, doc.ann
-    spans = list(iter_spans(ann))
-    old = _OldText.from_spans([span for _path, _id, span in spans])
-    probes: list[tuple[str, str | None, Span, list[_Probe]]] = []
-    for path, ann_id, span in spans:
-        whole = _Probe(span.start, span.text, old.before(span.start), old.after(span.end))
-        group = [whole]
-        if isinstance(span, Segment):
-            k = min(SEGMENT_PROBE, len(span.text))
-            group.append(_Probe(span.start, span.text[:k], old.before(span.start), old.after(span.start + k)))
-            tail_start = span.end - k
-            group.append(_Probe(tail_start, span.text[-k:], old.before(tail_start), old.after(span.end)))
-        probes.append((path, ann_id, span, group))
-    every = [p for _path, _id, _span, group in probes for p in group]
-    for probe in every:
-        _place_by_context(probe, raw)
-    anchors = sorted({(p.old_start, p.new_start - p.old_start) for p in every if p.new_start is not None})
-    for probe in every:
-        if probe.new_start is None and not probe.reason:
-            _place_by_position(probe, raw, anchors)
-    result = ReanchorResult(
-        doc_id=doc_id,
-        path=doc.display(doc.ann_rel),
-        old_sha256=ann.raw_sha256,
-        new_sha256=sha256_bytes(doc.raw_bytes),
-    )
-    for path, ann_id, span, group in probes:
-        old_pos = (span.start, span.end)
-        whole = group[0]
-        if whole.new_start is not None:
-            new_pos = (whole.new_start, whole.new_start + len(span.text))
-            method = whole.method
-        elif isinstance(span, Segment) and (bounds := _segment_bounds(span, group, every, len(raw))) is not None:
-            new_pos, method = bounds, "segment bounds"
-        else:
-            reason = whole.reason or "no unique match"
+    with edit_document(root, doc_id) as doc:
+        raw, ann = doc.raw, doc.ann
+        spans = list(iter_spans(ann))
+        old = _OldText.from_spans([span for _path, _id, span in spans])
+        probes: list[tuple[str, str | None, Span, list[_Probe]]] = []
+        for path, ann_id, span in spans:
+            whole = _Probe(span.start, span.text, old.before(span.start), old.after(span.end))
+            group = [whole]
             if isinstance(span, Segment):
-                reason = f"segment boundaries not found: {group[1].reason or group[2].reason or reason}"
-            result.unplaced.append(Unplaced(path, ann_id, span.text, old_pos, reason))
-            continue
-        if new_pos == old_pos and raw[new_pos[0] : new_pos[1]] == span.text:
-            result.unchanged += 1
-            continue
-        result.moved.append(Moved(path, ann_id, raw[new_pos[0] : new_pos[1]], old_pos, new_pos, method))
-        span.start, span.end = new_pos
-        span.text = raw[new_pos[0] : new_pos[1]]
-    changed = bool(result.moved) or result.old_sha256 != result.new_sha256
-    if (result.unplaced and not partial) or not changed:
+                k = min(SEGMENT_PROBE, len(span.text))
+                group.append(_Probe(span.start, span.text[:k], old.before(span.start), old.after(span.start + k)))
+                tail_start = span.end - k
+                group.append(_Probe(tail_start, span.text[-k:], old.before(tail_start), old.after(span.end)))
+            probes.append((path, ann_id, span, group))
+        every = [p for _path, _id, _span, group in probes for p in group]
+        for probe in every:
+            _place_by_context(probe, raw)
+        anchors = sorted({(p.old_start, p.new_start - p.old_start) for p in every if p.new_start is not None})
+        for probe in every:
+            if probe.new_start is None and not probe.reason:
+                _place_by_position(probe, raw, anchors)
+        result = ReanchorResult(
+            doc_id=doc_id,
+            path=doc.display(doc.ann_rel),
+            old_sha256=ann.raw_sha256,
+            new_sha256=sha256_bytes(doc.raw_bytes),
+        )
+        for path, ann_id, span, group in probes:
+            old_pos = (span.start, span.end)
+            whole = group[0]
+            if whole.new_start is not None:
+                new_pos = (whole.new_start, whole.new_start + len(span.text))
+                method = whole.method
+            elif isinstance(span, Segment) and (bounds := _segment_bounds(span, group, every, len(raw))) is not None:
+                new_pos, method = bounds, "segment bounds"
+            else:
+                reason = whole.reason or "no unique match"
+                if isinstance(span, Segment):
+                    reason = f"segment boundaries not found: {group[1].reason or group[2].reason or reason}"
+                result.unplaced.append(Unplaced(path, ann_id, span.text, old_pos, reason))
+                continue
+            if new_pos == old_pos and raw[new_pos[0] : new_pos[1]] == span.text:
+                result.unchanged += 1
+                continue
+            result.moved.append(Moved(path, ann_id, raw[new_pos[0] : new_pos[1]], old_pos, new_pos, method))
+            span.start, span.end = new_pos
+            span.text = raw[new_pos[0] : new_pos[1]]
+        changed = bool(result.moved) or result.old_sha256 != result.new_sha256
+        if (result.unplaced and not partial) or not changed:
+            return result
+        ann.raw_sha256 = result.new_sha256
+        unplaced_paths = {u.path for u in result.unplaced}
+
+        def tolerate(issue) -> bool:
+            path = (issue.json_path or "").rsplit(".", 1)[0]
+            return issue.code in ("span-text-mismatch", "offset-out-of-bounds") and path in unplaced_paths
+
+        save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, tolerate=tolerate, expected=doc.ann_bytes)
+        result.written = not dry_run
         return result
-    ann.raw_sha256 = result.new_sha256
-    unplaced_paths = {u.path for u in result.unplaced}
-
-    def tolerate(issue) -> bool:
-        path = (issue.json_path or "").rsplit(".", 1)[0]
-        return issue.code in ("span-text-mismatch", "offset-out-of-bounds") and path in unplaced_paths
-
-    save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, tolerate=tolerate, expected=doc.ann_bytes)
-    result.written = not dry_run
-    return result

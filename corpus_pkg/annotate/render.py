@@ -16,7 +16,7 @@ from pathlib import Path
 from .._io import atomic_write_text
 from ..corpus import Corpus, CorpusError, sha256_bytes
 from ..schema import Document, EntityRegistry
-from .add import format_value
+from ..text.numbers import format_value
 
 __all__ = ("DEFAULT_LAYERS", "LAYERS", "Mark", "collect_marks", "render", "render_html", "render_plain", "show")
 

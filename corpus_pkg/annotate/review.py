@@ -21,7 +21,8 @@ from pydantic import ValidationError
 
 from ..schema import ANNOTATION_LAYERS, AnnotationFile
 from ..validate import Issue
-from .add import AnnotationError, open_document, save_annotations
+from .errors import AnnotationError
+from .session import DocumentSession, edit_document, save_annotations
 
 __all__ = (
     "EDITABLE_FIELDS",
@@ -82,30 +83,32 @@ def edit_annotation(
     Example:
         >>> edit_annotation("corpus", "doc1", "e2", {"label": "ORG"})  # doctest: +SKIP
     """
-    doc = open_document(root, doc_id)
-    where = doc.display(doc.ann_rel)
-    if not changes:
-        raise AnnotationError("no changes given; name fields to set, e.g. label=ORG")
-    _require_ids(doc.ann, [ann_id], where)
-    layer = _all_ids(doc.ann)[ann_id]
-    allowed = EDITABLE_FIELDS[layer]
-    unknown = [name for name in changes if name not in allowed]
-    if unknown:
-        raise AnnotationError(
-            f"{where}: {ann_id} is in {layer}, whose editable fields are {', '.join(allowed)}; "
-            f"cannot set {', '.join(unknown)}"
-        )
-    items = getattr(doc.ann, layer)
-    index = next(i for i, item in enumerate(items) if item.id == ann_id)
-    try:
-        edited = type(items[index]).model_validate({**items[index].model_dump(), **changes})
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e['input']!r})" for e in exc.errors())
-        raise AnnotationError(f"{where}: {ann_id} would not be valid: {problems}") from None
-    if edited == items[index]:
-        return ReviewResult("edited", where, [], written=False)
-    ann = doc.ann.model_copy(update={layer: [*items[:index], edited, *items[index + 1 :]]})
-    return _save(doc, "edited", ann, {ann_id}, dry_run)
+    with edit_document(root, doc_id) as doc:
+        where = doc.display(doc.ann_rel)
+        if not changes:
+            raise AnnotationError("no changes given; name fields to set, e.g. label=ORG")
+        _require_ids(doc.ann, [ann_id], where)
+        layer = _all_ids(doc.ann)[ann_id]
+        allowed = EDITABLE_FIELDS[layer]
+        unknown = [name for name in changes if name not in allowed]
+        if unknown:
+            raise AnnotationError(
+                f"{where}: {ann_id} is in {layer}, whose editable fields are {', '.join(allowed)}; "
+                f"cannot set {', '.join(unknown)}"
+            )
+        items = getattr(doc.ann, layer)
+        index = next(i for i, item in enumerate(items) if item.id == ann_id)
+        try:
+            edited = type(items[index]).model_validate({**items[index].model_dump(), **changes})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e['input']!r})" for e in exc.errors()
+            )
+            raise AnnotationError(f"{where}: {ann_id} would not be valid: {problems}") from None
+        if edited == items[index]:
+            return ReviewResult("edited", where, [], written=False)
+        ann = doc.ann.model_copy(update={layer: [*items[:index], edited, *items[index + 1 :]]})
+        return _save(doc, "edited", ann, {ann_id}, dry_run)
 
 
 def remove_annotations(
@@ -122,10 +125,10 @@ def remove_annotations(
     ids = _id_list(ids)
     if not ids:
         raise AnnotationError("no annotation ids given; name the annotations to remove, e.g. e12 q3")
-    doc = open_document(root, doc_id)
-    _require_ids(doc.ann, ids, doc.display(doc.ann_rel))
-    doomed = _with_referrers(doc.ann, set(ids), cascade, doc.display(doc.ann_rel))
-    return _save(doc, "removed", _remove(doc.ann, doomed), doomed, dry_run)
+    with edit_document(root, doc_id) as doc:
+        _require_ids(doc.ann, ids, doc.display(doc.ann_rel))
+        doomed = _with_referrers(doc.ann, set(ids), cascade, doc.display(doc.ann_rel))
+        return _save(doc, "removed", _remove(doc.ann, doomed), doomed, dry_run)
 
 
 def accept_suggestions(
@@ -143,15 +146,17 @@ def accept_suggestions(
     Raises:
         AnnotationError: an id does not exist or is not a suggestion.
     """
-    doc = open_document(root, doc_id)
-    chosen = _suggestions(doc.ann, _id_list(ids), layer, doc.display(doc.ann_rel))
-    accepted = doc.ann.model_copy(
-        update={
-            name: [i.model_copy(update={"origin": "manual"}) if i.id in chosen else i for i in getattr(doc.ann, name)]
-            for name in ANNOTATION_LAYERS
-        }
-    )
-    return _save(doc, "accepted", accepted, chosen, dry_run)
+    with edit_document(root, doc_id) as doc:
+        chosen = _suggestions(doc.ann, _id_list(ids), layer, doc.display(doc.ann_rel))
+        accepted = doc.ann.model_copy(
+            update={
+                name: [
+                    i.model_copy(update={"origin": "manual"}) if i.id in chosen else i for i in getattr(doc.ann, name)
+                ]
+                for name in ANNOTATION_LAYERS
+            }
+        )
+        return _save(doc, "accepted", accepted, chosen, dry_run)
 
 
 def reject_suggestions(
@@ -172,17 +177,17 @@ def reject_suggestions(
         AnnotationError: an id does not exist or is not a suggestion, or an annotation that is kept
             refers to a rejected one.
     """
-    doc = open_document(root, doc_id)
-    where = doc.display(doc.ann_rel)
-    chosen = _suggestions(doc.ann, _id_list(ids), layer, where)
-    doomed = _with_referrers(doc.ann, chosen, cascade, where, follow=_suggestion_ids(doc.ann, ANNOTATION_LAYERS))
-    return _save(doc, "removed", _remove(doc.ann, doomed), doomed, dry_run)
+    with edit_document(root, doc_id) as doc:
+        where = doc.display(doc.ann_rel)
+        chosen = _suggestions(doc.ann, _id_list(ids), layer, where)
+        doomed = _with_referrers(doc.ann, chosen, cascade, where, follow=_suggestion_ids(doc.ann, ANNOTATION_LAYERS))
+        return _save(doc, "removed", _remove(doc.ann, doomed), doomed, dry_run)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _save(doc: Any, action: str, ann: AnnotationFile, ids: set[str], dry_run: bool) -> ReviewResult:
+def _save(doc: DocumentSession, action: str, ann: AnnotationFile, ids: set[str], dry_run: bool) -> ReviewResult:
     ordered = [item.id for _layer, item in doc.ann.layer_items() if item.id in ids]
     warnings = save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes) if ids else []
     return ReviewResult(action, doc.display(doc.ann_rel), ordered, written=bool(ids) and not dry_run, warnings=warnings)

@@ -13,7 +13,8 @@ from typing import Any
 
 from datasets import ClassLabel, LargeList, List, Value
 
-from ..build.features import (
+from ..schema import Agent
+from ..tables.features import (
     EVIDENCE_TYPES,
     GOLD_ORIGINS,
     HOLDER_TYPES,
@@ -24,7 +25,6 @@ from ..build.features import (
     SPEAKER_TYPES,
     STANCE_LABELS,
 )
-from ..schema import Agent
 from .citation import bibtex
 from .info import ReleaseInfo
 from .sections import CONFIG_DESCRIPTIONS
@@ -111,7 +111,7 @@ def croissant_jsonld(info: ReleaseInfo) -> dict[str, Any]:
                         "contentSize": f"{info.file_size(rel)} B",
                         "contentUrl": rel,
                         "encodingFormat": PARQUET,
-                        "sha256": sha256_file(info.folder / rel),
+                        "sha256": info.file_sha256(rel),
                     }
                 )
         file_set = f"{name}-parquet"

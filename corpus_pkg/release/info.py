@@ -30,20 +30,25 @@ def agreement_summary(root: Path) -> AgreementSummary | None:
 @dataclass(frozen=True)
 class ReleaseInfo:
     """A release whose Parquet files are written: the corpus configuration it was built from, its
-    version, the features of every config and where each config's files are."""
+    version, the features of every config, where each config's files are and their sizes and digests
+    (reported by the workers that wrote them, so the files need not be read again)."""
 
     config: CorpusConfig
     version: str
     features: dict[str, Features]  # config name -> features (every config, shipped or not)
     data_files: dict[str, dict[str, list[str]]]  # config -> split -> release-relative paths (configs with rows)
-    folder: Path  # the release folder the paths are relative to
+    data_facts: dict[str, tuple[int, str]]  # release-relative path -> (size in bytes, sha256) of each data file
     with_text: bool = True  # False: a text-free release (``corpus build --no-text``)
     agreement: AgreementSummary | None = None  # None: the RAI texts of corpus.json are used
     dates: tuple[str, str] | None = None  # first and last publication date of the articles (ISO), if any
 
     def file_size(self, relative: str) -> int:
-        """Size in bytes of one file of the release."""
-        return (self.folder / relative).stat().st_size
+        """Size in bytes of one data file of the release."""
+        return self.data_facts[relative][0]
+
+    def file_sha256(self, relative: str) -> str:
+        """sha256 (hex) of one data file of the release."""
+        return self.data_facts[relative][1]
 
     @property
     def annotations_per_item(self) -> str:

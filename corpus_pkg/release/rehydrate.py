@@ -102,8 +102,8 @@ def rehydrate(
 
 def _write_corpus(release: Path, corpus: Path, rows: list[dict], texts: dict[str, bytes]) -> None:
     """A corpus folder holding what the release was built from (gold annotations only)."""
-    from ..build.rows import document_from_full
-    from ..build.textfree import fill_span_texts
+    from ..tables.rows import document_from_full
+    from ..tables.textfree import fill_span_texts
 
     meta = release / "metadata"
     (corpus / RAW_DIR).mkdir(parents=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..build.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, SPEAKER_TYPES, STANCE_LABELS
 from ..schema import CorpusConfig
-from .stats import ReleaseStats
+from ..tables.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, SPEAKER_TYPES, STANCE_LABELS
+from ..tables.stats import ReleaseStats
 
 CONFIG_DESCRIPTIONS = {
     "documents": "one row per article: metadata, raw text, body text, segments, layer counts",

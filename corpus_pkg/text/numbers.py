@@ -327,3 +327,8 @@ def _glued(text: str, found: NumberMatch) -> bool:
         return True
     # COVID-19, F-16
     return before == "-" and found.start >= 2 and text[found.start - 2].isalpha() and found.text[0].isdigit()
+
+
+def format_value(value: float) -> str:
+    """A number value as people write it: 90000 rather than 90000.0."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)

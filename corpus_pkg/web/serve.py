@@ -34,9 +34,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..annotate.add import AnnotationError, item_spans
+from ..annotate.errors import AnnotationError
 from ..annotate.render import render_html, stale_warning
 from ..annotate.review import accept_suggestions, reject_suggestions
+from ..annotate.session import item_spans
 from ..corpus import Corpus, CorpusError, is_safe_id, read_regular_file
 from ..schema import ANNOTATION_LAYERS, Document
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus_pkg.annotate.add import AnnotationError
+from corpus_pkg.annotate.errors import AnnotationError
 from corpus_pkg.annotate.review import accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
 from corpus_pkg.validate import validate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus_pkg.annotate.suggest import guess_number
+from corpus_pkg.annotate.numbers import guess_number
 from corpus_pkg.validate import validate
 
 from .conftest import load, raw
@@ -83,7 +83,7 @@ def test_guess_number_rules() -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import corpus_pkg.annotate.suggest as module
+    import corpus_pkg.annotate.numbers as module
 
     result = doctest.testmod(module)
     assert result.attempted >= 1 and result.failed == 0

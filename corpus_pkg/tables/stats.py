@@ -1,4 +1,7 @@
-"""``ReleaseStats``: counts gathered while documents stream through the build (for the card)."""
+"""``ReleaseStats``: the counts a build gathers while documents stream through it (rows, bytes,
+labels, outlets, dates...), and their JSON form, so a worker can count its shard and the parent
+can merge the shards' counts in plan order into exactly what one pass over all documents gives.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ..build.features import CONFIG_NAMES, GOLD_ORIGINS
 from ..schema import Document
+from .features import CONFIG_NAMES, GOLD_ORIGINS
 
-_SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
+__all__ = ("ReleaseStats", "merge_stats", "stats_to_json")
 
 
 @dataclass
@@ -135,13 +138,3 @@ def _key_out(key: Any) -> Any:
 
 def _key_in(key: Any) -> Any:
     return tuple(key) if isinstance(key, list) else key
-
-
-def size_category(n: int) -> str:
-    """The Hub's ``size_categories`` bucket for ``n`` examples."""
-    for limit, name in _SIZE_CATEGORIES:
-        if n < limit:
-            return name
-    return "n>1M"
-
-

@@ -1,0 +1,161 @@
+"""One document open for editing: read it, change it, validate it, write it atomically under a lock.
+
+Every writer of annotation files (the ``add_*`` API, edit/remove/accept/reject, suggest, reanchor,
+the web workbench) goes through :func:`edit_document` or :func:`save_annotations`, so the file that
+is written is always the file that was checked, and concurrent writers wait for each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._io import atomic_write_bytes, dumps_json
+from .._lock import document_lock_name, write_lock
+from ..corpus import ANNOTATION_SUFFIX, ANNOTATIONS_DIR, RAW_DIR, RAW_SUFFIX, Corpus, CorpusError, dump_annotation_file
+from ..schema import AnnotationFile, Quote, Span, Stance
+from ..validate import Issue
+from ..validate.checks import DocumentFiles, check_document, load_config_issues
+from .errors import AnnotationError
+
+__all__ = (
+    "ID_PREFIXES",
+    "DocumentSession",
+    "edit_document",
+    "item_spans",
+    "next_id",
+    "open_document",
+    "save_annotations",
+)
+
+#: Id prefix of each layer: entities e1, e2...; quotes q1...; numbers n1...; stance s1...
+ID_PREFIXES = {"entities": "e", "quotes": "q", "numbers": "n", "stance": "s"}
+
+
+def item_spans(item: Any) -> list[Span]:
+    if isinstance(item, Quote):
+        return list(item.fragments)
+    if isinstance(item, Stance):
+        return [item.evidence] if item.evidence.type == "span" else []  # type: ignore[list-item]
+    return [item]
+
+
+def next_id(ann: AnnotationFile, layer: str) -> str:
+    """The next id of ``layer``: its prefix plus one more than the highest number in use.
+
+    Ids are unique across all layers of a document, so ids of other layers are checked too.
+    """
+    prefix = ID_PREFIXES[layer]
+    used = {item.id for _layer, item in ann.layer_items()}
+    pattern = re.compile(rf"{prefix}(\d+)")
+    numbers = [int(m.group(1)) for i in used if (m := pattern.fullmatch(i))]
+    n = max(numbers, default=0) + 1
+    while f"{prefix}{n}" in used:
+        n += 1
+    return f"{prefix}{n}"
+
+
+@dataclass
+class DocumentSession:
+    corpus: Corpus
+    root: Path
+    doc_id: str
+    raw_bytes: bytes
+    raw: str
+    ann: AnnotationFile
+    ann_bytes: bytes  # the annotation file as read, to detect concurrent edits
+
+    @property
+    def ann_rel(self) -> str:
+        return f"{ANNOTATIONS_DIR}/{self.doc_id}{ANNOTATION_SUFFIX}"
+
+    @property
+    def raw_rel(self) -> str:
+        return f"{RAW_DIR}/{self.doc_id}{RAW_SUFFIX}"
+
+    def display(self, rel: str) -> str:
+        return str(self.root / rel)
+
+
+def open_document(root: str | Path, doc_id: str) -> DocumentSession:
+    """Read one document's raw bytes and annotations, with clear errors for missing files."""
+    corpus = Corpus.at(root)
+    ann_path, raw_path = corpus.annotation_path(doc_id), corpus.raw_path(doc_id)
+    if not corpus.config_path.is_file():
+        raise CorpusError(f"{root} is not a corpus (no corpus.json); pass --root or run `corpus init`")
+    if not ann_path.is_file():
+        known = corpus.doc_ids()
+        hint = f"; known documents: {', '.join(known[:20])}" + (" ..." if len(known) > 20 else "") if known else ""
+        raise CorpusError(f"no document {doc_id!r}: {Path(root) / ANNOTATIONS_DIR / ann_path.name} not found{hint}")
+    if not raw_path.is_file():
+        raise CorpusError(f"document {doc_id!r} has no raw text: {Path(root) / RAW_DIR / raw_path.name} not found")
+    ann_bytes = ann_path.read_bytes()
+    raw_bytes = raw_path.read_bytes()
+    raw = corpus.read_raw(doc_id)
+    ann = corpus.read_annotations(doc_id)
+    if ann.doc_id != doc_id:  # saving would write annotations/<ann.doc_id>.json: another document
+        raise CorpusError(
+            f"{Path(root) / ANNOTATIONS_DIR / ann_path.name}: doc_id is {ann.doc_id!r} but the file is named "
+            f"{doc_id!r}; fix the file first (`corpus validate` reports it as doc-id-mismatch)"
+        )
+    return DocumentSession(corpus, Path(root), doc_id, raw_bytes, raw, ann, ann_bytes)
+
+
+def save_annotations(
+    root: str | Path,
+    ann: AnnotationFile,
+    raw_bytes: bytes,
+    dry_run: bool = False,
+    tolerate: Callable[[Issue], bool] | None = None,
+    expected: bytes | None = None,
+) -> list[Issue]:
+    """Validate ``ann`` against ``raw_bytes`` and the corpus config, then write it atomically.
+
+    The bytes that are checked are the bytes written. Errors (except those ``tolerate``
+    accepts) raise AnnotationError and nothing is written. With ``expected`` (the file's bytes
+    when it was read), a file changed meanwhile by someone else is not overwritten.
+    Returns the warnings.
+    """
+    corpus = Corpus.at(root)
+    data = dumps_json(dump_annotation_file(ann)).encode("utf-8")
+    ann_rel = f"{ANNOTATIONS_DIR}/{ann.doc_id}{ANNOTATION_SUFFIX}"
+    files = DocumentFiles(
+        doc_id=ann.doc_id,
+        annotation_file=ann_rel,
+        raw_file=f"{RAW_DIR}/{ann.doc_id}{RAW_SUFFIX}",
+        annotation_bytes=data,
+        raw_bytes=raw_bytes,
+    )
+    ctx = load_config_issues(corpus.root)[0]
+    issues = check_document(files, ctx)
+    errors = [i for i in issues if i.is_error and not (tolerate and tolerate(i))]
+    if errors:
+        lines = [f"{Path(root) / ann_rel} would not be valid, nothing was written:"]
+        for issue in errors[:20]:
+            lines.append(f"  {issue.severity}[{issue.code}] {issue.message}")
+        if len(errors) > 20:
+            lines.append(f"  ... and {len(errors) - 20} more")
+        if any(i.code == "raw-hash-mismatch" for i in errors):
+            lines.append(f"  hint: the raw text changed; run `corpus reanchor {ann.doc_id}` first")
+        raise AnnotationError("\n".join(lines))
+    if not dry_run:
+        path = corpus.annotation_path(ann.doc_id)
+        if expected is not None and path.read_bytes() != expected:
+            raise AnnotationError(f"{Path(root) / ann_rel} changed while this command ran; nothing was written, retry")
+        atomic_write_bytes(path, data)
+    return [i for i in issues if not i.is_error]
+
+
+@contextmanager
+def edit_document(root: str | Path, doc_id: str) -> Iterator[DocumentSession]:
+    """Open ``doc_id`` holding its write lock until the block ends: read, change, save, release.
+
+    Another process editing the same document waits for the lock, then reads the saved result,
+    so no update is lost.
+    """
+    with write_lock(root, document_lock_name(doc_id)):
+        yield open_document(root, doc_id)
