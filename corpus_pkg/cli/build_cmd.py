@@ -145,14 +145,21 @@ def publish_command(
     release_dir: Path = typer.Option(Path("dist/release"), "--release", help="Release folder to upload."),
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would be uploaded; no network."),
     private: bool = typer.Option(False, "--private", help="Create the repo as private."),
+    root: Path = typer.Option(Path("."), "--root", help="Corpus folder the release should be current with."),
 ) -> None:
     """Upload a release folder to the Hugging Face Hub (checks SHA256SUMS first).
 
-    Uses the token from `hf auth login` or HF_TOKEN.
+    Uses the token from `hf auth login` or HF_TOKEN. Warns when the release is stale: built from
+    other corpus files than --root holds now.
 
     Example: corpus publish --repo-id my-org/terror-news --dry-run
     """
+    from ..corpus import CONFIG_FILE
     from ..release.publish import publish
 
-    plan = publish(release_dir, repo_id, dry_run=dry_run, private=private)
+    corpus = root if (root / CONFIG_FILE).is_file() else None
+    plan = publish(release_dir, repo_id, dry_run=dry_run, private=private, root=corpus)
+    for warning in plan.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    plan.warnings = []  # printed above, on stderr
     typer.echo(plan.to_text(), nl=False)
