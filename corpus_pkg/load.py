@@ -15,14 +15,13 @@ Both paths read the same Parquet files that ``datasets.load_dataset(<release>, <
 from __future__ import annotations
 
 import json
-import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._cache import code_fingerprint
 from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, CorpusError
+from .tables.read import iter_release_documents
 
 if TYPE_CHECKING:
     from .schema import Document
@@ -34,7 +33,6 @@ __all__ = (
     "CACHE_DIR",
     "PACKAGE_RELEASE",
     "content_hash",
-    "iter_full_rows",
     "iter_release_documents",
     "load",
     "load_documents",
@@ -117,7 +115,7 @@ def load(
     """A config of the release as ``datasets.Dataset`` (with ``split``) or ``DatasetDict``.
 
     Args:
-        config: one of documents, entities, quotes, numbers, stance, ner, full.
+        config: one of documents, entities, quotes, numbers, stance, ner, full, registry.
         split: e.g. "train"; None returns every split.
         version: a frozen release (``releases/<version>/`` in a checkout, or the packaged version).
         root: corpus folder to build from (default: the source checkout, else the packaged release).
@@ -135,43 +133,6 @@ def load(
     if config not in CONFIG_NAMES:
         raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIG_NAMES)}")
     return datasets.load_dataset(str(release_path(version, root)), config, split=split, **kwargs)
-
-
-def iter_full_rows(release: str | Path, split: str | None = None) -> Iterator[dict[str, Any]]:
-    """Rows of a release folder's ``full`` config (label names, not integers), one at a time."""
-    import pyarrow.parquet as pq
-    from datasets import Features
-
-    from .tables.features import decode_row
-
-    folder = Path(release) / "data" / "full"
-    shard = re.compile(rf"{re.escape(split) if split else '[^/]+'}-\d{{5}}-of-\d{{5}}\.parquet")
-    files = sorted(p for p in folder.glob("*.parquet") if shard.fullmatch(p.name))
-    if not files:
-        raise CorpusError(f"{folder}: no Parquet files{f' for split {split!r}' if split else ''}")
-    for path in files:
-        parquet = pq.ParquetFile(path)
-        features = Features.from_arrow_schema(parquet.schema_arrow)
-        for batch in parquet.iter_batches(batch_size=256):
-            for row in batch.to_pylist():
-                yield decode_row(features, row)
-
-
-def iter_release_documents(release: str | Path, split: str | None = None) -> Iterator[Document]:
-    """Documents of a release folder's ``full`` config, one at a time, as pydantic objects.
-
-    Raises:
-        CorpusError: the release is text-free (``corpus build --no-text``): rehydrate it first.
-    """
-    from .tables.rows import document_from_full
-
-    for row in iter_full_rows(release, split):
-        if row["text"] is None:
-            raise CorpusError(
-                f"{release} is a text-free release (no article text); "
-                "run `corpus rehydrate` with your copies of the articles first"
-            )
-        yield document_from_full(row)
 
 
 def load_documents(

@@ -68,7 +68,7 @@ def rehydrate(
     Example:
         >>> rehydrate("dist/release-notext", "my_articles/", "dist/release")  # doctest: +SKIP
     """
-    from ..load import iter_full_rows
+    from ..tables.read import iter_full_rows
 
     release, raw_dir, out = Path(release), Path(raw_dir), Path(out)
     problems = verify_release(release)

@@ -86,7 +86,14 @@ def test_repo_release_has_rai_and_citation_from_corpus_json(tmp_path: Path) -> N
     assert doc["citeAs"].startswith("@misc{") and f"version = {{{config['version']}}}" in doc["citeAs"]
     card = (release / "README.md").read_text(encoding="utf-8")
     assert f"Publication dates range from {dated[0]} to {dated[-1]}" in card
-    assert doc["citeAs"] in card
+    assert doc["citeAs"] in card and "```bibtex" in card
+    # rights: what is licensed how, and the other sections the ecosystem expects, from corpus.json
+    assert f"licensed under **{config['license']}**" in card and config["rights"]["text"] in card
+    assert "## Personal and sensitive information\n\n" + config["rai"]["personal_sensitive_information"] in card
+    assert config["rai"]["data_biases"] in card and config["rai"]["data_use_cases"] in card
+    assert "## Maintainers and contact" in card and config["maintainers"][0]["name"] in card
+    for target in config["stance_targets"]:
+        assert f"| `{target['id']}` | {target['description']} |" in card
     for record_set in doc["recordSet"]:  # every config of the real release, `full` included
         if record_set.get("dataType") != "sc:Enumeration":
             assert _records(release, record_set["@id"]), record_set["@id"]
