@@ -17,9 +17,9 @@ def input_files(root: str | Path) -> list[Path]:
     root = Path(root)
     files = [root / CONFIG_FILE, root / REGISTRY_FILE, root / AGREEMENT]
     for folder in (RAW_DIR, ANNOTATIONS_DIR):
-        if (root / folder).is_dir():
+        if (root / folder).is_dir() and not (root / folder).is_symlink():
             files += sorted(p for p in (root / folder).iterdir() if p.is_file())
-    return [path for path in files if path.is_file()]
+    return [path for path in files if path.is_file() and not path.is_symlink()]  # links are never read
 
 
 def inputs_digest(root: str | Path, salt: str = "") -> str:

@@ -20,7 +20,7 @@ from ..corpus import ANNOTATION_SUFFIX, ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, R
 from ..schema import AnnotationFile
 from .build import RELEASE_FILE, BuildResult, build
 from .inputs import AGREEMENT
-from .publish import verify_release
+from .verify import verify_release
 
 __all__ = ("ArticleProblem", "RehydrateError", "read_release_kind", "rehydrate")
 
@@ -71,7 +71,7 @@ def rehydrate(
     from ..tables.read import iter_full_rows
 
     release, raw_dir, out = Path(release), Path(raw_dir), Path(out)
-    problems = verify_release(release)
+    problems = verify_release(release).lines()
     if problems:
         raise CorpusError(f"{release} does not match its SHA256SUMS: " + "; ".join(problems[:5]))
     if read_release_kind(release).get("text", True):

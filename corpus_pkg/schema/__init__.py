@@ -1,6 +1,6 @@
 """Pydantic v2 models of every file a corpus is made of."""
 
-from .common import SAFE_ID_PATTERN, Annotation, Origin, Span, SpanAnnotation, joined_text
+from .common import GOLD_ORIGINS, SAFE_ID_PATTERN, Annotation, Origin, Span, SpanAnnotation, joined_text
 from .config import Agent, CorpusConfig, LabelDef, ResponsibleAI, Rights, StanceTarget
 from .document import (
     ANNOTATED_SEGMENTS,
@@ -18,6 +18,7 @@ from .stance import EntityHolder, QuoteEvidence, SpanEvidence, Stance
 
 __all__ = (
     "ANNOTATED_SEGMENTS",
+    "GOLD_ORIGINS",
     "ANNOTATION_LAYERS",
     "SAFE_ID_PATTERN",
     "Agent",

@@ -10,7 +10,7 @@ from pathlib import Path
 import datasets
 
 from corpus_pkg.load import load
-from corpus_pkg.release.publish import verify_release
+from corpus_pkg.release.verify import verify_release
 from corpus_pkg.release.versions import release
 from tests.conftest import REPO
 
@@ -30,7 +30,7 @@ def test_a_pinned_version_does_not_move_when_the_corpus_does(rich_corpus: Path, 
     frozen = rich_corpus / "releases" / "0.1.0"
     by_folder = datasets.load_dataset(str(frozen), "entities", split="train", cache_dir=str(hf_cache))
     assert by_folder.features["label"].int2str(by_folder["label"]) == labels("0.1.0")
-    assert verify_release(frozen) == []
+    assert verify_release(frozen).ok
     sums = subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=frozen, capture_output=True, text=True)
     assert sums.returncode == 0, sums.stdout + sums.stderr
 
