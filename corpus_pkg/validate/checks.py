@@ -26,11 +26,8 @@ from ..corpus import (
     REGISTRY_FILE,
     is_safe_id,
 )
-from ..schema import ANNOTATION_LAYERS, AnnotationFile, CorpusConfig, EntityRegistry, Span
+from ..schema import ANNOTATED_SEGMENTS, ANNOTATION_LAYERS, AnnotationFile, CorpusConfig, EntityRegistry, Span
 from .issues import Issue, IssueCode
-
-#: Segment kinds whose text counts as article content.
-CONTENT_SEGMENTS = frozenset({"title", "subtitle", "body"})
 
 
 @dataclass
@@ -661,11 +658,11 @@ def _check_ids_and_refs(
 
 
 def _content_index(ann: AnnotationFile) -> Callable[[int, int], bool] | None:
-    """A test "does [start, end) lie inside one title/subtitle/body segment?" in O(log segments), or
+    """A test "does [start, end) lie inside one annotated (title or body) segment?" in O(log segments), or
     None when the document has no such segment. Segments sorted by start, with the running maximum
     of their ends: among the segments starting at or before ``start``, one contains the span exactly
     when the largest of their ends reaches ``end``."""
-    content = sorted((s.start, s.end) for s in ann.segments if s.kind in CONTENT_SEGMENTS)
+    content = sorted((s.start, s.end) for s in ann.segments if s.kind in ANNOTATED_SEGMENTS)
     if not content:
         return None
     starts = [start for start, _ in content]

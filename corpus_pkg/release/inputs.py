@@ -1,0 +1,32 @@
+"""The files a release is built from, and one digest over them (to tell a stale release from a fresh one)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..corpus import ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, REGISTRY_FILE
+
+#: The agreement study the card quotes (optional).
+AGREEMENT = Path("docs") / "agreement.md"
+
+
+def input_files(root: str | Path) -> list[Path]:
+    """Every file of the corpus at ``root`` that a build reads: corpus.json, entities.json,
+    docs/agreement.md, and the files of raw/ and annotations/ (guidelines included), in a fixed order."""
+    root = Path(root)
+    files = [root / CONFIG_FILE, root / REGISTRY_FILE, root / AGREEMENT]
+    for folder in (RAW_DIR, ANNOTATIONS_DIR):
+        if (root / folder).is_dir() and not (root / folder).is_symlink():
+            files += sorted(p for p in (root / folder).iterdir() if p.is_file())
+    return [path for path in files if path.is_file() and not path.is_symlink()]  # links are never read
+
+
+def inputs_digest(root: str | Path, salt: str = "") -> str:
+    """sha256 over the relative path and bytes of every input file (``salt`` first, when given)."""
+    root = Path(root)
+    digest = hashlib.sha256(salt.encode())
+    for path in input_files(root):
+        digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
