@@ -21,7 +21,7 @@ from ..validate import Issue
 from .errors import AmbiguousTextError, AnnotationError, TextNotFoundError
 from .locate import find_occurrences, locate, locate_near
 from .numbers import guess_number
-from .session import DocumentSession, edit_document, item_spans, next_id, save_annotations
+from .session import DocumentSession, edit_document, item_spans, next_id
 
 __all__ = (
     "AddResult",
@@ -95,11 +95,13 @@ def _holder_text(stance: Stance) -> str:
 
 def _finish(doc: DocumentSession, layer: str, item: Any, dry_run: bool) -> AddResult:
     getattr(doc.ann, layer).append(item)
-    warnings = save_annotations(doc.root, doc.ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes)
+    warnings = doc.save(dry_run=dry_run)
     return AddResult(layer=layer, item=item, path=doc.display(doc.ann_rel), written=not dry_run, warnings=warnings)
 
 
 def _annotation_fields(doc: DocumentSession, layer: str, source: str | None, note: str | None) -> dict[str, Any]:
+    if source is None:
+        source = doc.annotator  # an annotator's pass records whose work it is
     return {"id": next_id(doc.ann, layer), "origin": "manual", "source": source, "note": note}
 
 
@@ -117,6 +119,7 @@ def add_entity(
     source: str | None = None,
     note: str | None = None,
     dry_run: bool = False,
+    annotator: str | None = None,
 ) -> AddResult:
     """Mark ``text`` in document ``doc_id`` as an entity mention with a declared ``label``.
 
@@ -130,11 +133,12 @@ def add_entity(
         inside_words: allow matches that start or end inside a word.
         source, note: provenance and comment stored on the annotation.
         dry_run: validate and return the annotation without writing.
+        annotator: write into this annotator's pass (passes/<annotator>/) instead of the gold file.
 
     Example:
         >>> add_entity("corpus", "doc1", "Amber Rudd", "PERSON", entity_id="amber_rudd")  # doctest: +SKIP
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, annotator) as doc:
         labels = doc.corpus.config.entity_label_names
         if label not in labels:
             raise AnnotationError(
@@ -180,6 +184,7 @@ def add_quote(
     source: str | None = None,
     note: str | None = None,
     dry_run: bool = False,
+    annotator: str | None = None,
 ) -> AddResult:
     """Add a quote whose content starts with ``text`` (plus any further ``fragments``).
 
@@ -192,7 +197,7 @@ def add_quote(
     Example:
         >>> add_quote("corpus", "doc1", "We will act,", cue="said", speaker_mention="e1")  # doctest: +SKIP
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, annotator) as doc:
         chosen = sum([speaker_mention is not None, speaker_text is not None, speaker_unknown])
         if chosen != 1:
             raise AnnotationError(
@@ -256,6 +261,7 @@ def add_number(
     source: str | None = None,
     note: str | None = None,
     dry_run: bool = False,
+    annotator: str | None = None,
 ) -> AddResult:
     """Mark ``text`` as a number. The value is read from the text ("fourteen million" ->
     14000000) unless ``value`` is given; kind and qualifier are guessed from the context
@@ -265,7 +271,7 @@ def add_number(
         >>> add_number("corpus", "doc1", "90,000", unit="posts")  # doctest: +SKIP
     """
 
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, annotator) as doc:
         span = locate(doc.raw, text, occurrence, where=doc.display(doc.raw_rel))
         if value is None:
             try:
@@ -310,6 +316,7 @@ def add_stance(
     source: str | None = None,
     note: str | None = None,
     dry_run: bool = False,
+    annotator: str | None = None,
 ) -> AddResult:
     """Record that a holder is ``label`` (favor/against/neutral) toward a declared ``target``.
 
@@ -321,7 +328,7 @@ def add_stance(
         >>> add_stance("corpus", "doc1", "platform_action", "favor", holder_mention="e1",
         ...            evidence_quote="q1")  # doctest: +SKIP
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, annotator) as doc:
         targets = doc.corpus.config.stance_target_ids
         if target not in targets:
             raise AnnotationError(

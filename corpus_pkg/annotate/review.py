@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..schema import ANNOTATION_LAYERS, AnnotationFile
 from ..validate import Issue
 from .errors import AnnotationError
-from .session import DocumentSession, edit_document, save_annotations
+from .session import DocumentSession, edit_document
 
 __all__ = (
     "EDITABLE_FIELDS",
@@ -69,7 +69,12 @@ EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def edit_annotation(
-    root: str | Path, doc_id: str, ann_id: str, changes: dict[str, Any], dry_run: bool = False
+    root: str | Path,
+    doc_id: str,
+    ann_id: str,
+    changes: dict[str, Any],
+    dry_run: bool = False,
+    annotator: str | None = None,
 ) -> ReviewResult:
     """Set fields of one annotation, e.g. ``{"label": "ORG"}`` or ``{"entity_id": None}``.
 
@@ -83,7 +88,7 @@ def edit_annotation(
     Example:
         >>> edit_annotation("corpus", "doc1", "e2", {"label": "ORG"})  # doctest: +SKIP
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, annotator) as doc:
         where = doc.display(doc.ann_rel)
         if not changes:
             raise AnnotationError("no changes given; name fields to set, e.g. label=ORG")
@@ -112,7 +117,12 @@ def edit_annotation(
 
 
 def remove_annotations(
-    root: str | Path, doc_id: str, ids: Sequence[str], cascade: bool = False, dry_run: bool = False
+    root: str | Path,
+    doc_id: str,
+    ids: Sequence[str],
+    cascade: bool = False,
+    dry_run: bool = False,
+    annotator: str | None = None,
 ) -> ReviewResult:
     """Delete the annotations ``ids`` (any layer) from document ``doc_id``.
 
@@ -125,7 +135,7 @@ def remove_annotations(
     ids = _id_list(ids)
     if not ids:
         raise AnnotationError("no annotation ids given; name the annotations to remove, e.g. e12 q3")
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, annotator) as doc:
         _require_ids(doc.ann, ids, doc.display(doc.ann_rel))
         doomed = _with_referrers(doc.ann, set(ids), cascade, doc.display(doc.ann_rel))
         return _save(doc, "removed", _remove(doc.ann, doomed), doomed, dry_run)
@@ -137,6 +147,7 @@ def accept_suggestions(
     ids: Sequence[str] = (),
     layer: str | None = None,
     dry_run: bool = False,
+    annotator: str | None = None,
 ) -> ReviewResult:
     """Make suggestions gold (``origin`` becomes ``manual``; ``source`` keeps where they came from).
 
@@ -146,7 +157,7 @@ def accept_suggestions(
     Raises:
         AnnotationError: an id does not exist or is not a suggestion.
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, annotator) as doc:
         chosen = _suggestions(doc.ann, _id_list(ids), layer, doc.display(doc.ann_rel))
         accepted = doc.ann.model_copy(
             update={
@@ -166,6 +177,7 @@ def reject_suggestions(
     layer: str | None = None,
     cascade: bool = False,
     dry_run: bool = False,
+    annotator: str | None = None,
 ) -> ReviewResult:
     """Delete suggestions: those in ``ids``, or without ids every suggestion (of ``layer``, when given).
 
@@ -177,7 +189,7 @@ def reject_suggestions(
         AnnotationError: an id does not exist or is not a suggestion, or an annotation that is kept
             refers to a rejected one.
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, annotator) as doc:
         where = doc.display(doc.ann_rel)
         chosen = _suggestions(doc.ann, _id_list(ids), layer, where)
         doomed = _with_referrers(doc.ann, chosen, cascade, where, follow=_suggestion_ids(doc.ann, ANNOTATION_LAYERS))
@@ -189,7 +201,7 @@ def reject_suggestions(
 
 def _save(doc: DocumentSession, action: str, ann: AnnotationFile, ids: set[str], dry_run: bool) -> ReviewResult:
     ordered = [item.id for _layer, item in doc.ann.layer_items() if item.id in ids]
-    warnings = save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes) if ids else []
+    warnings = doc.save(ann, dry_run=dry_run) if ids else []
     return ReviewResult(action, doc.display(doc.ann_rel), ordered, written=bool(ids) and not dry_run, warnings=warnings)
 
 

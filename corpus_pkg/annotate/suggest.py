@@ -15,7 +15,7 @@ from ..text.numbers import NumberMatch, format_value, scan_numbers
 from ..validate import Issue
 from ..validate.checks import CONTENT_SEGMENTS
 from .numbers import DETERMINERS, NumberGuess, guess_number
-from .session import edit_document, next_id, save_annotations
+from .session import edit_document, next_id
 
 __all__ = ("RULE_SOURCE", "NumberGuess", "SuggestResult", "guess_number", "suggest_numbers")
 
@@ -64,7 +64,7 @@ def _is_pronoun_one(raw: str, match: NumberMatch) -> bool:
     )
 
 
-def suggest_numbers(root: str | Path, doc_id: str, write: bool = False) -> SuggestResult:
+def suggest_numbers(root: str | Path, doc_id: str, write: bool = False, annotator: str | None = None) -> SuggestResult:
     """Find numbers in document ``doc_id`` that no number annotation covers yet.
 
     Each becomes a NumberMention with the parsed value, a guessed kind/unit/qualifier,
@@ -75,7 +75,7 @@ def suggest_numbers(root: str | Path, doc_id: str, write: bool = False) -> Sugge
         >>> suggest_numbers("corpus", "doc1").suggestions[0].value  # doctest: +SKIP
         90000.0
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, annotator) as doc:
         result = SuggestResult(doc_id=doc_id, path=doc.display(doc.ann_rel))
         taken = [(n.start, n.end) for n in doc.ann.numbers]
         content = [(s.start, s.end) for s in doc.ann.segments if s.kind in CONTENT_SEGMENTS]
@@ -104,6 +104,6 @@ def suggest_numbers(root: str | Path, doc_id: str, write: bool = False) -> Sugge
             doc.ann.numbers.append(item)
             result.suggestions.append(item)
         if write and result.suggestions:
-            result.warnings = save_annotations(doc.root, doc.ann, doc.raw_bytes, expected=doc.ann_bytes)
+            result.warnings = doc.save()
             result.written = True
         return result

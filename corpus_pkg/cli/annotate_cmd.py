@@ -16,7 +16,7 @@ from ..annotate.reanchor import reanchor
 from ..annotate.render import render, show
 from ..annotate.stats import stats
 from ..annotate.suggest import suggest_numbers
-from ._app import api_errors, app, fail
+from ._app import ANNOTATOR, api_errors, app, fail
 from ._choices import Color, NumberKind, Qualifier, QuoteKind, StanceLabel, TextOrJson, echo_report
 
 ROOT = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/).")
@@ -117,6 +117,7 @@ def add_entity_command(
     source: str = SOURCE,
     note: str = NOTE,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Mark an entity mention by its text (calls add_entity).
@@ -124,7 +125,17 @@ def add_entity_command(
     Example: corpus add entity doc1 "Amber Rudd" --label PERSON --entity-id amber_rudd
     """
     result = add_entity(
-        root, doc, text, label, occurrence, entity_id, inside_word, source=source, note=note, dry_run=dry_run
+        root,
+        doc,
+        text,
+        label,
+        occurrence,
+        entity_id,
+        inside_word,
+        source=source,
+        note=note,
+        dry_run=dry_run,
+        annotator=annotator,
     )
     _report(result, dry_run)
 
@@ -146,6 +157,7 @@ def add_quote_command(
     source: str = SOURCE,
     note: str = NOTE,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Add a quote with its cue and speaker (calls add_quote).
@@ -168,6 +180,7 @@ def add_quote_command(
         source=source,
         note=note,
         dry_run=dry_run,
+        annotator=annotator,
     )
     _report(result, dry_run)
 
@@ -185,6 +198,7 @@ def add_number_command(
     source: str = SOURCE,
     note: str = NOTE,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Mark a number; its value is read from the text (calls add_number).
@@ -203,6 +217,7 @@ def add_number_command(
         source=source,
         note=note,
         dry_run=dry_run,
+        annotator=annotator,
     )
     _report(result, dry_run)
 
@@ -223,6 +238,7 @@ def add_stance_command(
     source: str = SOURCE,
     note: str = NOTE,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Record a holder's stance toward a declared target (calls add_stance).
@@ -244,6 +260,7 @@ def add_stance_command(
         source=source,
         note=note,
         dry_run=dry_run,
+        annotator=annotator,
     )
     _report(result, dry_run)
 
@@ -308,6 +325,7 @@ def reanchor_command(
     doc: str = typer.Argument(..., help="Document id."),
     partial: bool = typer.Option(False, "--partial", help="Write even if some spans could not be placed."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would move; write nothing."),
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Move spans after the raw text was corrected and update the sha256 pin (calls reanchor).
@@ -316,7 +334,7 @@ def reanchor_command(
 
     Example: corpus reanchor doc1
     """
-    result = reanchor(root, doc, partial=partial, dry_run=dry_run)
+    result = reanchor(root, doc, partial=partial, dry_run=dry_run, annotator=annotator)
     typer.echo(result.to_text(), nl=False)
     raise typer.Exit(0 if result.ok else 1)
 
@@ -326,11 +344,12 @@ def reanchor_command(
 def suggest_numbers_command(
     doc: str = typer.Argument(..., help="Document id."),
     write: bool = typer.Option(False, "--write", help="Save the suggestions (origin 'suggestion')."),
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Suggest number annotations with values and kinds (calls suggest_numbers).
 
     Example: corpus suggest numbers doc1 --write
     """
-    result = suggest_numbers(root, doc, write=write)
+    result = suggest_numbers(root, doc, write=write, annotator=annotator)
     typer.echo(result.to_text(), nl=False)

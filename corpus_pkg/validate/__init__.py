@@ -25,6 +25,7 @@ from .checks import (
     check_document_model,
     load_config_issues,
     pair_paths,
+    pass_paths,
 )
 from .issues import CATALOGUE, Issue, IssueCode
 from .report import Report
@@ -48,7 +49,8 @@ def validate(
     """Check every file of the corpus at ``root`` and report all issues found.
 
     Args:
-        root: corpus folder (holding corpus.json, raw/, annotations/).
+        root: corpus folder (holding corpus.json, raw/, annotations/; the annotators' passes in
+            passes/<annotator>/ are checked like annotation files).
         select: only keep issues with these codes.
         ignore: drop issues with these codes.
         cache: reuse the issues of documents whose bytes and context did not change since the
@@ -71,11 +73,13 @@ def validate(
     ctx, issues, _config = load_config_issues(root)
     docs, pairing = pair_paths(root)
     issues.extend(pairing)
+    passes, pass_issues = pass_paths(root)  # annotators' passes are checked like gold files
+    issues.extend(pass_issues)
     cache_dir = None
     if cache is not False:
         cache_dir = default_cache_dir(root, "validate") if cache is True else Path(cache)
     run_stats = CacheStats()
-    for doc_issues in check_documents(root, docs, ctx, cache_dir, workers, run_stats):
+    for doc_issues in check_documents(root, [*docs, *passes], ctx, cache_dir, workers, run_stats):
         issues.extend(doc_issues)
     if stats is not None:
         stats.add(run_stats)

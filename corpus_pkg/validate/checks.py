@@ -15,6 +15,8 @@ from ..corpus import (
     ANNOTATION_SUFFIX,
     ANNOTATIONS_DIR,
     CONFIG_FILE,
+    GOLD_NAME,
+    PASSES_DIR,
     RAW_DIR,
     RAW_SUFFIX,
     REGISTRY_FILE,
@@ -202,7 +204,36 @@ def pair_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:
     return docs, issues
 
 
-def _ids_in(folder: Path, suffix: str, issues: list[Issue]) -> set[str]:
+def pass_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:
+    """The annotators' passes, ``passes/<annotator>/<doc_id>.json``, each checked against
+    ``raw/<doc_id>.txt`` like a gold file; folders with unsafe names are reported, not read.
+    Passes are validated but never released (the build reads only :func:`pair_paths`)."""
+    issues: list[Issue] = []
+    folder = root / PASSES_DIR
+    if not folder.is_dir():
+        return [], issues
+    docs: list[DocumentPaths] = []
+    for sub in sorted(folder.iterdir(), key=lambda p: p.name):
+        rel = f"{PASSES_DIR}/{sub.name}"
+        if sub.name.startswith("."):
+            continue
+        if not is_safe_id(sub.name) or sub.name == GOLD_NAME or sub.is_symlink() or not sub.is_dir():
+            issues.append(
+                Issue.make(
+                    "unsafe-id",
+                    f"{rel!r} is not a safe annotator folder (or is a link or file); it was not read",
+                    file=rel,
+                    value=sub.name,
+                    expected=f"a folder passes/<annotator>, the name not {GOLD_NAME!r}",
+                )
+            )
+            continue
+        for doc_id in sorted(_ids_in(sub, ANNOTATION_SUFFIX, issues, prefix=f"{PASSES_DIR}/")):
+            docs.append(DocumentPaths(doc_id, f"{rel}/{doc_id}{ANNOTATION_SUFFIX}", f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}"))
+    return docs, issues
+
+
+def _ids_in(folder: Path, suffix: str, issues: list[Issue], prefix: str = "") -> set[str]:
     ids: set[str] = set()
     if not folder.is_dir():
         return ids
@@ -210,7 +241,7 @@ def _ids_in(folder: Path, suffix: str, issues: list[Issue]) -> set[str]:
         if not path.name.endswith(suffix):
             continue
         stem = path.name[: -len(suffix)]
-        rel = f"{folder.name}/{path.name}"
+        rel = f"{prefix}{folder.name}/{path.name}"
         if not is_safe_id(stem) or path.is_symlink() or not path.is_file():
             issues.append(
                 Issue.make(
