@@ -10,8 +10,8 @@ import datasets
 import pytest
 
 from corpus_pkg.release.build import build
-from tests.build.helpers import make_rich_corpus
 from tests.conftest import MINI
+from tests.release.helpers import make_rich_corpus
 
 
 @pytest.fixture(scope="session")
