@@ -1,5 +1,5 @@
-"""``corpus agree`` (and, later in this module, ``corpus assign`` and ``corpus adjudicate``): thin
-layers over :mod:`corpus_pkg.agree`."""
+"""Several annotators: ``corpus assign``, ``corpus queue`` (:mod:`corpus_pkg.annotate.assign`),
+``corpus agree`` and ``corpus adjudicate`` (:mod:`corpus_pkg.agree`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import typer
 
 from ..agree import compare_annotators, compare_passes
 from ..agree.render import render_matrix, render_report
+from ..annotate.assign import assign, queue
 from ._app import api_errors, app, fail
 from ._choices import TextOrJson
 
@@ -59,3 +60,42 @@ def agree_command(
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
     else:
         typer.echo(text, nl=False)
+
+
+@app.command("assign")
+@api_errors
+def assign_command(
+    annotators: str = typer.Option(..., "--annotators", help="Annotator names, comma-separated: ann,bob,cy."),
+    overlap: int = typer.Option(1, "--overlap", min=1, help="Annotators per document (k)."),
+    sample: int = typer.Option(0, "--sample", min=0, help="This many documents go to every annotator."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the shuffle that spreads the documents."),
+    doc: list[str] = typer.Option([], "--doc", help="Assign only this document (repeatable); default: all."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing assignments.json."),
+    root: Path = ROOT,
+) -> None:
+    """Give documents to annotators, each to k of them or a sample to all; writes assignments.json
+    (calls assign).
+
+    Example: corpus assign --annotators ann,bob,cy --overlap 2
+    """
+    plan = assign(root, _names(annotators), overlap=overlap, sample=sample, seed=seed, doc_ids=doc, overwrite=overwrite)
+    typer.echo(f"Assigned {len(plan.documents)} documents (overlap {plan.overlap}, {len(plan.sample)} shared by all):")
+    for name in plan.annotators:
+        typer.echo(f"  {name}: {len(plan.queue(name))}")
+
+
+@app.command("queue")
+@api_errors
+def queue_command(
+    annotator: str = typer.Argument(..., help="Annotator name."),
+    root: Path = ROOT,
+) -> None:
+    """List the documents assigned to an annotator and whether their pass exists (calls queue).
+
+    Example: corpus queue ann
+    """
+    items = queue(root, annotator)
+    if not items:
+        typer.echo(f"No documents assigned to {annotator} (see corpus assign)")
+    for item in items:
+        typer.echo(f"{item.doc_id}\t{'started' if item.started else 'to do'}")

@@ -1,5 +1,6 @@
 """Pydantic v2 models of every file a corpus is made of."""
 
+from .assignments import Assignments
 from .common import SAFE_ID_PATTERN, Annotation, Origin, Span, SpanAnnotation, joined_text
 from .config import CorpusConfig, LabelDef, StanceTarget
 from .document import ANNOTATION_LAYERS, SCHEMA_VERSION, AnnotationFile, Document, DocumentMeta, Segment
@@ -14,6 +15,7 @@ __all__ = (
     "SCHEMA_VERSION",
     "Annotation",
     "AnnotationFile",
+    "Assignments",
     "CorpusConfig",
     "Document",
     "DocumentMeta",

@@ -14,6 +14,7 @@ from .._jsonfile import JsonFileError, ParsedJson, parse_json
 from ..corpus import (
     ANNOTATION_SUFFIX,
     ANNOTATIONS_DIR,
+    ASSIGNMENTS_FILE,
     CONFIG_FILE,
     GOLD_NAME,
     PASSES_DIR,
@@ -23,6 +24,7 @@ from ..corpus import (
     is_safe_id,
 )
 from ..schema import AnnotationFile, CorpusConfig, EntityRegistry, Span
+from ..schema.assignments import Assignments
 from .issues import Issue, IssueCode
 
 #: Segment kinds whose text counts as article content.
@@ -123,7 +125,27 @@ def load_config_issues(root: Path) -> tuple[CorpusContext, list[Issue], CorpusCo
         ctx.registry_ids = frozenset(seen)
     elif not (root / REGISTRY_FILE).exists():
         ctx.registry_ids = frozenset()
+    _check_assignments(root, issues)
     return ctx, issues, config
+
+
+def _check_assignments(root: Path, issues: list[Issue]) -> None:
+    """assignments.json (optional): the schema, and every assigned document must exist."""
+    plan = _load_model(root / ASSIGNMENTS_FILE, Assignments, issues, required=False)
+    if plan is None:
+        return
+    for doc_id in plan.documents:
+        if not (root / ANNOTATIONS_DIR / f"{doc_id}{ANNOTATION_SUFFIX}").is_file():
+            issues.append(
+                Issue.make(
+                    "unresolved-reference",
+                    f"assignments.json assigns document {doc_id!r}, which has no annotation file",
+                    file=ASSIGNMENTS_FILE,
+                    json_path=f"documents.{doc_id}",
+                    value=doc_id,
+                    expected="an existing document id",
+                )
+            )
 
 
 def _load_model(path: Path, model: type[BaseModel], issues: list[Issue], required: bool) -> Any:
