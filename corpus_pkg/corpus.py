@@ -8,6 +8,7 @@ A corpus root holds::
     annotations/<doc_id>.json   one AnnotationFile per document (the gold)
     passes/<annotator>/<doc_id>.json   one annotator's independent pass (same schema; never released as gold)
     assignments.json       which annotators are to annotate which documents (optional)
+    adjudication/<doc_id>.json   how disagreements between passes were settled (corpus adjudicate)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ REGISTRY_FILE = "entities.json"
 RAW_DIR = "raw"
 ANNOTATIONS_DIR = "annotations"
 PASSES_DIR = "passes"
+ADJUDICATION_DIR = "adjudication"
 ASSIGNMENTS_FILE = "assignments.json"
 #: ``--annotators gold`` names the gold annotations (annotations/), so no pass may be called that.
 GOLD_NAME = "gold"
@@ -137,6 +139,10 @@ class Corpus:
     def read_pass(self, annotator: str, doc_id: str) -> AnnotationFile:
         """The parsed pass file of ``annotator`` for ``doc_id``."""
         return AnnotationFile.model_validate(_read_json(self.pass_path(annotator, doc_id)))
+
+    def adjudication_path(self, doc_id: str) -> Path:
+        """``adjudication/<doc_id>.json``: the decisions that settled the document's disagreements."""
+        return self.root / ADJUDICATION_DIR / f"{check_safe_id(doc_id)}{ANNOTATION_SUFFIX}"
 
     def raw_path(self, doc_id: str) -> Path:
         return self.raw_dir / f"{check_safe_id(doc_id)}{RAW_SUFFIX}"

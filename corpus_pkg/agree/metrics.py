@@ -9,9 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Sequence
 
-import krippendorff
-import numpy as np
-
 __all__ = ("cohen_kappa", "f1", "krippendorff_alpha", "precision", "recall", "share")
 
 
@@ -60,6 +57,9 @@ def krippendorff_alpha(rows: Sequence[Sequence[Hashable | None]]) -> float | Non
     Computed by the ``krippendorff`` package. None when alpha is undefined: fewer than two coded
     values in any unit, or a single value used throughout.
     """
+    import krippendorff  # imported here: numpy is not needed until an alpha is computed
+    import numpy as np
+
     values = sorted({v for row in rows for v in row if v is not None}, key=repr)
     if len(values) < 2 or not rows or not rows[0]:
         return None

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from ..agree import compare_annotators, compare_passes
+from ..agree.adjudicate import adjudicate, adjudicate_all, settle
 from ..agree.render import render_matrix, render_report
 from ..annotate.assign import assign, queue
 from ._app import api_errors, app, fail
@@ -99,3 +100,71 @@ def queue_command(
         typer.echo(f"No documents assigned to {annotator} (see corpus assign)")
     for item in items:
         typer.echo(f"{item.doc_id}\t{'started' if item.started else 'to do'}")
+
+
+def _decisions(take: list[str], reject: list[str], edits: list[str]) -> dict[str, tuple[str | None, dict]]:
+    """``--take UNIT=ANNOTATOR``, ``--reject UNIT`` and ``--set UNIT.FIELD=VALUE`` as unit -> (take, changes)."""
+    out: dict[str, tuple[str | None, dict]] = {}
+    for text in take:
+        unit, sep, name = text.rpartition("=")
+        if not sep or not unit or not name:
+            fail(f"--take {text!r}: expected UNIT=ANNOTATOR, e.g. e12-20=bob", code=2)
+        out[unit] = (name, {})
+    for unit in reject:
+        out[unit] = (None, {})
+    for text in edits:
+        target, sep, raw = text.partition("=")
+        unit, dot, name = target.rpartition(".")
+        if not sep or not dot or unit not in out or out[unit][0] is None:
+            fail(f"--set {text!r}: expected UNIT.FIELD=VALUE for a unit given with --take", code=2)
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        out[unit][1][name] = value
+    return out
+
+
+@app.command("adjudicate")
+@api_errors
+def adjudicate_command(
+    doc: str = typer.Argument(None, help="Document id (or --all)."),
+    annotators: str = typer.Option(..., "--annotators", help="The passes to merge: A,B[,C...]."),
+    all_docs: bool = typer.Option(False, "--all", help="Every document each annotator has a pass of."),
+    take: list[str] = typer.Option([], "--take", help="UNIT=ANNOTATOR: settle a unit with that version (repeatable)."),
+    reject: list[str] = typer.Option(
+        [], "--reject", help="UNIT: settle a unit by leaving it out of gold (repeatable)."
+    ),
+    edit: list[str] = typer.Option(
+        [], "--set", help="UNIT.FIELD=VALUE: change a field of the version taken with --take (repeatable)."
+    ),
+    by: str = typer.Option(None, "--by", envvar="CORPUS_ANNOTATOR", help="Adjudicator (default: $CORPUS_ANNOTATOR)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace gold that was not made by adjudication."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report; write nothing."),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text or json."),
+    root: Path = ROOT,
+) -> None:
+    """Merge annotators' passes into gold: agreed units at once, the rest listed and settled with
+    --take/--reject (calls adjudicate, adjudicate_all and settle). Exit 1 while units are open.
+
+    Example: corpus adjudicate doc1 --annotators ann,bob --take e12-20=bob --by lead
+    """
+    names = _names(annotators)
+    decisions = _decisions(take, reject, edit)
+    if all_docs == (doc is not None):
+        fail("give a document id or --all (not both)", code=2)
+    if decisions and (all_docs or dry_run):
+        fail("--take/--reject/--set settle units of one document; name it and drop --all/--dry-run", code=2)
+    if decisions and not by:
+        fail("name the adjudicator with --by NAME (or CORPUS_ANNOTATOR)", code=2)
+    if all_docs:
+        results = adjudicate_all(root, names, overwrite=overwrite, dry_run=dry_run)
+    elif decisions:
+        results = [settle(root, doc, names, by, decisions, overwrite=overwrite)]
+    else:
+        results = [adjudicate(root, doc, names, overwrite=overwrite, dry_run=dry_run)]
+    if format.value == "json":
+        typer.echo(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
+    else:
+        typer.echo("".join(r.to_text() for r in results), nl=False)
+    raise typer.Exit(1 if any(r.open for r in results) else 0)
