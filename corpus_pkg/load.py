@@ -130,7 +130,7 @@ def load(
     """
     import datasets
 
-    from .build.features import CONFIG_NAMES
+    from .tables.features import CONFIG_NAMES
 
     if config not in CONFIG_NAMES:
         raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIG_NAMES)}")
@@ -142,8 +142,8 @@ def iter_release_documents(release: str | Path, split: str | None = None) -> Ite
     import pyarrow.parquet as pq
     from datasets import Features
 
-    from .build.features import decode_row
-    from .build.rows import document_from_full
+    from .tables.features import decode_row
+    from .tables.rows import document_from_full
 
     folder = Path(release) / "data" / "full"
     shard = re.compile(rf"{re.escape(split) if split else '[^/]+'}-\d{{5}}-of-\d{{5}}\.parquet")

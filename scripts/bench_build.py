@@ -77,10 +77,10 @@ def run_floor(root: Path, out: Path) -> None:
 def run_naive(root: Path, out: Path) -> None:
     from datasets import Dataset
 
-    from corpus_pkg.build.features import LabelSets, encode_row, release_features
-    from corpus_pkg.build.rows import RowContext, document_rows
     from corpus_pkg.corpus import Corpus
     from corpus_pkg.schema import AnnotationFile, Document
+    from corpus_pkg.tables.features import LabelSets, encode_row, release_features
+    from corpus_pkg.tables.rows import RowContext, document_rows
 
     corpus = Corpus.at(root)
     features = release_features(LabelSets.from_config(corpus.config))

@@ -31,12 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     import orjson
 
     from corpus_pkg._jsonfile import parse_json
-    from corpus_pkg.build.features import LabelSets, column_encoders, release_features
-    from corpus_pkg.build.rows import RowContext, document_rows
-    from corpus_pkg.build.shards import _ConfigWriter
     from corpus_pkg.corpus import Corpus
-    from corpus_pkg.release.card import ReleaseStats
     from corpus_pkg.schema import AnnotationFile, Document
+    from corpus_pkg.tables.features import LabelSets, column_encoders, release_features
+    from corpus_pkg.tables.parquet import ConfigWriter
+    from corpus_pkg.tables.rows import RowContext, document_rows
+    from corpus_pkg.tables.stats import ReleaseStats
     from corpus_pkg.validate.checks import check_document_model, load_config_issues, pair_paths
 
     gc.freeze()  # as in the build's workers
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     stage("release statistics", add_stats)
     with tempfile.TemporaryDirectory() as tmp:
         for config, feats in features.items():
-            writer = _ConfigWriter(Path(tmp) / config, feats.arrow_schema, column_encoders(feats), 1000)
+            writer = ConfigWriter(Path(tmp) / config, feats.arrow_schema, column_encoders(feats), 1000)
             config_rows = [row for doc_rows in rows for row in doc_rows[config]]
 
             def write(writer: Any = writer, config_rows: list = config_rows) -> None:

@@ -18,8 +18,8 @@ from .._io import dumps_json
 from ..schema import EntityMention, NumberMention, Quote, Span, Stance
 from ..text.numbers import NumberParseError, format_value, parse_number
 from ..validate import Issue
-from .errors import AmbiguousTextError, AnnotationError, TextNotFoundError
-from .locate import find_occurrences, locate, locate_near
+from .errors import AnnotationError
+from .locate import AmbiguousTextError, TextNotFoundError, find_occurrences, locate, locate_near
 from .numbers import guess_number
 from .session import DocumentSession, edit_document, item_spans, next_id
 

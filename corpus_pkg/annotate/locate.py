@@ -11,9 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..schema import Span
-from .errors import AmbiguousTextError, AnnotationError, TextNotFoundError
+from .errors import AnnotationError
 
-__all__ = ("CONTEXT_CHARS", "NEAR_WINDOW", "Occurrence", "find_occurrences", "locate", "locate_near")
+__all__ = (
+    "CONTEXT_CHARS",
+    "NEAR_WINDOW",
+    "AmbiguousTextError",
+    "Occurrence",
+    "TextNotFoundError",
+    "find_occurrences",
+    "locate",
+    "locate_near",
+)
 
 #: Characters of context shown on each side of an occurrence in error messages.
 CONTEXT_CHARS = 30
@@ -33,6 +42,18 @@ class Occurrence:
 
     def describe(self, text: str) -> str:
         return f"  {self.number}  [{self.start}:{self.end}]  …{self.before}[{text}]{self.after}…"
+
+
+class TextNotFoundError(AnnotationError):
+    """The text does not occur in the raw file."""
+
+
+class AmbiguousTextError(AnnotationError):
+    """The text occurs more than once and no occurrence was chosen."""
+
+    def __init__(self, message: str, occurrences: list[Occurrence]) -> None:
+        super().__init__(message)
+        self.occurrences = occurrences
 
 
 def _is_word(char: str) -> bool:

@@ -3,37 +3,40 @@
 The release holds ``data/<config>/<split>-00000-of-0000N.parquet`` for every config, a dataset
 card (``README.md``), ``croissant.json``, ``metadata/`` (corpus.json, entities.json and the
 guidelines) and ``SHA256SUMS``. Each split is cut into shards of documents (see
-:mod:`corpus_pkg.build.shards`); a worker validates a shard's documents, turns them into rows with the
-pure function :func:`corpus_pkg.build.rows.document_rows` and writes them in row groups, so memory does
-not grow with the corpus. The build is deterministic (same inputs, same bytes) and atomic: it
-writes into a temporary folder beside ``out`` and renames it into place only when everything is
-written and every document is valid.
+:mod:`corpus_pkg.tables.plan`); a worker (:mod:`corpus_pkg.tables.shard`) validates a shard's
+documents, turns them into rows with the pure function :func:`corpus_pkg.tables.rows.document_rows`
+and writes them in row groups, so memory does not grow with the corpus. The build is
+deterministic (same inputs, same bytes) and atomic: it writes into a temporary folder beside
+``out`` and renames it into place only when everything is written and every document is valid.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
-import tempfile
+import hashlib
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .._cache import CacheStats, ContentCache, default_cache_dir
-from .._io import atomic_write_text, write_json
-from ..build.features import CONFIG_NAMES, LabelSets, release_features
-from ..build.rows import RowContext
-from ..build.shards import PARQUET_OPTIONS, ShardResult, ShardSettings, ShardTask, plan_shards, run_shards, shard_code
+from .._io import dumps_json
+from .._pool import Executor, Work, open_executor
+from .._storage import is_remote, local_path, open_root
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
-from ..schema import CorpusConfig
+from ..tables.features import CONFIG_NAMES, LabelSets, release_features
+from ..tables.parquet import PARQUET_OPTIONS
+from ..tables.plan import ShardTask, assign_splits, shard_plan
+from ..tables.rows import RowContext
+from ..tables.shard import ShardBuilder, ShardResult, ShardSettings, build_shard, shard_code
+from ..tables.stats import ReleaseStats, merge_stats
 from ..validate import Report, decode_issues, make_report, validate, validation_code
 from ..validate.checks import DocumentPaths, load_config_issues, pair_paths
 from ..validate.issues import Issue
-from .card import ReleaseStats, dataset_card, merge_stats
+from .card import dataset_card
 from .croissant import croissant_jsonld, sha256_file
 from .info import ReleaseInfo
+from .target import CHECKSUMS_FILE, FolderTarget, ReleaseTarget, open_target
 
 __all__ = (
     "DEFAULT_OUT",
@@ -49,7 +52,6 @@ __all__ = (
 #: Where ``corpus build`` writes when no ``--out`` is given (relative to the corpus root).
 DEFAULT_OUT = Path("dist") / "release"
 
-CHECKSUMS_FILE = "SHA256SUMS"
 GUIDELINES = Path("annotations") / "GUIDELINES.md"
 AGREEMENT = Path("docs") / "agreement.md"
 
@@ -69,7 +71,7 @@ class InvalidCorpusError(CorpusError):
 class BuildResult:
     """What a build wrote."""
 
-    out: Path
+    out: Path | str  # a folder, or the URL of an object-store release
     version: str
     documents: int
     rows: dict[str, dict[str, int]]  # config -> split -> rows
@@ -87,41 +89,6 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def assign_splits(config: CorpusConfig, doc_ids: Iterable[str]) -> dict[str, str]:
-    """doc_id -> split name. Documents listed under ``splits`` in corpus.json go there; others go to ``train``.
-
-    Raises:
-        CorpusError: a document is listed in two splits.
-    """
-    listed: dict[str, str] = {}
-    for split, ids in config.splits.items():
-        for doc_id in ids:
-            if doc_id in listed and listed[doc_id] != split:
-                raise CorpusError(
-                    f"corpus.json: document {doc_id!r} is listed in splits {listed[doc_id]!r} and {split!r}; "
-                    "a document belongs to one split"
-                )
-            listed[doc_id] = split
-    return {doc_id: listed.get(doc_id, "train") for doc_id in doc_ids}
-
-
-def split_names(config: CorpusConfig, assignment: dict[str, str]) -> list[str]:
-    """Splits the release ships: ``train`` first when any document lands there, then declared splits in order."""
-    names = ["train"] if "train" in assignment.values() or not config.splits else []
-    names += [name for name in config.splits if name not in names]
-    return names
-
-
-def shard_plan(
-    config: CorpusConfig, docs: list[DocumentPaths], docs_per_shard: int = DOCS_PER_SHARD
-) -> tuple[list[str], list[ShardTask]]:
-    """The splits a release ships, and the shards (runs of documents) each split is cut into."""
-    assignment = assign_splits(config, [d.doc_id for d in docs])
-    splits = split_names(config, assignment)
-    by_split = {split: [d for d in docs if assignment[d.doc_id] == split] for split in splits}
-    return splits, plan_shards(by_split, docs_per_shard)
-
-
 def build(
     root: str | Path = ".",
     out: str | Path | None = None,
@@ -132,24 +99,30 @@ def build(
     docs_per_shard: int = DOCS_PER_SHARD,
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Validate the corpus at ``root`` and write its release folder to ``out``.
 
     Args:
-        root: corpus folder.
-        out: release folder (default ``<root>/dist/release``). Refused if it exists, unless ``overwrite``.
-        overwrite: replace an existing ``out`` (atomically: the old folder is renamed away, the new one
+        root: corpus folder, or a URL such as ``s3://bucket/corpus`` (see :mod:`corpus_pkg._storage`).
+        out: release folder or URL (default ``<root>/dist/release``). Refused if it exists, unless
+            ``overwrite``. Written atomically (see :mod:`corpus_pkg.release.target`).
+        overwrite: replace an existing ``out`` (a folder: the old one is renamed away, the new one
             renamed in, then the old one deleted).
         cache: reuse the validation issues of documents, and the Parquet files of shards, whose bytes
-            did not change, from ``<root>/.corpus_cache/`` (``--no-cache`` turns it off). The output is
-            byte-identical either way.
+            did not change, from ``<root>/.corpus_cache/`` (``--no-cache`` turns it off; off for a
+            URL root). The output is byte-identical either way.
         version: version to stamp on the release (default: ``version`` in corpus.json).
         row_group_size: rows per Parquet row group.
         docs_per_shard: about this many documents per Parquet file of a split (see
-            :func:`corpus_pkg.build.shards.plan_shards`); the unit of parallel work and of the build cache
+            :func:`corpus_pkg.tables.plan.plan_shards`); the unit of parallel work and of the build cache
             (a changed document rebuilds its shard only).
         progress: called with one line per document (for the CLI's ``--verbose``).
-        workers: processes building shards (default: one per core for 200 documents or more; 1 = none).
+        workers: processes building shards (default: one per core for 200 documents or more; 1 = none);
+            with ``engine="dask"`` and no scheduler, the LocalCluster's worker processes (default 2).
+        engine: ``"local"`` (a process pool) or ``"dask"`` (one task per shard on a Dask cluster).
+        scheduler: address of the Dask scheduler (``tcp://HOST:PORT``); none starts a LocalCluster.
 
     Raises:
         InvalidCorpusError: validation found errors (nothing is written).
@@ -161,89 +134,77 @@ def build(
         {'train': 2}
     """
     started = time.perf_counter()
-    corpus = Corpus.at(root)
-    out = Path(out) if out is not None else corpus.root / DEFAULT_OUT
-    out = out.resolve()
-    if out == corpus.root or corpus.root.is_relative_to(out):
-        raise CorpusError(f"--out {out} would replace the corpus itself; choose a folder inside or beside it")
-    for source in (corpus.raw_dir, corpus.annotations_dir):
-        if out == source or out.is_relative_to(source):
-            raise CorpusError(f"--out {out} lies inside the corpus's {source.name}/ folder; choose another folder")
-    _refuse_existing(out, overwrite)
     if row_group_size < 1:
         raise ValueError(f"row_group_size must be at least 1, got {row_group_size}")
-    check_ctx, issues, _ = load_config_issues(corpus.root)
-    docs, pairing = pair_paths(corpus.root)
-    issues += pairing
-    if any(issue.severity == "error" for issue in issues):  # documents cannot be built: report everything
-        raise InvalidCorpusError(validate(corpus.root, cache=cache, workers=workers))
-    if not docs:
-        raise CorpusError(
-            f"{corpus.annotations_dir} holds no documents, so there is nothing to release; "
-            "add articles with `corpus add-article` first"
-        )
-
-    config, registry = corpus.config, corpus.registry
-    version = version or config.version
-    features = release_features(LabelSets.from_config(config))
-    splits, tasks = shard_plan(config, docs, docs_per_shard)
-    stats = ReleaseStats(splits=splits)
-    cache_stats = CacheStats()
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        tmp.chmod(0o755)
-        settings = ShardSettings(
-            root=str(corpus.root),
-            release=str(tmp),
-            features=features,
-            row_ctx=RowContext(entity_names={e.id: e.name for e in registry.entities}),
-            check_ctx=check_ctx,
-            row_group_size=row_group_size,
-            validate_cache=str(default_cache_dir(corpus.root, "validate")) if cache else None,
-            shard_cache=str(default_cache_dir(corpus.root, "build")) if cache else None,
-            validate_code=validation_code() if cache else "",
-            shard_code=shard_code() if cache else "",
-        )
-        results: list[ShardResult] = []
-        for result in run_shards(settings, tasks, workers):
-            results.append(result)
-            cache_stats.add(result.shard_cache)
-            if progress:
-                for doc in result.task.docs:
-                    progress(f"{doc.doc_id} -> {result.task.split}")
-        report = _report(issues, docs, results)
-        if not report.valid:
-            raise InvalidCorpusError(report)
-        data_files = _name_shards(tmp, results, splits)
-        for result in results:
-            merge_stats(stats, result.stats)
-            for config_name, nbytes in result.nbytes.items():
-                stats.nbytes[config_name][result.task.split] += nbytes
-        _write_metadata(corpus, tmp, version)
-        info = ReleaseInfo(config, version, features, data_files, tmp)
-        card = dataset_card(
-            info,
-            stats,
-            guidelines=_read_optional(corpus.root / GUIDELINES),
-            agreement=_read_optional(corpus.root / AGREEMENT),
-        )
-        atomic_write_text(tmp / "README.md", card)
-        write_json(tmp / "croissant.json", croissant_jsonld(info))
-        files = _write_checksums(tmp)
-        _swap_into_place(tmp, out, overwrite)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if cache:
-        _prune_build_cache(corpus.root, results)
+    with open_root(root) as (local_root, source):
+        corpus = Corpus.at(local_root)
+        cache = cache and not is_remote(source)
+        target = open_target(_out_location(corpus, source, out), overwrite)
+        check_ctx, issues, _ = load_config_issues(corpus.root)
+        docs, pairing = pair_paths(corpus.root)
+        issues += pairing
+        if any(issue.severity == "error" for issue in issues):  # documents cannot be built: report everything
+            raise InvalidCorpusError(validate(source, cache=cache, workers=workers, engine=engine, scheduler=scheduler))
+        if not docs:
+            raise CorpusError(
+                f"{source}/annotations holds no documents, so there is nothing to release; "
+                "add articles with `corpus add-article` first"
+            )
+        config, registry = corpus.config, corpus.registry
+        version = version or config.version
+        features = release_features(LabelSets.from_config(config))
+        splits, tasks = shard_plan(config, docs, docs_per_shard)
+        stats = ReleaseStats(splits=splits)
+        cache_stats = CacheStats()
+        with open_executor(engine, workers, scheduler) as executor:
+            target.start()
+            try:
+                settings = ShardSettings(
+                    root=source,
+                    release=target.staging,
+                    features=features,
+                    row_ctx=RowContext(entity_names={e.id: e.name for e in registry.entities}),
+                    check_ctx=check_ctx,
+                    row_group_size=row_group_size,
+                    validate_cache=str(default_cache_dir(corpus.root, "validate")) if cache else None,
+                    shard_cache=str(default_cache_dir(corpus.root, "build")) if cache else None,
+                    validate_code=validation_code() if cache else "",
+                    shard_code=shard_code() if cache else "",
+                )
+                results: list[ShardResult] = []
+                for result in run_shards(settings, tasks, executor):
+                    results.append(result)
+                    cache_stats.add(result.shard_cache)
+                    if progress:
+                        for doc in result.task.docs:
+                            progress(f"{doc.doc_id} -> {result.task.split}")
+                report = _report(issues, docs, results)
+                if not report.valid:
+                    raise InvalidCorpusError(report)
+                data_files, facts = _name_shards(target, results, splits)
+                for result in results:
+                    merge_stats(stats, result.stats)
+                    for config_name, nbytes in result.nbytes.items():
+                        stats.nbytes[config_name][result.task.split] += nbytes
+                info = ReleaseInfo(config, version, features, data_files, facts)
+                client_files = _client_files(corpus, info, stats)
+                for rel, data in client_files.items():
+                    target.write(rel, data)
+                digests = {rel: sha for rel, (_size, sha) in facts.items()}
+                digests.update((rel, hashlib.sha256(data).hexdigest()) for rel, data in client_files.items())
+                files = sorted(digests)
+                target.commit(files, "".join(f"{digests[rel]}  {rel}\n" for rel in files).encode("utf-8"))
+            except BaseException:
+                target.abort()
+                raise
+        if cache:
+            _prune_build_cache(corpus.root, results)
     return BuildResult(
-        out=out,
+        out=Path(target.location) if isinstance(target, FolderTarget) else target.location,
         version=version,
         documents=len(docs),
         rows={c: dict(stats.rows[c]) for c in CONFIG_NAMES},
-        files=files,
+        files=sorted([*files, CHECKSUMS_FILE]),
         ner_skipped=list(stats.ner_skipped),
         seconds=time.perf_counter() - started,
         warnings=len(report.warnings),
@@ -251,56 +212,57 @@ def build(
     )
 
 
-def _refuse_existing(out: Path, overwrite: bool) -> None:
-    if out.exists() and not overwrite:
-        raise FileExistsError(f"{out} already exists; pass --overwrite (overwrite=True) to replace it")
-    if out.exists() and not out.is_dir():
-        raise FileExistsError(f"{out} exists and is not a folder; refusing to replace it")
-    if out.is_dir() and any(out.iterdir()) and not (out / "SHA256SUMS").is_file():
-        raise FileExistsError(
-            f"{out} is not empty and is not a release (no SHA256SUMS); refusing to replace it even with --overwrite"
-        )
+def _out_location(corpus: Corpus, source: str, out: str | Path | None) -> str | Path:
+    """``out``, or the default under a local root; refuses a folder that would overlap the corpus."""
+    if out is None:
+        if is_remote(source):
+            raise CorpusError(f"--out is required when the corpus root is a URL ({source})")
+        out = corpus.root / DEFAULT_OUT
+    if is_remote(out):
+        return out
+    path = local_path(out).resolve()
+    if path == corpus.root or corpus.root.is_relative_to(path):
+        raise CorpusError(f"--out {path} would replace the corpus itself; choose a folder inside or beside it")
+    for folder in (corpus.raw_dir, corpus.annotations_dir):
+        if path == folder or path.is_relative_to(folder):
+            raise CorpusError(f"--out {path} lies inside the corpus's {folder.name}/ folder; choose another folder")
+    return path
 
 
-def _swap_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
-    """Rename ``tmp`` to ``out``; an existing ``out`` is renamed away first and deleted last."""
-    _refuse_existing(out, overwrite)
-    if not out.exists():
-        os.rename(tmp, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    old.rmdir()
-    os.rename(out, old)
-    try:
-        os.rename(tmp, out)
-    except BaseException:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Executor) -> Iterator[ShardResult]:
+    """Build every shard on ``executor``; results in task order. Once a shard reports an error the
+    build cannot succeed: shards submitted after that are only checked, not converted."""
+    failed = False
+
+    def prepare(task: ShardTask) -> ShardTask:
+        return replace(task, convert=False) if failed else task
+
+    work = Work(build_shard, settings, setup=ShardBuilder)
+    for result in executor.map_in_order(work, tasks, sum(len(t.docs) for t in tasks), prepare):
+        failed = failed or result.has_errors
+        yield result
 
 
 def _read_optional(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def _write_metadata(corpus: Corpus, tmp: Path, version: str) -> None:
-    """Copy corpus.json (stamped with the release version), entities.json and the guidelines."""
-    meta = tmp / "metadata"
-    meta.mkdir()
-    write_json(meta / "corpus.json", corpus.config.model_copy(update={"version": version}).model_dump(mode="json"))
+def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats) -> dict[str, bytes]:
+    """The files the client writes: corpus.json (stamped with the release version), entities.json and
+    the guidelines under metadata/, the dataset card and the Croissant metadata."""
+    meta = info.config.model_copy(update={"version": info.version}).model_dump(mode="json")
+    files = {"metadata/corpus.json": dumps_json(meta).encode("utf-8")}
     if corpus.registry_path.is_file():
-        shutil.copyfile(corpus.registry_path, meta / "entities.json")
+        files["metadata/entities.json"] = corpus.registry_path.read_bytes()
     guidelines = corpus.root / GUIDELINES
     if guidelines.is_file():
-        shutil.copyfile(guidelines, meta / "GUIDELINES.md")
-
-
-def _write_checksums(release: Path) -> list[str]:
-    """Write ``SHA256SUMS`` (``sha256sum -c`` format) for every file; return all release-relative paths."""
-    paths = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
-    lines = [f"{sha256_file(release / rel)}  {rel}\n" for rel in paths]
-    atomic_write_text(release / CHECKSUMS_FILE, "".join(lines))
-    return sorted([*paths, CHECKSUMS_FILE])
+        files["metadata/GUIDELINES.md"] = guidelines.read_bytes()
+    card = dataset_card(
+        info, stats, guidelines=_read_optional(guidelines), agreement=_read_optional(corpus.root / AGREEMENT)
+    )
+    files["README.md"] = card.encode("utf-8")
+    files["croissant.json"] = dumps_json(croissant_jsonld(info)).encode("utf-8")
+    return files
 
 
 def _report(issues: list[Issue], docs: list[DocumentPaths], results: list[ShardResult]) -> Report:
@@ -311,19 +273,24 @@ def _report(issues: list[Issue], docs: list[DocumentPaths], results: list[ShardR
     return make_report(issues, len(docs))
 
 
-def _name_shards(release: Path, results: list[ShardResult], splits: list[str]) -> dict[str, dict[str, list[str]]]:
+def _name_shards(
+    target: ReleaseTarget, results: list[ShardResult], splits: list[str]
+) -> tuple[dict[str, dict[str, list[str]]], dict[str, tuple[int, str]]]:
     """Rename the shards' partial files to ``<split>-0000i-of-0000N.parquet`` (numbered per config and
     split among the shards that have rows: ``datasets`` cannot load an empty file of a split).
-    Returns config -> split -> release-relative paths, for configs and splits with rows."""
+    Returns config -> split -> release-relative paths, for configs and splits with rows, and the
+    size and sha256 of each file."""
     files: dict[str, dict[str, list[str]]] = {}
+    facts: dict[str, tuple[int, str]] = {}
     for config in CONFIG_NAMES:
         for split in splits:
-            parts = [r.task for r in results if r.task.split == split and r.rows.get(config)]
-            for i, task in enumerate(parts):
-                target = f"data/{config}/{split}-{i:05d}-of-{len(parts):05d}.parquet"
-                os.rename(release / task.partial_name(config), release / target)
-                files.setdefault(config, {}).setdefault(split, []).append(target)
-    return files
+            parts = [r for r in results if r.task.split == split and r.rows.get(config)]
+            for i, result in enumerate(parts):
+                name = f"data/{config}/{split}-{i:05d}-of-{len(parts):05d}.parquet"
+                target.rename(result.task.partial_name(config), name)
+                files.setdefault(config, {}).setdefault(split, []).append(name)
+                facts[name] = result.files[config]
+    return files, facts
 
 
 def _prune_build_cache(root: Path, results: list[ShardResult]) -> None:

@@ -96,7 +96,7 @@ def croissant_jsonld(info: ReleaseInfo) -> dict[str, Any]:
                         "contentSize": f"{info.file_size(rel)} B",
                         "contentUrl": rel,
                         "encodingFormat": PARQUET,
-                        "sha256": sha256_file(info.folder / rel),
+                        "sha256": info.file_sha256(rel),
                     }
                 )
         file_set = f"{name}-parquet"

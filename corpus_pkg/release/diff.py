@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ..build.rows import gold_only
 from ..corpus import CONFIG_FILE, Corpus, CorpusError
 from ..load import iter_release_documents
 from ..schema import ANNOTATION_LAYERS, Document
+from ..tables.rows import gold_only
 
 __all__ = ("Changes", "DiffReport", "diff")
 

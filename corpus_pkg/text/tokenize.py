@@ -28,7 +28,7 @@ TOKEN_PATTERN = re.compile(r"\d+(?:[.,]\d+)*|(?:[^\W\d_]|[\u0300-\u036f])+|[\d_]
 NER_SEGMENTS = ("title", "subtitle", "body")
 
 _LINE = re.compile(r"[^\r\n]+")
-# TOKEN_PATTERN spelled for speed, same tokens (tests/build/test_tokenize.py checks it): runs of ASCII
+# TOKEN_PATTERN spelled for speed, same tokens (tests/text/test_tokenize.py checks it): runs of ASCII
 # letters tried first, and the blanks before each token taken in the same match (through a lookahead,
 # which never backtracks), so the engine does not try every alternative at every blank.
 _FAST_TOKEN = (

@@ -10,12 +10,13 @@ without the cache and whatever the number of workers.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from .._cache import CacheStats, ContentCache, cache_key, code_fingerprint, default_cache_dir
+from .._pool import Executor, LocalPool, Work, open_executor
+from .._storage import is_remote, local_path, open_root, read_files
 from ..schema import AnnotationFile
 from .checks import (
     CorpusContext,
@@ -32,11 +33,6 @@ from .report import Report
 
 __all__ = ("CATALOGUE", "CacheStats", "Issue", "IssueCode", "Report", "validate", "validate_documents")
 
-#: Below this many documents, worker processes cost more than they save.
-PARALLEL_MIN_DOCS = 200
-#: Cap on worker processes (each holds one chunk of documents at a time).
-MAX_WORKERS = 8
-
 
 def validate(
     root: str | Path = ".",
@@ -45,6 +41,8 @@ def validate(
     cache: bool | str | Path = True,
     workers: int | None = None,
     stats: CacheStats | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Report:
     """Check every file of the corpus at ``root`` and report all issues found.
 
@@ -59,93 +57,91 @@ def validate(
         workers: processes checking documents; default: one per available core (at most 8),
             and none for corpora under 200 documents. ``1`` checks in this process.
         stats: if given, receives the cache hit and miss counts of this run.
+        engine: ``"local"`` (worker processes on this machine) or ``"dask"`` (tasks on a Dask
+            cluster: the one at ``scheduler``, e.g. ``tcp://10.0.0.5:8786``, or a LocalCluster of
+            ``workers`` processes, default 2). ``root`` may be a URL such as ``s3://bucket/corpus``;
+            the default cache is then off.
 
     Example:
         >>> report = validate("tests/data/minimal")  # doctest: +SKIP
         >>> report.valid
         True
     """
-    root = Path(root)
-    if not root.is_dir():
-        raise FileNotFoundError(f"corpus root {str(root)!r} is not a folder")
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    ctx, issues, _config = load_config_issues(root)
-    docs, pairing = pair_paths(root)
-    issues.extend(pairing)
-    passes, pass_issues = pass_paths(root)  # annotators' passes are checked like gold files
-    issues.extend(pass_issues)
-    cache_dir = None
-    if cache is not False:
-        cache_dir = default_cache_dir(root, "validate") if cache is True else Path(cache)
-    run_stats = CacheStats()
-    for doc_issues in check_documents(root, [*docs, *passes], ctx, cache_dir, workers, run_stats):
-        issues.extend(doc_issues)
+    with open_root(root) as (local, source), open_executor(engine, workers, scheduler) as executor:
+        ctx, issues, _config = load_config_issues(local)
+        docs, pairing = pair_paths(local)
+        issues.extend(pairing)
+        passes, pass_issues = pass_paths(local)  # annotators' passes are checked like gold files
+        issues.extend(pass_issues)
+        cache_dir = None
+        if cache is not False and not (cache is True and is_remote(source)):
+            cache_dir = default_cache_dir(local, "validate") if cache is True else Path(cache)
+        run_stats = CacheStats()
+        for doc_issues in check_documents(source, [*docs, *passes], ctx, cache_dir, workers, run_stats, executor):
+            issues.extend(doc_issues)
     if stats is not None:
         stats.add(run_stats)
     return make_report(issues, len(docs), select, ignore)
 
 
 def check_documents(
-    root: Path,
+    root: str | Path,
     docs: Sequence[DocumentPaths],
     ctx: CorpusContext,
     cache_dir: Path | None = None,
     workers: int | None = None,
     stats: CacheStats | None = None,
+    executor: Executor | None = None,
 ) -> Iterator[list[Issue]]:
-    """Yield the issues of each document of ``docs``, in order, checking chunks in parallel."""
-    n_workers = _worker_count(workers, len(docs))
+    """Yield the issues of each document of ``docs``, in order, checking chunks in parallel
+    (on ``executor``, by default a :class:`~corpus_pkg._pool.LocalPool` of ``workers`` processes)."""
+    executor = executor or LocalPool(workers)
+    n_workers = executor.parallelism(len(docs))
     chunk = max(16, min(256, len(docs) // (n_workers * 8) or 1))
-    chunks = [list(docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
+    chunks = [tuple(docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
     code = validation_code() if cache_dir else ""  # once, so every worker agrees
-    args = (str(root), str(cache_dir) if cache_dir else None, code, ctx)
-    if n_workers == 1:
-        results: Iterable[tuple[list[bytes], CacheStats]] = (_check_chunk(*args, c) for c in chunks)
-        yield from _decode(results, stats)
-        return
-    with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker, initargs=args) as pool:
-        yield from _decode(pool.map(_check_chunk_in_worker, chunks), stats)
-
-
-def _decode(results: Iterable[tuple[list[bytes], CacheStats]], stats: CacheStats | None) -> Iterator[list[Issue]]:
-    for payloads, chunk_stats in results:
+    settings = ChunkSettings(str(root), str(cache_dir) if cache_dir else None, code, ctx)
+    for payloads, chunk_stats in executor.map_in_order(Work(check_chunk, settings), chunks, len(docs)):
         if stats is not None:
             stats.add(chunk_stats)
         for payload in payloads:
             yield decode_issues(payload)
 
 
-def _worker_count(workers: int | None, n_docs: int) -> int:
-    if workers is not None:
-        return workers
-    if n_docs < PARALLEL_MIN_DOCS:
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, MAX_WORKERS))
+@dataclass(frozen=True)
+class ChunkSettings:
+    """What a validation worker needs besides its documents."""
+
+    root: str
+    cache_dir: str | None
+    code: str  # validation_code(), taken once by the caller so every worker agrees on cache keys
+    ctx: CorpusContext
 
 
-_WORKER_ARGS: tuple[str, str | None, str, CorpusContext] | None = None
-
-
-def _init_worker(root: str, cache_dir: str | None, code: str, ctx: CorpusContext) -> None:
-    global _WORKER_ARGS
-    _WORKER_ARGS = (root, cache_dir, code, ctx)
-
-
-def _check_chunk_in_worker(docs: list[DocumentPaths]) -> tuple[list[bytes], CacheStats]:
-    assert _WORKER_ARGS is not None
-    return _check_chunk(*_WORKER_ARGS, docs)
-
-
-def _check_chunk(
-    root: str, cache_dir: str | None, code: str, ctx: CorpusContext, docs: list[DocumentPaths]
-) -> tuple[list[bytes], CacheStats]:
-    """Issues of each document as JSON bytes, from the cache when its key is known."""
-    base = Path(root)
-    checker = DocumentChecker(ctx, code, cache_dir)
-    out = [checker.check(doc.read(base))[0] for doc in docs]
+def check_chunk(settings: ChunkSettings, docs: tuple[DocumentPaths, ...]) -> tuple[list[bytes], CacheStats]:
+    """``Work.run`` of validation: the issues of each document as JSON bytes, and the cache counts."""
+    checker = DocumentChecker(settings.ctx, settings.code, settings.cache_dir)
+    out = [checker.check(files)[0] for files in read_documents(settings.root, docs)]
     return out, checker.stats
+
+
+def read_documents(root: str, docs: Sequence[DocumentPaths]) -> list[DocumentFiles]:
+    """The bytes of each document's files, from a local folder or from a URL (see :mod:`corpus_pkg._storage`)."""
+    if not is_remote(root):
+        base = local_path(root)
+        return [doc.read(base) for doc in docs]
+    found = read_files(root, [rel for doc in docs for rel in (doc.annotation_file, doc.raw_file)])
+    missing = [doc.annotation_file for doc in docs if doc.annotation_file not in found]
+    if missing:
+        raise FileNotFoundError(f"{root}: cannot read {', '.join(missing)}")
+    return [
+        DocumentFiles(
+            doc.doc_id, doc.annotation_file, doc.raw_file, found[doc.annotation_file], found.get(doc.raw_file)
+        )
+        for doc in docs
+    ]
 
 
 class DocumentChecker:

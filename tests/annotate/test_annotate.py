@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from corpus_pkg.annotate.add import add_entity
-from corpus_pkg.annotate.errors import AmbiguousTextError, AnnotationError
-from corpus_pkg.annotate.locate import find_occurrences, locate
+from corpus_pkg.annotate.errors import AnnotationError
+from corpus_pkg.annotate.locate import AmbiguousTextError, find_occurrences, locate
 from corpus_pkg.annotate.session import open_document, save_annotations
 from corpus_pkg.schema import EntityMention
 from corpus_pkg.validate import validate

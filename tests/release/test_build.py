@@ -13,10 +13,10 @@ import pytest
 import yaml
 from datasets import ClassLabel, Features, List, Value
 
-from corpus_pkg.build.features import CONFIG_NAMES, LabelSets, release_features
 from corpus_pkg.corpus import Corpus
 from corpus_pkg.release.build import InvalidCorpusError, build
 from corpus_pkg.release.publish import verify_release
+from corpus_pkg.tables.features import CONFIG_NAMES, LabelSets, release_features
 from tests.conftest import REPO
 
 ENTITY_LABELS = ["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART"]

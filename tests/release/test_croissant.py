@@ -10,8 +10,8 @@ from pathlib import Path
 
 import mlcroissant as mlc
 
-from corpus_pkg.build.features import CONFIG_NAMES
 from corpus_pkg.release.croissant import sha256_file
+from corpus_pkg.tables.features import CONFIG_NAMES
 
 
 def test_mlcroissant_validate_cli_accepts_it(rich_release: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import datasets
 import pytest
 
-from corpus_pkg.build.features import CONFIG_NAMES
+from corpus_pkg.tables.features import CONFIG_NAMES
 from corpus_pkg.text.tokenize import TOKEN_PATTERN
 from tests.conftest import REPO
 

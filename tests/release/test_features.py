@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from datasets import ClassLabel
 
-from corpus_pkg.build.features import CONFIG_NAMES, LabelSets, decode_row, encode_row, release_features
-from corpus_pkg.build.rows import RowContext, document_from_full, document_rows, full_row, gold_only
 from corpus_pkg.corpus import Corpus
+from corpus_pkg.tables.features import CONFIG_NAMES, LabelSets, decode_row, encode_row, release_features
+from corpus_pkg.tables.rows import RowContext, document_from_full, document_rows, full_row, gold_only
 
 
 def test_every_feature_has_a_column_and_back(rich_source) -> None:

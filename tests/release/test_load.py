@@ -11,11 +11,11 @@ import pyarrow.parquet as pq
 import pytest
 from datasets import Features
 
-from corpus_pkg.build.features import encode_row
-from corpus_pkg.build.rows import full_row, gold_only
 from corpus_pkg.corpus import Corpus, CorpusError
 from corpus_pkg.load import CACHE_DIR, content_hash, iter_release_documents, load, load_documents
 from corpus_pkg.release.build import PARQUET_OPTIONS, build
+from corpus_pkg.tables.features import encode_row
+from corpus_pkg.tables.rows import full_row, gold_only
 
 # the module, even if corpus_pkg exports a function named ``load``
 load_module = importlib.import_module("corpus_pkg.load")

@@ -10,11 +10,11 @@ import pytest
 
 from corpus_pkg.annotate.articles import add_article, init_corpus
 from corpus_pkg.annotate.reanchor import reanchor
-from corpus_pkg.build.rows import RowContext, document_rows
 from corpus_pkg.convert import import_corpus
 from corpus_pkg.corpus import Corpus, CorpusError
 from corpus_pkg.load import load_documents
 from corpus_pkg.schema import Segment
+from corpus_pkg.tables.rows import RowContext, document_rows
 from corpus_pkg.text.numbers import NumberParseError, parse_number, scan_numbers
 
 from ..annotate.conftest import make_corpus

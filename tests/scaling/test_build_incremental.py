@@ -9,11 +9,11 @@ import pyarrow.parquet as pq
 import pytest
 from datasets import load_dataset
 
-from corpus_pkg.build.features import LabelSets, column_encoders, encode_row, release_features
-from corpus_pkg.build.rows import RowContext, document_rows
-from corpus_pkg.build.shards import ShardTask
 from corpus_pkg.corpus import Corpus
 from corpus_pkg.release.build import build, shard_plan
+from corpus_pkg.tables.features import LabelSets, column_encoders, encode_row, release_features
+from corpus_pkg.tables.plan import ShardTask
+from corpus_pkg.tables.rows import RowContext, document_rows
 from corpus_pkg.validate.checks import pair_paths
 
 
@@ -114,7 +114,7 @@ def test_a_forged_shard_cache_entry_cannot_write_outside_the_release(synth_corpu
     entry: its header must not be able to name files outside the release, nor drop a config."""
     import hashlib
 
-    from corpus_pkg.build.shards import _MAGIC
+    from corpus_pkg.tables.shard_cache import MAGIC as _MAGIC
 
     first = build(synth_corpus, tmp_path / "first", workers=1)
     entries = sorted(p for p in (synth_corpus / ".corpus_cache" / "build").rglob("*") if p.is_file())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from corpus_pkg._cache import ContentCache, cache_key
-from corpus_pkg.build.shards import plan_shards
+from corpus_pkg.tables.plan import plan_shards
 from corpus_pkg.validate.checks import DocumentPaths
 
 
@@ -53,12 +53,12 @@ def test_small_targets_average_the_target(target: int) -> None:
 
 
 def test_a_label_the_release_does_not_declare_names_its_document(tmp_path: Path) -> None:
-    from corpus_pkg.build.features import LabelSets, column_encoders, release_features
-    from corpus_pkg.build.shards import _ConfigWriter
     from corpus_pkg.corpus import CorpusError
+    from corpus_pkg.tables.features import LabelSets, column_encoders, release_features
+    from corpus_pkg.tables.parquet import ConfigWriter
 
     features = release_features(LabelSets(entity_labels=("PERSON",), stance_targets=("t",)))["entities"]
-    writer = _ConfigWriter(tmp_path / "entities" / "x.partial", features.arrow_schema, column_encoders(features), 10)
+    writer = ConfigWriter(tmp_path / "entities" / "x.partial", features.arrow_schema, column_encoders(features), 10)
     row = {"doc_id": "d1", "mention_id": "e1", "start": 0, "end": 1, "text": "A", "origin": "manual"}
     writer.add([{**row, "label": "PERSON"}, {**row, "doc_id": "d2", "label": "ORG"}])
     with pytest.raises(CorpusError, match=r"annotations/d2\.json: entities column 'label': 'ORG' is not one of"):

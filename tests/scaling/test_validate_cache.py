@@ -124,7 +124,7 @@ def test_cache_keys_follow_the_code_that_computes_the_values() -> None:
     assert {"corpus_pkg.validate.checks", "corpus_pkg._jsonfile", "corpus_pkg.schema.quotes"} <= set(validate_code)
     assert "corpus_pkg.release.build" not in validate_code  # editing the build does not invalidate validation results
     assert "corpus_pkg" not in validate_code  # nor does the package's re-exporting __init__
-    rows_code = _import_closure("corpus_pkg.build.shards")
-    expected = {"corpus_pkg.build.rows", "corpus_pkg.text.tokenize", "corpus_pkg.build.features"}
+    rows_code = _import_closure("corpus_pkg.tables.shard")
+    expected = {"corpus_pkg.tables.rows", "corpus_pkg.text.tokenize", "corpus_pkg.tables.features"}
     assert expected <= set(rows_code)
-    assert code_fingerprint("corpus_pkg.validate") != code_fingerprint("corpus_pkg.build.shards")
+    assert code_fingerprint("corpus_pkg.validate") != code_fingerprint("corpus_pkg.tables.shard")

@@ -2,7 +2,7 @@
 
 :func:`document_rows` reads nothing and writes nothing: given a document and a
 :class:`RowContext` it returns ``{config: [row, ...]}`` with label *names* (see
-:func:`corpus_pkg.build.features.encode_row`). That makes it the unit to cache and to parallelise.
+:func:`corpus_pkg.tables.features.encode_row`). That makes it the unit to cache and to parallelise.
 
 Only gold annotations (origin ``manual`` or ``imported``) produce rows; ``suggestion`` items are
 dropped everywhere, including the nested ``full`` config. References from a gold item to a

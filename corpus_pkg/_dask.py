@@ -1,0 +1,153 @@
+"""The Dask executor: the same :class:`~corpus_pkg._pool.Work` as the local pool, run as tasks on a
+``dask.distributed`` cluster (an existing scheduler, or a LocalCluster started for the run).
+
+Each item (a shard, or a chunk of documents to validate) is one task. The work's settings travel
+pickled with every task, and a worker process builds its state from them once (cached under a
+token), so a task can run on any worker, including one that joined or was restarted mid-run:
+when a worker dies, the scheduler runs its tasks again elsewhere. Only the small summaries come
+back to this process, in item order.
+
+Needs the optional extra ``dask`` (``pip install 'corpus_pkg[dask]'``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from ._pool import Work, fewer_collections
+from .corpus import CorpusError
+
+__all__ = ("DEFAULT_LOCAL_WORKERS", "DaskExecutor", "require_dask")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Worker processes of the LocalCluster started when no scheduler address is given.
+DEFAULT_LOCAL_WORKERS = 2
+#: Seconds to wait for a scheduler before giving up.
+CONNECT_TIMEOUT = 10.0
+
+EXTRA_HINT = "the dask engine needs the optional extra 'dask': pip install 'corpus_pkg[dask]'"
+
+
+def require_dask() -> Any:
+    """The ``distributed`` module, or a :class:`CorpusError` naming the extra to install."""
+    try:
+        import distributed
+    except ImportError as exc:
+        raise CorpusError(f"{EXTRA_HINT} ({exc})") from None
+    return distributed
+
+
+class DaskExecutor:
+    """Runs work on a Dask cluster: ``scheduler`` is an address such as ``tcp://10.0.0.5:8786``;
+    without one, a LocalCluster of ``workers`` processes (default 2) runs for as long as the
+    executor is open. Use as a context manager."""
+
+    def __init__(
+        self, scheduler: str | None = None, workers: int | None = None, connect_timeout: float = CONNECT_TIMEOUT
+    ) -> None:
+        self.scheduler = scheduler
+        self.workers = workers or DEFAULT_LOCAL_WORKERS
+        self.connect_timeout = connect_timeout
+        self._cluster: Any = None
+        self._client: Any = None
+
+    def __enter__(self) -> DaskExecutor:
+        distributed = require_dask()
+        if self.scheduler is None:
+            self._cluster = distributed.LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                host="127.0.0.1",
+            )
+            self._client = distributed.Client(self._cluster)
+            return self
+        try:
+            self._client = distributed.Client(self.scheduler, timeout=self.connect_timeout)
+        except (OSError, TimeoutError) as exc:
+            raise CorpusError(
+                f"cannot reach the Dask scheduler at {self.scheduler} (waited {self.connect_timeout:g} s): {exc}; "
+                "check the address (tcp://HOST:PORT) and that `dask scheduler` is running"
+            ) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            raise RuntimeError("DaskExecutor is not open; use it in a with block")
+        return self._client
+
+    def parallelism(self, n_docs: int) -> int:
+        """Worker threads of the cluster (at least 1)."""
+        return max(1, sum(self.client.nthreads().values()))
+
+    def map_in_order(
+        self, work: Work[Any, Any, T, R], items: Sequence[T], n_docs: int, prepare: Callable[[T], T] | None = None
+    ) -> Iterator[R]:
+        """One task per item, at most ``2 * parallelism + 2`` submitted and not yet consumed."""
+        token = uuid.uuid4().hex
+        blob = pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL)
+        window = 2 * self.parallelism(n_docs) + 2
+        pending: deque[Any] = deque()
+        todo = iter(enumerate(items))
+
+        def submit() -> None:
+            nxt = next(todo, None)
+            if nxt is not None:
+                i, item = nxt
+                item = prepare(item) if prepare else item
+                key = f"corpus-{token[:12]}-{i}"
+                pending.append(self.client.submit(_run_task, token, blob, item, key=key, pure=False))
+
+        try:
+            for _ in range(window):
+                submit()
+            while pending:
+                future = pending.popleft()
+                result = future.result()
+                future.release()
+                submit()
+                yield result
+        finally:
+            for future in pending:
+                future.cancel()
+            with contextlib.suppress(Exception):  # a worker that died meanwhile holds no state anyway
+                self.client.run(_forget, token)
+
+
+_STATES: dict[str, tuple[Callable[[Any, Any], Any], Any]] = {}
+_LOCK = threading.Lock()
+
+
+def _run_task(token: str, blob: bytes, item: Any) -> Any:
+    """Runs on a Dask worker: the work's state is built once per worker process and token."""
+    with _LOCK:
+        entry = _STATES.get(token)
+        if entry is None:
+            work: Work = pickle.loads(blob)
+            entry = _STATES[token] = (work.run, work.setup(work.settings))
+    run, state = entry
+    with fewer_collections():
+        return run(state, item)
+
+
+def _forget(token: str) -> None:
+    """Runs on every worker at the end of a job: drop its state."""
+    with _LOCK:
+        _STATES.pop(token, None)

@@ -1,0 +1,186 @@
+"""Run one job over many items on local worker processes (or in this process), results in item order.
+
+``validate`` (chunks of documents) and ``build`` (shards) both describe their job as a
+:class:`Work`: ``setup(settings)`` builds a worker's state once per process, ``run(state, item)``
+handles one item and returns a small summary. :class:`LocalPool` is the default executor; the
+Dask executor (:mod:`corpus_pkg._dask`) runs the same ``Work`` on a cluster.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+__all__ = (
+    "ENGINES",
+    "MAX_WORKERS",
+    "PARALLEL_MIN_DOCS",
+    "Executor",
+    "LocalPool",
+    "Work",
+    "fewer_collections",
+    "open_executor",
+    "worker_count",
+)
+
+#: Below this many documents, worker processes cost more than they save.
+PARALLEL_MIN_DOCS = 200
+#: Cap on worker processes by default.
+MAX_WORKERS = 8
+
+S = TypeVar("S")
+W = TypeVar("W")
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _same(item: T) -> T:
+    return item
+
+
+@dataclass(frozen=True)
+class Work(Generic[S, W, T, R]):
+    """A job over many items. ``setup`` and ``run`` must be module-level (pickled by name);
+    ``settings`` is pickled once per worker, not once per item."""
+
+    run: Callable[[W, T], R]
+    settings: S
+    setup: Callable[[S], W] = _same  # type: ignore[assignment]  # default: the state is the settings
+
+    def __call__(self, item: T) -> R:
+        """Run one item with a fresh state (for executors that keep no state per process)."""
+        return self.run(self.setup(self.settings), item)
+
+
+class Executor(Protocol):
+    """Runs ``work`` over ``items`` and yields the results in item order.
+
+    ``n_docs`` is the number of documents behind the items (small jobs may stay in this process);
+    ``prepare`` is applied to each item just before it is submitted (so a caller can change later
+    items after seeing earlier results)."""
+
+    def parallelism(self, n_docs: int) -> int:
+        """How many items can run at once (callers size their chunks by it)."""
+        ...
+
+    def map_in_order(
+        self, work: Work[Any, Any, T, R], items: Sequence[T], n_docs: int, prepare: Callable[[T], T] | None = None
+    ) -> Iterator[R]: ...
+
+
+#: The engines ``--engine`` accepts.
+ENGINES = ("local", "dask")
+
+
+@contextlib.contextmanager
+def open_executor(
+    engine: str = "local", workers: int | None = None, scheduler: str | None = None
+) -> Iterator[Executor]:
+    """The executor of ``engine``: ``local`` (a :class:`LocalPool` of ``workers`` processes) or ``dask``
+    (the cluster at ``scheduler``, or a LocalCluster of ``workers`` processes, default 2)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if engine == "local":
+        if scheduler is not None:
+            raise ValueError("a scheduler address needs the dask engine (--engine dask)")
+        yield LocalPool(workers)
+        return
+    from ._dask import DaskExecutor
+
+    with DaskExecutor(scheduler, workers) as executor:
+        yield executor
+
+
+def worker_count(workers: int | None, n_docs: int) -> int:
+    """Processes to use: ``workers`` if given, else one per core (at most 8), none for small corpora."""
+    if workers is not None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        return workers
+    if n_docs < PARALLEL_MIN_DOCS:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, MAX_WORKERS))
+
+
+class LocalPool:
+    """The default executor: ``workers`` processes on this machine (see :func:`worker_count`)."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        if workers is not None and workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        self.workers = workers
+
+    def parallelism(self, n_docs: int) -> int:
+        """Processes a job over ``n_docs`` documents runs on."""
+        return worker_count(self.workers, n_docs)
+
+    def map_in_order(
+        self, work: Work[Any, Any, T, R], items: Sequence[T], n_docs: int, prepare: Callable[[T], T] | None = None
+    ) -> Iterator[R]:
+        """Results in item order, at most ``2 * processes`` items submitted and not yet consumed."""
+        prepare = prepare or _same
+        n_workers = min(self.parallelism(n_docs), len(items)) or 1
+        if n_workers == 1:
+            with fewer_collections():
+                state = work.setup(work.settings)
+                for item in items:
+                    yield work.run(state, prepare(item))
+            return
+        with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker, initargs=(work,)) as pool:
+            try:
+                yield from _in_order(pool, items, prepare, 2 * n_workers)
+            except BaseException:  # an error, Ctrl-C or the caller stopping early: queued items are not started
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+
+
+def _in_order(pool: ProcessPoolExecutor, items: Sequence[T], prepare: Callable[[T], T], window: int) -> Iterator[Any]:
+    pending: deque[Future] = deque()
+    todo = iter(items)
+
+    def submit() -> None:
+        item = next(todo, None)
+        if item is not None:
+            pending.append(pool.submit(_run_in_worker, prepare(item)))
+
+    for _ in range(window):
+        submit()
+    while pending:
+        result = pending.popleft().result()
+        submit()
+        yield result
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often: building rows allocates millions of short-lived,
+    acyclic objects, and the default thresholds spend about a third of the time scanning them."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+_STATE: tuple[Callable[[Any, Any], Any], Any] | None = None
+
+
+def _init_worker(work: Work) -> None:
+    global _STATE
+    gc.freeze()  # the imported modules never become garbage: keep them out of every collection
+    gc.set_threshold(50_000, *gc.get_threshold()[1:])
+    _STATE = (work.run, work.setup(work.settings))
+
+
+def _run_in_worker(item: Any) -> Any:
+    assert _STATE is not None
+    run, state = _STATE
+    return run(state, item)

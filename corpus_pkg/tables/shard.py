@@ -1,0 +1,243 @@
+"""One shard, start to finish, in whichever process runs it: read its documents, check each
+(through the same cache as ``corpus validate``), turn the parsed annotations into rows of every
+config and write one Parquet file per config into the release folder being built. Only a small
+:class:`ShardResult` goes back to the caller.
+
+A finished shard (its Parquet files and statistics) is cached under a sha256 of its documents'
+bytes, their split, the release schema, the registry names, the row-group size and this code
+(see :mod:`corpus_pkg.tables.shard_cache`). After one document changes, a rebuild recomputes that
+document's shard and copies the others from the cache; the release is byte-identical to a clean
+build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+from datasets import Features
+
+from .._cache import CacheStats, ContentCache, cache_key, code_fingerprint
+from .._jsonfile import parse_json
+from .._storage import is_remote, join, local_path, open_url
+from ..corpus import ANNOTATION_SUFFIX, CorpusError
+from ..schema import AnnotationFile, Document
+from ..validate import DocumentChecker, read_documents
+from ..validate.checks import CorpusContext, DocumentFiles
+from . import shard_cache
+from .features import column_encoders
+from .parquet import ConfigWriter
+from .plan import ShardTask
+from .rows import RowContext, document_rows
+from .stats import ReleaseStats, stats_to_json
+
+__all__ = ("ShardBuilder", "ShardResult", "ShardSettings", "build_shard", "shard_code")
+
+
+@dataclass
+class ShardResult:
+    """What a worker reports back for one shard (the Parquet files are already written)."""
+
+    task: ShardTask
+    issues: list[bytes]  # per document, JSON (see validate.decode_issues)
+    written: bool = False  # False when a document has errors: no rows were written
+    rows: dict[str, int] = field(default_factory=dict)  # config -> rows (configs with rows only)
+    nbytes: dict[str, int] = field(default_factory=dict)  # config -> Arrow bytes
+    stats: dict[str, Any] = field(default_factory=dict)  # ReleaseStats of the shard, as JSON
+    shard_cache: CacheStats = field(default_factory=CacheStats)  # counted in documents
+    cache_key: str = ""  # the shard's cache entry (read or written), when the cache is on
+    files: dict[str, tuple[int, str]] = field(default_factory=dict)  # config -> (bytes, sha256) of its file
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether a document of this shard has an error (then nothing of it was written)."""
+        return any(map(_has_errors, self.issues))
+
+
+@dataclass(frozen=True)
+class ShardSettings:
+    """Everything a worker needs besides its task (pickled once per worker)."""
+
+    root: str  # corpus folder or URL documents are read from
+    release: str  # the temporary release folder (or URL prefix) files are written into
+    features: dict[str, Features]
+    row_ctx: RowContext
+    check_ctx: CorpusContext
+    row_group_size: int
+    validate_cache: str | None  # folder, or None for no cache
+    shard_cache: str | None
+    validate_code: str  # fingerprints of the code, taken once by the parent process
+    shard_code: str
+
+    @cached_property
+    def schemas(self) -> dict[str, pa.Schema]:
+        """Arrow schema per config (``Features.arrow_schema`` is rebuilt on every access: cache it)."""
+        return {config: feats.arrow_schema for config, feats in self.features.items()}
+
+    def fingerprint(self) -> str:
+        """Digest of everything besides the documents that shapes a shard's files."""
+        schemas = b"".join(self.schemas[c].serialize().to_pybytes() for c in sorted(self.schemas))
+        names = json.dumps(sorted(self.row_ctx.entity_names.items()), ensure_ascii=False)
+        layout = f"row_group_size={self.row_group_size}"
+        return cache_key(self.shard_code, self.validate_code, self.check_ctx.fingerprint(), schemas, names, layout)
+
+
+class _ShardFailed(Exception):
+    """A document of the shard has errors: nothing of the shard is kept."""
+
+
+class ShardBuilder:
+    """Builds shards for one process: holds the label encoders and the caches."""
+
+    def __init__(self, settings: ShardSettings) -> None:
+        self.settings = settings
+        self.remote = is_remote(settings.release)
+        self.release = local_path(settings.release)  # unused for a remote release
+        self.context = settings.fingerprint() if settings.shard_cache else ""
+
+    def build(self, task: ShardTask) -> ShardResult:
+        """Check the shard's documents and, unless one has errors, write its Parquet files (copied from
+        the cache when the shard was built before) into the release being built. A remote release's
+        files are written to a local temporary folder first, then uploaded."""
+        if not self.remote:
+            return self._build(task, self.release)
+        fs, base = open_url(self.settings.release)
+        with tempfile.TemporaryDirectory(prefix="corpus-shard-") as tmp:
+            result = self._build(task, Path(tmp))
+            for config in result.rows:
+                fs.put_file(str(Path(tmp) / task.partial_name(config)), join(base, task.partial_name(config)))
+        return result
+
+    def _build(self, task: ShardTask, into: Path) -> ShardResult:
+        """Documents are converted as soon as they are checked, so a worker holds the shard's file
+        bytes and its pending row groups, not its parsed annotations."""
+        settings = self.settings
+        checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
+        result = ShardResult(task, issues=[])
+        files = read_documents(settings.root, task.docs)
+        if not task.convert:
+            result.issues = [checker.check(f)[0] for f in files]
+            return result
+        cache = ContentCache(settings.shard_cache) if settings.shard_cache else None
+        key = ""
+        if cache is not None:
+            parts = [x for f in files for x in (f.doc_id, f.annotation_bytes, f.raw_bytes)]
+            key = result.cache_key = cache_key("build-shard", self.context, task.split, *parts)
+            blob = cache.get(key, check=self._blob_ok)
+            result.shard_cache.corrupt = cache.stats.corrupt
+            if blob is not None:
+                result.issues = [checker.check(f)[0] for f in files]
+                if not result.has_errors:
+                    self._unpack(blob, task, result, into)
+                    result.shard_cache.hits = len(files)
+                return result
+        self._write(task, files, checker, result, into)
+        if not result.written:
+            return result
+        result.shard_cache.misses = len(files)
+        bodies = {config: (into / task.partial_name(config)).read_bytes() for config in result.rows}
+        result.files = {config: _facts(body) for config, body in bodies.items()}
+        if cache is not None:
+            cache.put(key, shard_cache.pack(shard_cache.CachedShard(result.rows, result.nbytes, result.stats, bodies)))
+            result.shard_cache.write_errors = cache.stats.write_errors
+        return result
+
+    def _write(
+        self, task: ShardTask, files: list[DocumentFiles], checker: DocumentChecker, result: ShardResult, into: Path
+    ) -> None:
+        """Check each document, then add its rows; after a document with errors, only check the rest."""
+        stats = ReleaseStats(splits=[task.split])
+        writers = {
+            config: ConfigWriter(
+                into / task.partial_name(config),
+                self.settings.schemas[config],
+                column_encoders(features),
+                self.settings.row_group_size,
+            )
+            for config, features in self.settings.features.items()
+        }
+        ok = True
+        try:
+            for doc_files in files:
+                payload, ann = checker.check(doc_files)
+                result.issues.append(payload)
+                ok = ok and not _has_errors(payload)
+                if not ok:
+                    continue
+                assert doc_files.raw_bytes is not None and doc_files.annotation_bytes is not None
+                if ann is None:  # a validate cache hit: parse again, without the strict reader
+                    ann = _parse_annotations(doc_files.annotation_bytes, doc_files.doc_id)
+                doc = Document(text=doc_files.raw_bytes.decode("utf-8"), annotations=ann)
+                rows = document_rows(doc, self.settings.row_ctx)
+                stats.add(doc, rows, task.split)
+                for config, config_rows in rows.items():
+                    writers[config].add(config_rows)
+            if not ok:  # the build fails: drop the rows (the temporary release folder is deleted)
+                raise _ShardFailed
+            for config, writer in writers.items():
+                writer.close()
+                if writer.rows:
+                    result.rows[config] = writer.rows
+                    result.nbytes[config] = writer.nbytes
+        except _ShardFailed:
+            for writer in writers.values():
+                writer.abort()
+            return
+        except BaseException:
+            for writer in writers.values():
+                with contextlib.suppress(Exception):  # the original error matters, not follow-ups
+                    writer.abort()
+            raise
+        result.stats = stats_to_json(stats)
+        result.written = True
+
+    def _blob_ok(self, blob: bytes) -> bool:
+        return shard_cache.is_valid(blob, self.settings.features)
+
+    def _unpack(self, blob: bytes, task: ShardTask, result: ShardResult, into: Path) -> None:
+        shard = shard_cache.unpack(blob, self.settings.features)
+        for config, body in shard.files.items():
+            path = into / task.partial_name(config)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body)
+        result.rows, result.nbytes, result.stats = shard.rows, shard.nbytes, shard.stats
+        result.files = {config: _facts(body) for config, body in shard.files.items()}
+        result.written = True
+
+
+def build_shard(builder: ShardBuilder, task: ShardTask) -> ShardResult:
+    """``Work.run`` of a build: one shard with a worker's builder."""
+    return builder.build(task)
+
+
+def _facts(body: bytes) -> tuple[int, str]:
+    return len(body), hashlib.sha256(body).hexdigest()
+
+
+def _has_errors(payload: bytes) -> bool:
+    return payload != b"[]" and any(issue["severity"] == "error" for issue in json.loads(payload))
+
+
+def _parse_annotations(data: bytes, doc_id: str) -> AnnotationFile:
+    """The annotation file of an already validated document (fast path: orjson)."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:  # e.g. integers beyond 64 bits: use the strict reader
+        value = parse_json(data).value
+    try:
+        return AnnotationFile.model_validate(value)
+    except ValueError as exc:
+        raise CorpusError(f"annotations/{doc_id}{ANNOTATION_SUFFIX}: {exc}") from None
+
+
+def shard_code() -> str:
+    """Fingerprint of the code that computes a shard's files."""
+    return code_fingerprint(__name__)
