@@ -223,7 +223,7 @@ def _run(
             record.decisions[unit_id] = _decide(by_id[unit_id], take, changes, by or "")
         record.annotators = names
         hand_made = [i.id for _l, i in base.layer_items() if not (i.source or "").startswith(ADJUDICATED_SOURCES)]
-        if gold_bytes and hand_made and not overwrite:
+        if gold_bytes and hand_made and not overwrite and not dry_run:
             raise AnnotationError(
                 f"{gold_path} holds annotations not made by adjudication ({', '.join(hand_made[:8])}"
                 f"{' ...' if len(hand_made) > 8 else ''}); pass overwrite=True (--overwrite) to replace them"
