@@ -23,7 +23,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._cache import code_fingerprint
-from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, REGISTRY_FILE, CorpusError
+from .corpus import (
+    ADJUDICATION_DIR,
+    ANNOTATIONS_DIR,
+    ASSIGNMENTS_FILE,
+    CONFIG_FILE,
+    PASSES_DIR,
+    RAW_DIR,
+    REGISTRY_FILE,
+    CorpusError,
+)
 
 if TYPE_CHECKING:
     from .schema import Document
@@ -52,8 +61,12 @@ def content_hash(root: str | Path) -> str:
     root = Path(root)
     digest = hashlib.sha256(f"corpus_pkg release format {BUILD_FORMAT}\n".encode())
     digest.update(code_fingerprint("corpus_pkg.release.build").encode())  # the build and every module it imports
-    inputs = [root / CONFIG_FILE, root / REGISTRY_FILE, root / "docs" / "agreement.md"]
-    for folder in (RAW_DIR, ANNOTATIONS_DIR):
+    inputs = [root / CONFIG_FILE, root / REGISTRY_FILE, root / ASSIGNMENTS_FILE, root / "docs" / "agreement.md"]
+    # the passes and adjudication records feed the card's and Croissant's agreement figures
+    folders = [RAW_DIR, ANNOTATIONS_DIR, ADJUDICATION_DIR]
+    if (root / PASSES_DIR).is_dir():
+        folders += sorted(f"{PASSES_DIR}/{p.name}" for p in (root / PASSES_DIR).iterdir() if p.is_dir())
+    for folder in folders:
         if (root / folder).is_dir():
             inputs += sorted(p for p in (root / folder).iterdir() if p.is_file())
     for path in inputs:

@@ -104,7 +104,7 @@ class AgreementSummary:
             "(`corpus adjudicate`), who takes, edits or rejects each disputed annotation"
         )
         if self.adjudicated_documents:
-            text += f" ({self.decisions} recorded decisions on {self.adjudicated_documents} documents)."
+            text += f" ({self.decisions} recorded decision(s) on {self.adjudicated_documents} document(s))."
         else:
             text += "."
         return text
