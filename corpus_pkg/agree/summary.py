@@ -1,6 +1,6 @@
 """What a release says about agreement, computed from the stored passes at build time.
 
-:func:`agreement_summary` compares every pair of annotators in ``passes/`` (the earlier name,
+:func:`agreement_study` compares every pair of annotators in ``passes/`` (the earlier name,
 in sorted order, is pass A) over the documents both annotated, with the same code as
 ``corpus agree``, and counts the passes per document, the assignments and the adjudication
 decisions. The dataset card's agreement section and Croissant's ``rai:annotationsPerItem``,
@@ -24,7 +24,7 @@ from .passes import annotator_pass
 from .render import fmt
 from .report import compare_sources
 
-__all__ = ("AgreementSummary", "agreement_summary")
+__all__ = ("AgreementStudy", "agreement_study")
 
 _KAPPA = {"entities": "kappa", "quotes": "kind_kappa", "numbers": "kind_kappa", "stance": "kappa"}
 #: What each layer's F1 counts as a match (as in corpus_pkg.agree.report).
@@ -47,7 +47,7 @@ class PairFigures:
 
 
 @dataclass(frozen=True)
-class AgreementSummary:
+class AgreementStudy:
     """Passes, pairs and decisions of a corpus (see the module docstring)."""
 
     annotators: list[str]
@@ -111,8 +111,9 @@ class AgreementSummary:
 
     def markdown(self) -> str:
         """The dataset card's agreement figures: one table row per pair and layer."""
+        per_item = self.annotations_per_item()
         lines = [
-            (lambda t: t[:1].upper() + t[1:])(self.annotations_per_item()) + ".",
+            per_item[:1].upper() + per_item[1:] + ".",
             "",
             "| pass A | pass B | documents | layer | A | B | matched | F1 | kappa | alpha |",
             "|---|---|---:|---|---:|---:|---:|---:|---:|---:|",
@@ -135,7 +136,7 @@ class AgreementSummary:
         }
 
 
-def agreement_summary(root: str | Path) -> AgreementSummary | None:
+def agreement_study(root: str | Path) -> AgreementStudy | None:
     """The agreement of the stored passes of the corpus at ``root``; None without two annotators
     who share a document."""
     corpus = Corpus.at(root)
@@ -159,7 +160,7 @@ def agreement_summary(root: str | Path) -> AgreementSummary | None:
     decisions = 0
     for path in records:
         decisions += len(AdjudicationRecord.model_validate_json(path.read_bytes()).decisions)
-    return AgreementSummary(
+    return AgreementStudy(
         annotators=names,
         documents=len(corpus.doc_ids()),
         passes_per_document=dict(sorted(per_doc.items())),

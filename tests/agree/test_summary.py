@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus_pkg.agree import resolve
-from corpus_pkg.agree.summary import agreement_summary
+from corpus_pkg.agree.summary import agreement_study
 from corpus_pkg.annotate.assign import assign
 
 from .cases import PASS_A, PASS_B, doc, make_corpus
@@ -13,12 +13,12 @@ from .test_adjudicate import FACEBOOK
 
 
 def test_no_passes_no_summary(tmp_path: Path):
-    assert agreement_summary(make_corpus(tmp_path / "c", gold=doc(), passes={"a": PASS_A})) is None
+    assert agreement_study(make_corpus(tmp_path / "c", gold=doc(), passes={"a": PASS_A})) is None
 
 
 def test_figures_come_from_the_passes(tmp_path: Path):
     root = make_corpus(tmp_path / "c", gold=doc(), passes={"a": PASS_A, "b": PASS_B})
-    summary = agreement_summary(root)
+    summary = agreement_study(root)
     assert summary.annotators == ["a", "b"] and summary.passes_per_document == {"d1": 2}
     (pair,) = summary.pairs
     # the hand-computed figures of test_compare.py: entities F1 1/3, kappa 1/3, alpha 118/253 = 0.466;
@@ -42,6 +42,6 @@ def test_protocol_reports_assignments_and_decisions(tmp_path: Path):
     root = make_corpus(tmp_path / "c", gold=doc(), passes={"a": PASS_A, "b": PASS_B})
     assign(root, ["a", "b"], overlap=2)
     resolve(root, "d1", FACEBOOK, ["a", "b"], by="lead", take="a")
-    protocol = agreement_summary(root).protocol()
+    protocol = agreement_study(root).protocol()
     assert "Documents were assigned to 2 annotator(s) each." in protocol
     assert "(1 recorded decision(s) on 1 document(s))" in protocol
