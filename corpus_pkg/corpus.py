@@ -115,8 +115,13 @@ class Corpus:
         return self.root / ASSIGNMENTS_FILE
 
     def pass_dir(self, annotator: str) -> Path:
-        """Folder of ``annotator``'s pass: ``passes/<annotator>/``."""
-        return self.passes_dir / check_annotator(annotator)
+        """Folder of ``annotator``'s pass: ``passes/<annotator>/`` (a symbolic link there is refused,
+        so a pass can never be read from or written to outside the corpus)."""
+        folder = self.passes_dir / check_annotator(annotator)
+        for path in (self.passes_dir, folder):
+            if path.is_symlink():
+                raise CorpusError(f"{path}: is a symbolic link; pass folders must be real folders")
+        return folder
 
     def pass_path(self, annotator: str, doc_id: str) -> Path:
         """``passes/<annotator>/<doc_id>.json``."""

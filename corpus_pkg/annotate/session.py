@@ -65,6 +65,11 @@ def annotation_rel(doc_id: str, annotator: str | None = None) -> str:
     return f"{PASSES_DIR}/{check_annotator(annotator)}/{doc_id}{ANNOTATION_SUFFIX}"
 
 
+def _annotation_path(corpus: Corpus, doc_id: str, annotator: str | None) -> Path:
+    """The gold file or the pass file (:meth:`Corpus.pass_path` refuses symbolic links)."""
+    return corpus.annotation_path(doc_id) if annotator is None else corpus.pass_path(annotator, doc_id)
+
+
 def empty_pass(gold: AnnotationFile) -> AnnotationFile:
     """A new pass of ``gold``'s document: same pin, metadata and segments; no entities, quotes,
     numbers or stance."""
@@ -136,7 +141,7 @@ def open_document(root: str | Path, doc_id: str, annotator: str | None = None) -
     errors for missing files. A pass not written yet is :func:`empty_pass` of the gold file."""
     corpus = Corpus.at(root)
     ann_rel = annotation_rel(doc_id, annotator)
-    ann_path, raw_path = corpus.root / ann_rel, corpus.raw_path(doc_id)
+    ann_path, raw_path = _annotation_path(corpus, doc_id, annotator), corpus.raw_path(doc_id)
     gold_path = corpus.annotation_path(doc_id)
     if not corpus.config_path.is_file():
         raise CorpusError(f"{root} is not a corpus (no corpus.json); pass --root or run `corpus init`")
@@ -206,7 +211,7 @@ def save_annotations(
             lines.append(f"  hint: the raw text changed; run `corpus reanchor {ann.doc_id}` first")
         raise AnnotationError("\n".join(lines))
     if not dry_run:
-        path = corpus.root / ann_rel
+        path = _annotation_path(corpus, ann.doc_id, annotator)
         current = path.read_bytes() if path.is_file() else b""
         if expected is not None and current != expected:
             raise AnnotationError(f"{Path(root) / ann_rel} changed while this command ran; nothing was written, retry")

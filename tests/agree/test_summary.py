@@ -30,9 +30,10 @@ def test_figures_come_from_the_passes(tmp_path: Path):
     assert "| a | b | 1 | stance | 2 | 3 | 1 | 0.400 | 0.333 | 0.400 |" in table
     rai = summary.rai()
     assert rai["rai:annotationsPerItem"].startswith("2 independent passes on 1 of 1 documents (annotators: a, b)")
-    assert "entities F1 0.333 (same span and label), kappa 0.333, Krippendorff's alpha 0.466" in rai[
-        "rai:dataAnnotationAnalysis"
-    ]
+    assert (
+        "entities F1 0.333 (same span and label), kappa 0.333, Krippendorff's alpha 0.466"
+        in rai["rai:dataAnnotationAnalysis"]
+    )
     assert "stance F1 0.400 (same holder, target and label), kappa 0.333" in rai["rai:dataAnnotationAnalysis"]
     assert "1 of 1 documents have two or more passes" in rai["rai:dataAnnotationProtocol"]
     assert "assigned" not in rai["rai:dataAnnotationProtocol"]

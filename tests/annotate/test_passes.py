@@ -125,3 +125,14 @@ def test_cli_annotator_option_and_environment(news: Path, monkeypatch: pytest.Mo
     assert pass_file(news, "cli-a")["entities"] == []
     proc = run_cli("add", "entity", "rudd", "ISIS", "--label", "ORG", "--annotator", "../up", "--root", str(news))
     assert proc.returncode == 1 and "unsafe annotator name" in proc.stderr
+
+
+def test_symlinked_pass_folder_is_refused(news: Path, tmp_path: Path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (news / "passes").mkdir()
+    (news / "passes" / "evil").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(CorpusError, match="symbolic link"):
+        add_entity(news, "rudd", "ISIS", "ORG", annotator="evil")
+    assert list(outside.iterdir()) == []
+    assert ("unsafe-id", "passes/evil") in {(i.code, i.file) for i in validate(news, cache=False).issues}
