@@ -83,6 +83,11 @@ def render_report(report: AgreementReport, per_doc: bool = False) -> str:
 def render_matrix(report: MatrixReport, per_doc: bool = False) -> str:
     """Per layer, a matrix of pairwise F1 (rows and columns: the annotators), then each pair's totals."""
     out = [f"Annotators: {', '.join(report.annotators)}"]
+    if report.alpha:
+        out += [
+            "",
+            "Krippendorff's alpha of all annotators: " + ", ".join(f"{k} {fmt(v)}" for k, v in report.alpha.items()),
+        ]
     for layer, table in report.matrix().items():
         out += ["", f"{layer} F1", "", "| | " + " | ".join(report.annotators) + " |"]
         out.append("|---|" + "---:|" * len(report.annotators))

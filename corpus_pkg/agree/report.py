@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..schema import AnnotationFile
-from .matching import LAYERS, Tally, compare_documents
+from .matching import LAYERS, Tally, compare_documents, holder_key, token_bounds, token_values
 from .metrics import cohen_kappa, f1, krippendorff_alpha, precision, recall, share
 from .passes import AgreementError, PassSource, annotator_pass, folder_pass
 
@@ -225,11 +225,14 @@ def compare_passes(
 
 @dataclass
 class MatrixReport:
-    """Several annotators compared pairwise (each pair once, the earlier-named as reference)."""
+    """Several annotators compared pairwise (each pair once, the earlier-named as reference), and
+    Krippendorff's alpha of all of them at once (``alpha``: entities and quotes over tokens,
+    stance over the labels of each holder and target; a missing pass or row is a missing value)."""
 
     annotators: list[str]
     layers: tuple[str, ...]
     pairs: list[AgreementReport]
+    alpha: dict[str, float | None] = field(default_factory=dict)
 
     def matrix(self, figure: str = "f1") -> dict[str, dict[str, dict[str, float | None]]]:
         """``{layer: {a: {b: figure}}}``, symmetric for F1 (None on the diagonal)."""
@@ -246,6 +249,7 @@ class MatrixReport:
     def to_dict(self, per_doc: bool = False) -> dict[str, Any]:
         return {
             "annotators": self.annotators,
+            "alpha": self.alpha,
             "matrix": self.matrix(),
             "pairs": [report.to_dict(per_doc) for report in self.pairs],
         }
@@ -263,4 +267,38 @@ def compare_annotators(
         raise AgreementError(f"name at least two annotators (got {', '.join(names) or 'none'})")
     sources = [annotator_pass(root, name) for name in names]
     pairs = [compare_sources(a, b, layers, doc_ids) for a, b in combinations(sources, 2)]
-    return MatrixReport(names, _check_layers(layers), pairs)
+    chosen = _check_layers(layers)
+    return MatrixReport(names, chosen, pairs, multi_alpha(sources, chosen, doc_ids))
+
+
+def multi_alpha(
+    sources: Sequence[PassSource], layers: Sequence[str], doc_ids: Sequence[str] | None = None
+) -> dict[str, float | None]:
+    """Krippendorff's alpha of all passes at once, per layer where it applies (see MatrixReport)."""
+    rows: dict[str, list[list[Any]]] = {layer: [[] for _ in sources] for layer in ("entities", "quotes", "stance")}
+    present = [set(s.doc_ids()) for s in sources]
+    for doc_id in sorted(set(doc_ids) if doc_ids else set().union(*present)):
+        anns = [s.read(doc_id) if doc_id in ids else None for s, ids in zip(sources, present)]
+        first = next((i for i, ann in enumerate(anns) if ann is not None), None)
+        if first is None:
+            continue
+        keys: dict[Any, list[Any]] = {}
+        for k, ann in enumerate(anns):
+            for row in ann.stance if ann is not None else []:
+                keys.setdefault((holder_key(ann, row), row.target), [None] * len(anns))[k] = row.label
+        for k, labels in enumerate(zip(*keys.values())):
+            rows["stance"][k] += list(labels)
+        raw = sources[first].raw(anns[first])
+        if raw is None:
+            continue
+        bounds = token_bounds(raw, anns[first])
+        for k, ann in enumerate(anns):
+            if ann is None:
+                rows["entities"][k] += [None] * len(bounds[0])
+                rows["quotes"][k] += [None] * len(bounds[0])
+                continue
+            rows["entities"][k] += token_values(bounds, [([(e.start, e.end)], e.label) for e in ann.entities])
+            rows["quotes"][k] += token_values(
+                bounds, [([(f.start, f.end) for f in q.fragments], q.kind) for q in ann.quotes]
+            )
+    return {layer: krippendorff_alpha(rows[layer]) for layer in layers if layer in rows}

@@ -173,5 +173,14 @@ def test_annotators_matrix(tmp_path: Path):
     assert table["gold"]["b"] == pytest.approx(1 / 3) and table["b"]["gold"] == pytest.approx(1 / 3)
     assert table["gold"]["c"] == 0.5 and table["b"]["c"] == 0.5 and table["c"]["c"] is None
     assert [(p.pass_a, p.pass_b) for p in m.pairs] == [("gold", "b"), ("gold", "c"), ("b", "c")]
+    # Alpha of all three over the 23 tokens (57 = 19 all-O units x 3 coders; see the arithmetic):
+    # Rudd (P,P,P); Facebook (ORG,PRODUCT,O); London (GPE,O,O); posts (O,PRODUCT,O). Coincidences of
+    # differing values: Facebook 6 x 1/2 = 3, London 2, posts 2: D_o = 7/69. Value counts O 62,
+    # PERSON 3, PRODUCT 2, ORG 1, GPE 1: D_e = (69^2 - 3859) / (69*68) = 902/4692; alpha = 213/451.
+    # Stance: c has no rows (missing values); amber_rudd (favor, against), facebook (neutral, neutral)
+    # are the pairable units, as in the two-pass case: alpha 2/5.
+    full = compare_annotators(root, ["gold", "b", "c"])
+    assert full.alpha["entities"] == pytest.approx(213 / 451)
+    assert full.alpha["stance"] == pytest.approx(0.4)
     with pytest.raises(AgreementError, match="annotator 'zz' has no pass"):
         compare_annotators(root, ["gold", "zz"])
