@@ -7,12 +7,19 @@ a clear message, so this module wraps it.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from operator import attrgetter
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class JsonFileError(ValueError):
@@ -34,19 +41,170 @@ class ParsedJson:
     duplicate_keys: list[str] = field(default_factory=list)  # JSON paths of repeated keys
 
     @cached_property
-    def positions(self) -> dict[str, tuple[int, int]]:
-        """JSON path -> (line, column), computed once on first use."""
-        return json_positions(self.text)
+    def _locator(self) -> JsonLocator:
+        return JsonLocator(self.text)
 
     def locate(self, path: str) -> tuple[int, int] | None:
         """1-based (line, column) where the value at ``path`` starts, or the nearest parent's."""
-        positions = self.positions
-        while True:
-            if path in positions:
-                return positions[path]
-            if not path:
-                return None
+        return self._locator.locate(path)
+
+
+class JsonLocator:
+    """JSON path -> (line, column), found lazily: the text is scanned only as far as the paths asked
+    for, once, whatever the number of questions (a file without reported issues is never scanned).
+    The scan steps over whole strings in C, so its Python work is one step per JSON token."""
+
+    def __init__(self, text: str | bytes) -> None:
+        self._source = text
+        self._text: str | None = text if isinstance(text, str) else None
+        self._walk: Iterator[tuple[str, int, bool]] | None = None
+        self._seen: dict[str, int] = {}  # path -> offset of its first occurrence
+        self._done = False
+        self._line = 1  # line of ``_line_offset``
+        self._line_offset = 0
+
+    def locate(self, path: str) -> tuple[int, int] | None:
+        """1-based (line, column) where the value at ``path`` starts, or the nearest parent's."""
+        offset = self._find(path)
+        while offset is None and path:
             path = _parent_path(path)
+            offset = self._find(path)
+        return None if offset is None else self._line_column(offset)
+
+    def _find(self, path: str) -> int | None:
+        if path in self._seen:
+            return self._seen[path]
+        if self._done:
+            return None
+        if self._walk is None:
+            if self._text is None:
+                try:
+                    self._text = decode_text(bytes(self._source))
+                except JsonFileError:
+                    self._done = True
+                    return None
+            self._walk = walk_json(self._text)
+        seen = self._seen
+        for found, offset, _is_key in self._walk:
+            if found not in seen:
+                seen[found] = offset
+                if found == path:
+                    return offset
+        self._done = True
+        return None
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        text = self._text
+        assert text is not None
+        # lines are counted from the last answer (or back from it): linear in the text over all questions
+        if offset >= self._line_offset:
+            self._line += text.count("\n", self._line_offset, offset)
+        else:
+            self._line -= text.count("\n", offset, self._line_offset)
+        self._line_offset = offset
+        return self._line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def validate_json_fast(data: bytes, model: type[ModelT]) -> ModelT | None:
+    """``model`` validated straight from ``data`` (pydantic's JSON parser, no Python dicts) when the
+    strict reader would accept the bytes and give the same value; None when that is not sure (then
+    use :func:`parse_json` and ``model_validate``, which report every problem precisely).
+
+    Not sure means: a byte-order mark, the words NaN or Infinity anywhere, a validation error of any
+    kind (invalid JSON included), or possibly a duplicate key: every key is followed by ``":`` once
+    JSON whitespace is removed, so when that pair occurs exactly as often as the models saw keys, no
+    key was repeated (a repeated key is seen once); more often (a quote mark and colon inside a
+    string, or a duplicate) means not sure."""
+    if data.startswith(b"\xef\xbb\xbf") or b"NaN" in data or b"Infinity" in data:
+        return None
+    try:
+        value = model.model_validate_json(data)
+    except ValueError:
+        return None
+    if data.translate(None, b" \t\n\r").count(b'":') != count_keys(value):
+        return None
+    return value
+
+
+def count_keys(model: BaseModel) -> int:
+    """The number of JSON keys a validated model (and the models inside it) was built from, or -1
+    when a field holds a dict (whose keys are not counted)."""
+    plan = _key_plan(type(model))
+    if plan is None:
+        return -1
+    total = len(model.__pydantic_fields_set__)
+    values = model.__dict__
+    for name, flat in plan:
+        value = values[name]
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        if not isinstance(value, list):
+            inner = count_keys(value)
+        elif flat:  # models without models inside: count them all in C
+            inner = sum(map(len, map(_FIELDS_SET, value)))
+        else:
+            counts = [count_keys(item) if isinstance(item, BaseModel) else 0 for item in value]
+            inner = -1 if min(counts) < 0 else sum(counts)
+        if inner < 0:
+            return -1
+        total += inner
+    return total
+
+
+_FIELDS_SET = attrgetter("__pydantic_fields_set__")
+_PLANS: dict[type, tuple[tuple[str, bool], ...] | None] = {}
+
+
+def _key_plan(cls: type[BaseModel]) -> tuple[tuple[str, bool], ...] | None:
+    """Fields of ``cls`` that may hold models, each with "a list of models that hold no models";
+    None when a field may hold a dict. Computed once per class from its type annotations."""
+    if cls in _PLANS:
+        return _PLANS[cls]
+    plan: list[tuple[str, bool]] | None = []
+    for name, info in cls.model_fields.items():
+        models, has_dict = _models_in(info.annotation)
+        if has_dict:
+            plan = None
+            break
+        if models:
+            plan.append((name, _is_flat_list(info.annotation)))
+    _PLANS[cls] = None if plan is None else tuple(plan)
+    return _PLANS[cls]
+
+
+def _is_flat_list(annotation: Any) -> bool:
+    """Whether ``annotation`` is a list whose items are always models without models inside."""
+    annotation = _strip(annotation)
+    if get_origin(annotation) is not list:
+        return False
+    item = _strip(get_args(annotation)[0])
+    options = get_args(item) if get_origin(item) in (Union, UnionType) else (item,)
+    return all(
+        isinstance(option, type) and issubclass(option, BaseModel) and _key_plan(option) == ()
+        for option in map(_strip, options)
+    )
+
+
+def _strip(annotation: Any) -> Any:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
+def _models_in(annotation: Any) -> tuple[list[type[BaseModel]], bool]:
+    """Model classes that can appear in a value of ``annotation``, and whether a dict can."""
+    models: list[type[BaseModel]] = []
+    has_dict = False
+    todo = [annotation]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            models.append(item)
+        elif item is dict or get_origin(item) is dict or item is Any:
+            has_dict = True
+        else:
+            todo.extend(get_args(item))
+    return models, has_dict
 
 
 def _reject_constant(name: str) -> Any:
@@ -111,7 +269,7 @@ def _max_depth(text: str) -> int:
 
 
 # Strings (with escapes) or single structural characters.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]', re.DOTALL)
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}:,]', re.DOTALL)
 
 
 def _parent_path(path: str) -> str:
@@ -120,12 +278,14 @@ def _parent_path(path: str) -> str:
     return path.rpartition(".")[0]
 
 
-# Tokens of valid JSON, whitespace skipped: strings, structural characters, scalar literals.
-_SCAN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]|[^\s\[\]{}:,"]+', re.DOTALL)
+# One JSON token of valid JSON, whitespace skipped: a string's opening quote (the string itself is
+# skipped by ``scanstring``, in C), a structural character, or a scalar literal.
+_SCAN = re.compile(r'[\[\]{}:,"]|[^\s\[\]{}:,"]+')
 
 
-def _walk(text: str):
-    """Yield (path, offset, is_key) for every value start and object key, iteratively."""
+def walk_json(text: str) -> Iterator[tuple[str, int, bool]]:
+    """Yield (path, offset, is_key) for every value start and object key of valid JSON ``text``, in
+    text order; one Python step per token (strings are skipped in C, whatever their length)."""
     stack: list[list[Any]] = []  # each: [kind, path, key_or_index, expecting_key]
 
     def child(frame: list[Any]) -> str:
@@ -135,19 +295,26 @@ def _walk(text: str):
         return f"{base}[{key}]"
 
     current_path = ""
-    for match in _SCAN.finditer(text):
+    search = _SCAN.search
+    pos = 0
+    while True:
+        match = search(text, pos)
+        if match is None:
+            return
         token = match.group()
-        pos = match.start()
+        start = match.start()
+        pos = match.end()
         ch = token[0]
         if ch == '"':
+            value, pos = scanstring(text, pos)
             if stack and stack[-1][0] == "{" and stack[-1][3]:
-                stack[-1][2] = json.loads(token) if "\\" in token else token[1:-1]
+                stack[-1][2] = value
                 stack[-1][3] = False
-                yield child(stack[-1]), pos, True
+                yield child(stack[-1]), start, True
             else:
-                yield current_path, pos, False
+                yield current_path, start, False
         elif ch in "[{":
-            yield current_path, pos, False
+            yield current_path, start, False
             stack.append([ch, current_path, 0 if ch == "[" else None, ch == "{"])
             if ch == "[":
                 current_path = child(stack[-1])
@@ -166,25 +333,13 @@ def _walk(text: str):
             if stack:
                 current_path = child(stack[-1])
         else:  # scalar literal
-            yield current_path, pos, False
-
-
-def json_positions(text: str) -> dict[str, tuple[int, int]]:
-    """Map each JSON path (``quotes[3].speaker.mention_id``) to the 1-based (line, column) where it
-    appears: the key for object members, the value for array items."""
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    out: dict[str, tuple[int, int]] = {}
-    for path, offset, _is_key in _walk(text):
-        if path not in out:
-            line = bisect.bisect_right(line_starts, offset)
-            out[path] = (line, offset - line_starts[line - 1] + 1)
-    return out
+            yield current_path, start, False
 
 
 def _duplicate_key_paths(text: str) -> list[str]:
     seen: set[str] = set()
     dupes: list[str] = []
-    for path, _offset, is_key in _walk(text):
+    for path, _offset, is_key in walk_json(text):
         if not is_key:
             continue
         if path in seen:

@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     from corpus_pkg._jsonfile import parse_json
     from corpus_pkg.corpus import Corpus
     from corpus_pkg.schema import AnnotationFile, Document
-    from corpus_pkg.tables.features import LabelSets, column_encoders, release_features
+    from corpus_pkg.tables.columns import column_builders
+    from corpus_pkg.tables.features import LabelSets, release_features
     from corpus_pkg.tables.parquet import ConfigWriter
     from corpus_pkg.tables.rows import RowContext, document_rows
     from corpus_pkg.tables.stats import ReleaseStats
@@ -78,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     stage("release statistics", add_stats)
     with tempfile.TemporaryDirectory() as tmp:
         for config, feats in features.items():
-            writer = ConfigWriter(Path(tmp) / config, feats.arrow_schema, column_encoders(feats), 1000)
+            schema = feats.arrow_schema
+            writer = ConfigWriter(Path(tmp) / config, schema, column_builders(feats, schema), 1000)
             config_rows = [row for doc_rows in rows for row in doc_rows[config]]
 
             def write(writer: Any = writer, config_rows: list = config_rows) -> None:

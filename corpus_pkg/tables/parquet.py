@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
-from .features import Encoder
+from .columns import ColumnBuilder, LabelError
 
 __all__ = ("PARQUET_OPTIONS", "ConfigWriter")
 
@@ -32,16 +32,16 @@ class ConfigWriter:
     """Rows of one config of one shard -> a Parquet file of row groups of exactly ``row_group_size`` rows.
 
     Rows arrive as dicts with label names. Every ``BATCH_ROWS`` of them are turned into Arrow
-    column by column (labels encoded on the way): far faster than converting row by row, and
-    the dicts do not pile up. The file is created on the first row group, so a config without
-    rows in this shard writes nothing."""
+    column by column (see :mod:`corpus_pkg.tables.columns`; labels encoded on the way): far faster
+    than converting row by row, and the dicts do not pile up. The file is created on the first row
+    group, so a config without rows in this shard writes nothing."""
 
     BATCH_ROWS = 256
 
-    def __init__(self, path: Path, schema: pa.Schema, encoders: dict[str, Encoder | None], row_group_size: int) -> None:
+    def __init__(self, path: Path, schema: pa.Schema, builders: dict[str, ColumnBuilder], row_group_size: int) -> None:
         self.path = path
         self.schema = schema
-        self.columns = [(name, encoders[name], schema.field(name).type) for name in schema.names]
+        self.columns = [(name, builders[name]) for name in schema.names]
         self.row_group_size = row_group_size
         self.pending: list[dict[str, Any]] = []  # rows not converted yet
         self.batches: list[pa.RecordBatch] = []  # converted rows not written yet
@@ -76,26 +76,23 @@ class ConfigWriter:
     def _convert(self) -> None:
         rows, self.pending = self.pending, []
         arrays = []
-        for name, encode, type_ in self.columns:
-            values = [row.get(name) for row in rows]
-            if encode is not None:
-                try:
-                    values = [encode(value) for value in values]
-                except ValueError:
-                    self._raise_encoding_error(rows, name, encode)
-            arrays.append(pa.array(values, type=type_))
+        for name, build in self.columns:
+            try:
+                arrays.append(build([row.get(name) for row in rows]))
+            except LabelError:
+                self._raise_label_error(rows, name, build)
         self.batches.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
         self.buffered += len(rows)
         while self.buffered >= self.row_group_size:
             self._write_group(self.row_group_size)
 
-    def _raise_encoding_error(self, rows: list[dict[str, Any]], column: str, encode: Encoder) -> None:
+    def _raise_label_error(self, rows: list[dict[str, Any]], column: str, build: ColumnBuilder) -> None:
         """Name the document whose row holds a label the release does not declare (validation
         rejects such labels first; this is a safety net)."""
         for row in rows:
             try:
-                encode(row.get(column))
-            except ValueError as exc:
+                build([row.get(column)])
+            except LabelError as exc:
                 where = f"annotations/{row.get('doc_id')}{ANNOTATION_SUFFIX}"
                 raise CorpusError(f"{where}: {self.path.parent.name} column {column!r}: {exc}") from None
         raise AssertionError("unreachable: a value failed to encode in bulk but not alone")

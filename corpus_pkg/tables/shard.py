@@ -33,7 +33,7 @@ from ..schema import AnnotationFile, Document
 from ..validate import DocumentChecker, read_documents
 from ..validate.checks import CorpusContext, DocumentFiles
 from . import shard_cache
-from .features import column_encoders
+from .columns import column_builders
 from .parquet import ConfigWriter
 from .plan import ShardTask
 from .rows import RowContext, document_rows
@@ -120,7 +120,12 @@ class ShardBuilder:
         """Documents are converted as soon as they are checked, so a worker holds the shard's file
         bytes and its pending row groups, not its parsed annotations."""
         settings = self.settings
-        checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
+        # validate cache entries are read; they are written only when the build fails (for the
+        # `corpus validate` runs that follow): one file per document costs more than checking it
+        # again, and a cached shard holds its documents' issues
+        checker = DocumentChecker(
+            settings.check_ctx, settings.validate_code, settings.validate_cache, write=not task.convert
+        )
         result = ShardResult(task, issues=[])
         files = read_documents(settings.root, task.docs)
         if not task.convert:
@@ -131,22 +136,22 @@ class ShardBuilder:
         if cache is not None:
             parts = [x for f in files for x in (f.doc_id, f.annotation_bytes, f.raw_bytes)]
             key = result.cache_key = cache_key("build-shard", self.context, task.split, *parts)
-            blob = cache.get(key, check=self._blob_ok)
+            blob = cache.get(key, check=lambda blob: self._blob_ok(blob, len(files)))
             result.shard_cache.corrupt = cache.stats.corrupt
-            if blob is not None:
-                result.issues = [checker.check(f)[0] for f in files]
-                if not result.has_errors:
-                    self._unpack(blob, task, result, into)
-                    result.shard_cache.hits = len(files)
+            if blob is not None:  # only shards without errors are cached
+                self._unpack(blob, task, result, into)
+                result.shard_cache.hits = len(files)
                 return result
         self._write(task, files, checker, result, into)
         if not result.written:
+            checker.flush()
             return result
         result.shard_cache.misses = len(files)
         bodies = {config: (into / task.partial_name(config)).read_bytes() for config in result.rows}
         result.files = {config: _facts(body) for config, body in bodies.items()}
         if cache is not None:
-            cache.put(key, shard_cache.pack(shard_cache.CachedShard(result.rows, result.nbytes, result.stats, bodies)))
+            shard = shard_cache.CachedShard(result.rows, result.nbytes, result.stats, bodies, result.issues)
+            cache.put(key, shard_cache.pack(shard))
             result.shard_cache.write_errors = cache.stats.write_errors
         return result
 
@@ -159,7 +164,7 @@ class ShardBuilder:
             config: ConfigWriter(
                 into / task.partial_name(config),
                 self.settings.schemas[config],
-                column_encoders(features),
+                column_builders(features, self.settings.schemas[config]),
                 self.settings.row_group_size,
             )
             for config, features in self.settings.features.items()
@@ -199,8 +204,8 @@ class ShardBuilder:
         result.stats = stats_to_json(stats)
         result.written = True
 
-    def _blob_ok(self, blob: bytes) -> bool:
-        return shard_cache.is_valid(blob, self.settings.features)
+    def _blob_ok(self, blob: bytes, n_docs: int) -> bool:
+        return shard_cache.is_valid(blob, self.settings.features, n_docs)
 
     def _unpack(self, blob: bytes, task: ShardTask, result: ShardResult, into: Path) -> None:
         shard = shard_cache.unpack(blob, self.settings.features)
@@ -208,7 +213,7 @@ class ShardBuilder:
             path = into / task.partial_name(config)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(body)
-        result.rows, result.nbytes, result.stats = shard.rows, shard.nbytes, shard.stats
+        result.rows, result.nbytes, result.stats, result.issues = shard.rows, shard.nbytes, shard.stats, shard.issues
         result.files = {config: _facts(body) for config, body in shard.files.items()}
         result.written = True
 

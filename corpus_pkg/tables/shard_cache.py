@@ -1,7 +1,7 @@
 """The shard cache's value format: one blob holding a built shard's Parquet files and summary.
 
 Layout: ``MAGIC``, the header length (8 bytes, little-endian), a JSON header (rows and Arrow
-bytes per config, the shard's statistics, the size of each file), then the files' bytes one
+bytes per config, the shard's statistics, the size of each file, each document's issues), then the files' bytes one
 after the other. The blob is stored by :class:`corpus_pkg._cache.ContentCache` (which checks its
 sha256); :func:`unpack` also checks its structure, because the header names files that will be
 written into a release.
@@ -17,7 +17,7 @@ import orjson
 
 __all__ = ("MAGIC", "CachedShard", "is_valid", "pack", "unpack")
 
-MAGIC = b"corpus-shard-1\n"
+MAGIC = b"corpus-shard-2\n"
 
 
 @dataclass
@@ -28,12 +28,19 @@ class CachedShard:
     nbytes: dict[str, int]
     stats: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)  # config -> Parquet file bytes (same keys as rows)
+    issues: list[bytes] = field(default_factory=list)  # per document, its issues as JSON (warnings only)
 
 
 def pack(shard: CachedShard) -> bytes:
     """The shard as one cache value."""
     bodies = [shard.files[config] for config in shard.rows]
-    header = {"rows": shard.rows, "nbytes": shard.nbytes, "stats": shard.stats, "sizes": [len(b) for b in bodies]}
+    header = {
+        "rows": shard.rows,
+        "nbytes": shard.nbytes,
+        "stats": shard.stats,
+        "sizes": [len(b) for b in bodies],
+        "issues": [payload.decode("utf-8") for payload in shard.issues],
+    }
     head = orjson.dumps(header)
     return b"".join([MAGIC, len(head).to_bytes(8, "little"), head, *bodies])
 
@@ -48,16 +55,18 @@ def unpack(blob: bytes, configs: Collection[str]) -> CachedShard:
     for config, size in zip(header["rows"], header["sizes"]):
         files[config] = blob[start : start + size]
         start += size
-    return CachedShard(header["rows"], header["nbytes"], header["stats"], files)
+    issues = [payload.encode("utf-8") for payload in header["issues"]]
+    return CachedShard(header["rows"], header["nbytes"], header["stats"], files, issues)
 
 
-def is_valid(blob: bytes, configs: Collection[str]) -> bool:
-    """Structural check of a cached shard (its checksum was already verified by the cache)."""
+def is_valid(blob: bytes, configs: Collection[str], n_docs: int | None = None) -> bool:
+    """Structural check of a cached shard (its checksum was already verified by the cache), holding
+    the issues of ``n_docs`` documents when given."""
     try:
-        _read_header(blob, configs)
+        header, _start = _read_header(blob, configs)
     except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
         return False
-    return True
+    return n_docs is None or len(header["issues"]) == n_docs
 
 
 def _read_header(blob: bytes, configs: Collection[str]) -> tuple[dict[str, Any], int]:
@@ -79,6 +88,8 @@ def _read_header(blob: bytes, configs: Collection[str]) -> tuple[dict[str, Any],
         and len(sizes) == len(rows)
         and all(type(n) is int and n > 0 for n in [*rows.values(), *nbytes.values(), *sizes])
         and isinstance(header["stats"], dict)
+        and isinstance(header["issues"], list)
+        and all(isinstance(payload, str) for payload in header["issues"])
     ):
         raise ValueError("shard blob header is malformed")
     if start + sum(sizes) != len(blob):

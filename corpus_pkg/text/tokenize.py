@@ -87,7 +87,11 @@ def token_spans(text: str, offset: int = 0) -> tuple[list[str], list[int], list[
 
 
 def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
-    """Paragraphs of the title/subtitle/body segments in text order, surrounding whitespace trimmed."""
+    """Paragraphs of the title/subtitle/body segments in text order, surrounding whitespace trimmed.
+
+    Each segment's text is tokenized in one go and its tokens dealt out to its lines: a token never
+    holds a blank, and every other character starts one, so the tokens of a line are the same
+    whether the line is tokenized alone or with its neighbours."""
     segments = sorted((s for s in ann.segments if s.kind in NER_SEGMENTS), key=lambda s: (s.start, s.end))
     covered = 0  # text before this offset was already emitted (segments may overlap)
     for seg in segments:
@@ -95,6 +99,8 @@ def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
         if seg_start >= seg.end:
             continue
         covered = max(covered, seg.end)
+        texts, starts, ends = token_spans(raw[seg_start : seg.end], seg_start)
+        first = 0
         for line in _LINE.finditer(raw, seg_start, seg.end):
             text = line.group()
             stripped = text.strip()
@@ -102,7 +108,12 @@ def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
                 continue
             start = line.start() + (len(text) - len(text.lstrip()))
             end = start + len(stripped)
-            yield Paragraph(seg.kind, start, end, stripped, *token_spans(stripped, start))
+            first = bisect.bisect_left(starts, start, first)
+            last = bisect.bisect_left(starts, end, first)
+            yield Paragraph(
+                seg.kind, start, end, stripped, texts[first:last], starts[first:last], ends[first:last]
+            )
+            first = last
 
 
 def bio_tags(paragraphs_: list[Paragraph], mentions: list[EntityMention]) -> tuple[list[list[str]], list[Skipped]]:
@@ -114,6 +125,7 @@ def bio_tags(paragraphs_: list[Paragraph], mentions: list[EntityMention]) -> tup
     tags = [["O"] * len(p.tokens) for p in paragraphs_]
     ends = [p.end for p in paragraphs_]
     skipped: list[Skipped] = []
+    names: dict[str, tuple[str, str]] = {}  # label -> (B-label, I-label), made once per label
     for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start, m.id)):
         where = _locate(paragraphs_, ends, mention)
         if isinstance(where, str):
@@ -121,12 +133,13 @@ def bio_tags(paragraphs_: list[Paragraph], mentions: list[EntityMention]) -> tup
             continue
         p_index, first, last = where
         row = tags[p_index]
-        if any(tag != "O" for tag in row[first : last + 1]):
+        if row[first : last + 1].count("O") != last + 1 - first:  # a token is already tagged
             skipped.append(Skipped(mention.id, "overlaps another mention (BIO cannot nest)"))
             continue
-        row[first] = f"B-{mention.label}"
-        for k in range(first + 1, last + 1):
-            row[k] = f"I-{mention.label}"
+        label = mention.label
+        begin, inside = names.get(label) or names.setdefault(label, (f"B-{label}", f"I-{label}"))
+        row[first] = begin
+        row[first + 1 : last + 1] = [inside] * (last - first)
     skipped.sort(key=lambda s: s.mention_id)
     return tags, skipped
 

@@ -148,11 +148,14 @@ class DocumentChecker:
     """Checks documents one at a time, through the validate cache when ``cache_dir`` is given.
 
     ``code`` is :func:`validation_code` taken once by the parent process (so that every worker
-    agrees on cache keys). ``build`` uses the same checker, so a build warms the cache of
-    ``validate`` and the other way round."""
+    agrees on cache keys). ``build`` uses the same checker with ``write=False``: it reuses what
+    ``validate`` cached, and writes new entries (:meth:`flush`) only for a shard that failed; its
+    shard cache keeps the issues of the shard's documents."""
 
-    def __init__(self, ctx: CorpusContext, code: str, cache_dir: str | Path | None) -> None:
+    def __init__(self, ctx: CorpusContext, code: str, cache_dir: str | Path | None, write: bool = True) -> None:
         self.ctx = ctx
+        self.write = write
+        self.unwritten: list[tuple[str, bytes]] = []  # (key, payload) not written yet (write=False)
         self.cache = ContentCache(cache_dir) if cache_dir else None
         self.context = cache_key(code, ctx.fingerprint()) if self.cache else ""
         #: cache hits and misses so far (every document is a miss without a cache)
@@ -183,8 +186,18 @@ class DocumentChecker:
             [issue.model_dump(mode="json") for issue in issues], ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
         if self.cache is not None:
-            self.cache.put(key, payload)
+            if self.write:
+                self.cache.put(key, payload)
+            else:
+                self.unwritten.append((key, payload))
         return payload, ann
+
+    def flush(self) -> None:
+        """Write the entries held back by ``write=False``."""
+        assert self.cache is not None or not self.unwritten
+        for key, payload in self.unwritten:
+            self.cache.put(key, payload)  # type: ignore[union-attr]
+        self.unwritten = []
 
 
 def validation_code() -> str:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import os
+import stat
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .._jsonfile import JsonFileError, ParsedJson, parse_json
+from .._jsonfile import JsonFileError, JsonLocator, ParsedJson, parse_json, validate_json_fast
 from ..corpus import (
     ANNOTATION_SUFFIX,
     ANNOTATIONS_DIR,
@@ -60,12 +64,13 @@ class DocumentFiles:
 class _DocChecker:
     files: DocumentFiles
     ctx: CorpusContext
-    parsed: ParsedJson | None = None
+    parsed: ParsedJson | JsonLocator | None = None  # where issues are located in the file
     issues: list[Issue] = field(default_factory=list)
+    locate: bool = True  # find the line and column of each issue (a walk of the whole JSON text)
 
     def add(self, code: IssueCode, message: str, json_path: str | None = None, **extra: Any) -> None:
         line = column = None
-        if json_path is not None and self.parsed is not None:
+        if json_path is not None and self.parsed is not None and self.locate:
             pos = self.parsed.locate(json_path)
             if pos:
                 line, column = pos
@@ -193,13 +198,17 @@ class DocumentPaths:
     def read(self, root: Path) -> DocumentFiles:
         """The bytes of both files (``raw_bytes`` is None when the raw file is missing)."""
         raw_path = root / self.raw_file
+        try:
+            raw_regular = stat.S_ISREG(os.lstat(raw_path).st_mode)
+        except (FileNotFoundError, NotADirectoryError):
+            raw_regular = False
         return DocumentFiles(
             doc_id=self.doc_id,
             annotation_file=self.annotation_file,
             raw_file=self.raw_file,
             annotation_bytes=(root / self.annotation_file).read_bytes(),
             # a symlinked raw file was reported as unsafe-id and is never read
-            raw_bytes=raw_path.read_bytes() if raw_path.is_file() and not raw_path.is_symlink() else None,
+            raw_bytes=raw_path.read_bytes() if raw_regular else None,
         )
 
 
@@ -259,12 +268,14 @@ def _ids_in(folder: Path, suffix: str, issues: list[Issue], prefix: str = "") ->
     ids: set[str] = set()
     if not folder.is_dir():
         return ids
-    for path in folder.iterdir():
-        if not path.name.endswith(suffix):
+    with os.scandir(folder) as entries:  # file types come with the listing: no stat per file
+        found = [(entry.name, entry.is_symlink() or not entry.is_file()) for entry in entries]
+    for name, not_regular in found:
+        if not name.endswith(suffix):
             continue
-        stem = path.name[: -len(suffix)]
-        rel = f"{prefix}{folder.name}/{path.name}"
-        if not is_safe_id(stem) or path.is_symlink() or not path.is_file():
+        stem = name[: -len(suffix)]
+        rel = f"{prefix}{folder.name}/{name}"
+        if not is_safe_id(stem) or not_regular:
             issues.append(
                 Issue.make(
                     "unsafe-id",
@@ -279,18 +290,58 @@ def _ids_in(folder: Path, suffix: str, issues: list[Issue], prefix: str = "") ->
     return ids
 
 
-def check_document(files: DocumentFiles, ctx: CorpusContext) -> list[Issue]:
-    """All checks of one document. Pure: depends only on the bytes and the context."""
-    return check_document_model(files, ctx)[0]
+def check_document(files: DocumentFiles, ctx: CorpusContext, locate: bool = True) -> list[Issue]:
+    """All checks of one document. Pure: depends only on the bytes and the context.
+
+    ``locate=False`` leaves out line and column (writers that report messages only skip that cost)."""
+    return check_document_model(files, ctx, locate)[0]
 
 
-def check_document_model(files: DocumentFiles, ctx: CorpusContext) -> tuple[list[Issue], AnnotationFile | None]:
+def check_document_model(
+    files: DocumentFiles, ctx: CorpusContext, locate: bool = True
+) -> tuple[list[Issue], AnnotationFile | None]:
     """Like :func:`check_document`, plus the parsed annotations (None when they fail the schema),
     so that a caller building rows from a valid document parses it only once."""
-    checker = _DocChecker(files=files, ctx=ctx)
+    checker = _DocChecker(files=files, ctx=ctx, locate=locate)
     assert files.annotation_bytes is not None
+    ann = validate_json_fast(files.annotation_bytes, AnnotationFile)
+    if ann is not None:  # valid, no duplicate key: positions are looked up only for issues reported
+        checker.parsed = JsonLocator(files.annotation_bytes)
+    else:
+        ann = _strict_annotations(checker, files.annotation_bytes)
+        if ann is None:
+            return checker.issues, None
+    if ann.doc_id != files.doc_id:
+        checker.add(
+            "doc-id-mismatch",
+            f"doc_id is {ann.doc_id!r} but the file is named {files.doc_id}{ANNOTATION_SUFFIX}",
+            "doc_id",
+            value=ann.doc_id,
+            expected=files.doc_id,
+        )
+    raw = _check_raw_presence(checker)
+    spans = list(iter_spans(ann))
+    if raw is not None:
+        digest = hashlib.sha256(files.raw_bytes or b"").hexdigest()
+        if digest != ann.raw_sha256:
+            checker.add(
+                "raw-hash-mismatch",
+                f"raw_sha256 does not match {files.raw_file} (sha256 {digest})",
+                "raw_sha256",
+                value=ann.raw_sha256,
+                expected=digest,
+            )
+        _check_spans(checker, spans, raw)
+    _check_ids_and_refs(checker, ann)
+    _check_warnings(checker, ann, spans)
+    return checker.issues, ann
+
+
+def _strict_annotations(checker: _DocChecker, data: bytes) -> AnnotationFile | None:
+    """The strict reader and ``model_validate``: every JSON and schema problem reported with its place."""
+    files = checker.files
     try:
-        checker.parsed = parse_json(files.annotation_bytes)
+        parsed = parse_json(data)
     except JsonFileError as exc:
         checker.issues.append(
             Issue.make(
@@ -302,14 +353,15 @@ def check_document_model(files: DocumentFiles, ctx: CorpusContext) -> tuple[list
                 column=exc.column,
             )
         )
-        return checker.issues, None
-    for path in checker.parsed.duplicate_keys:
+        return None
+    checker.parsed = parsed
+    for path in parsed.duplicate_keys:
         checker.add("duplicate-key", f"key {path.rpartition('.')[2]!r} appears more than once", path)
     try:
-        ann = AnnotationFile.model_validate(checker.parsed.value)
+        return AnnotationFile.model_validate(parsed.value)
     except ValidationError as exc:
         for err in exc.errors():
-            path = loc_to_path(err["loc"], checker.parsed.value)
+            path = loc_to_path(err["loc"], parsed.value)
             checker.add(
                 "schema-violation",
                 f"{path or '(root)'}: {err['msg']}",
@@ -318,30 +370,7 @@ def check_document_model(files: DocumentFiles, ctx: CorpusContext) -> tuple[list
                 expected=err["msg"],
             )
         _check_raw_presence(checker)
-        return checker.issues, None
-    if ann.doc_id != files.doc_id:
-        checker.add(
-            "doc-id-mismatch",
-            f"doc_id is {ann.doc_id!r} but the file is named {files.doc_id}{ANNOTATION_SUFFIX}",
-            "doc_id",
-            value=ann.doc_id,
-            expected=files.doc_id,
-        )
-    raw = _check_raw_presence(checker)
-    if raw is not None:
-        digest = hashlib.sha256(files.raw_bytes or b"").hexdigest()
-        if digest != ann.raw_sha256:
-            checker.add(
-                "raw-hash-mismatch",
-                f"raw_sha256 does not match {files.raw_file} (sha256 {digest})",
-                "raw_sha256",
-                value=ann.raw_sha256,
-                expected=digest,
-            )
-        _check_spans(checker, ann, raw)
-    _check_ids_and_refs(checker, ann)
-    _check_warnings(checker, ann)
-    return checker.issues, ann
+        return None
 
 
 def _check_raw_presence(checker: _DocChecker) -> str | None:
@@ -387,9 +416,9 @@ def iter_spans(ann: AnnotationFile) -> Iterator[tuple[str, str | None, Span]]:
             yield f"stance[{i}].evidence", st.id, st.evidence
 
 
-def _check_spans(checker: _DocChecker, ann: AnnotationFile, raw: str) -> None:
+def _check_spans(checker: _DocChecker, spans: list[tuple[str, str | None, Span]], raw: str) -> None:
     length = len(raw)
-    for path, ann_id, span in iter_spans(ann):
+    for path, ann_id, span in spans:
         if span.end > length:
             checker.add(
                 "offset-out-of-bounds",
@@ -489,7 +518,25 @@ def _check_ids_and_refs(checker: _DocChecker, ann: AnnotationFile) -> None:
         declared("undeclared-stance-target", "stance target", st.target, ctx.targets, f"stance[{i}].target", st.id)
 
 
-def _check_warnings(checker: _DocChecker, ann: AnnotationFile) -> None:
+def _content_index(ann: AnnotationFile) -> Callable[[int, int], bool] | None:
+    """A test "does [start, end) lie inside one title/subtitle/body segment?" in O(log segments), or
+    None when the document has no such segment. Segments sorted by start, with the running maximum
+    of their ends: among the segments starting at or before ``start``, one contains the span exactly
+    when the largest of their ends reaches ``end``."""
+    content = sorted((s.start, s.end) for s in ann.segments if s.kind in CONTENT_SEGMENTS)
+    if not content:
+        return None
+    starts = [start for start, _ in content]
+    reach = list(accumulate((end for _, end in content), max))
+
+    def inside(start: int, end: int) -> bool:
+        k = bisect_right(starts, start)
+        return k > 0 and reach[k - 1] >= end
+
+    return inside
+
+
+def _check_warnings(checker: _DocChecker, ann: AnnotationFile, spans: list[tuple[str, str | None, Span]]) -> None:
     order = sorted(range(len(ann.entities)), key=lambda k: (ann.entities[k].start, -ann.entities[k].end))
     for a, b in zip(order, order[1:]):
         first, second = ann.entities[a], ann.entities[b]
@@ -511,12 +558,12 @@ def _check_warnings(checker: _DocChecker, ann: AnnotationFile) -> None:
                 f"[{first.start}, {first.end})",
                 "segments",
             )
-    content = [(s.start, s.end) for s in ann.segments if s.kind in CONTENT_SEGMENTS]
-    if content:
-        for path, ann_id, span in iter_spans(ann):
+    inside = _content_index(ann)
+    if inside is not None:
+        for path, ann_id, span in spans:
             if path.startswith("segments"):
                 continue
-            if not any(start <= span.start and span.end <= end for start, end in content):
+            if not inside(span.start, span.end):
                 checker.add(
                     "span-outside-body",
                     f"{path} ({span.text!r}) is not inside a title or body segment",

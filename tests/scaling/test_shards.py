@@ -54,11 +54,13 @@ def test_small_targets_average_the_target(target: int) -> None:
 
 def test_a_label_the_release_does_not_declare_names_its_document(tmp_path: Path) -> None:
     from corpus_pkg.corpus import CorpusError
-    from corpus_pkg.tables.features import LabelSets, column_encoders, release_features
+    from corpus_pkg.tables.columns import column_builders
+    from corpus_pkg.tables.features import LabelSets, release_features
     from corpus_pkg.tables.parquet import ConfigWriter
 
     features = release_features(LabelSets(entity_labels=("PERSON",), stance_targets=("t",)))["entities"]
-    writer = ConfigWriter(tmp_path / "entities" / "x.partial", features.arrow_schema, column_encoders(features), 10)
+    schema = features.arrow_schema
+    writer = ConfigWriter(tmp_path / "entities" / "x.partial", schema, column_builders(features, schema), 10)
     row = {"doc_id": "d1", "mention_id": "e1", "start": 0, "end": 1, "text": "A", "origin": "manual"}
     writer.add([{**row, "label": "PERSON"}, {**row, "doc_id": "d2", "label": "ORG"}])
     with pytest.raises(CorpusError, match=r"annotations/d2\.json: entities column 'label': 'ORG' is not one of"):

@@ -87,3 +87,30 @@ def test_token_spans_equal_one_regex_match_per_token() -> None:
         got = token_spans(text, 7)
         assert list(zip(*got)) == expected
         assert len(got[0]) == len(got[1]) == len(got[2])
+
+
+def test_a_segment_tokenized_at_once_gives_each_line_its_own_tokens() -> None:
+    """paragraphs() tokenizes a whole segment and deals tokens out to lines: the result must equal
+    tokenizing each line alone, also around odd blanks, marks, overlapping and cut segments."""
+    raw = (
+        "A\u2028B x\x1cy\u00a0z\n e\u0301t\u0903\u0300 90,000.\r\n\r\n_1_ a.b,c\t\v\f\n"
+        "  U.K. \u3000 \u0660\u0661,\u0662 \u00bd\u00b2 done\n\nlast"
+    )
+    bounds = [(0, len(raw)), (3, 20), (15, 40), (41, len(raw) - 2)]
+    ann = AnnotationFile.model_validate(
+        {
+            "schema_version": "1.0",
+            "doc_id": "d",
+            "raw_sha256": "0" * 64,
+            "meta": {"title": "t", "outlet": "X"},
+            "segments": [
+                {"start": s, "end": e, "text": raw[s:e], "kind": kind}
+                for (s, e), kind in zip(bounds, ["body", "title", "subtitle", "body"])
+            ],
+        }
+    )
+    paras = list(paragraphs(raw, ann))
+    assert len(paras) > 4
+    for p in paras:
+        assert (p.tokens, p.token_starts, p.token_ends) == tuple(token_spans(p.text, p.start))
+        assert raw[p.start : p.end] == p.text and "\n" not in p.text

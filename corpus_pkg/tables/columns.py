@@ -1,0 +1,104 @@
+"""Rows of one config -> Arrow columns, fast: nested values are flattened level by level.
+
+``pa.array`` converts a list of nested Python values one value at a time. Here every list column
+is flattened into one list of its items (plus offsets) and every struct column is split into one
+list per field, down to flat lists of scalars, which Arrow converts in bulk; ClassLabel names are
+encoded on those flat lists with one dict lookup each. The arrays equal ``pa.array`` of the rows
+after :func:`corpus_pkg.tables.features.encode_row` (tests/build/test_columns.py checks it), so the
+Parquet bytes do not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import accumulate, chain
+from typing import Any
+
+import pyarrow as pa
+from datasets import ClassLabel, Features, LargeList, List
+
+__all__ = ("ColumnBuilder", "LabelError", "column_builders")
+
+#: Converts the values of one column (one Python value per row) to an Arrow array.
+ColumnBuilder = Callable[[Sequence[Any]], pa.Array]
+
+
+class LabelError(ValueError):
+    """A value of a ClassLabel column is not one of its names."""
+
+
+def column_builders(features: Features, schema: pa.Schema) -> dict[str, ColumnBuilder]:
+    """One builder per column of a config (``schema`` is ``features.arrow_schema``)."""
+    return {name: _compile(features[name], schema.field(name).type) for name in schema.names}
+
+
+def _compile(feature: Any, type_: pa.DataType) -> ColumnBuilder:
+    if isinstance(feature, ClassLabel):
+        return _label_builder(feature, type_)
+    if isinstance(feature, (List, LargeList, list)):
+        inner_feature = feature.feature if not isinstance(feature, list) else feature[0]
+        return _list_builder(_compile(inner_feature, type_.value_type), type_)
+    if isinstance(feature, dict):
+        fields = [type_.field(i) for i in range(type_.num_fields)]
+        children = [(f.name, _compile(feature[f.name], f.type)) for f in fields]
+        return _struct_builder(children, fields)
+
+    def scalars(values: Sequence[Any]) -> pa.Array:
+        return pa.array(values, type=type_)
+
+    return scalars
+
+
+def _label_builder(feature: ClassLabel, type_: pa.DataType) -> ColumnBuilder:
+    index = {name: i for i, name in enumerate(feature.names)}
+    names = feature.names
+
+    def labels(values: Sequence[Any]) -> pa.Array:
+        try:
+            codes = [index[v] for v in values]
+        except (KeyError, TypeError):  # None, integers already encoded, or an unknown name
+            codes = [_one_label(v, index, names) for v in values]
+        return pa.array(codes, type=type_)
+
+    return labels
+
+
+def _one_label(value: Any, index: dict[str, int], names: list[str]) -> Any:
+    if value is None or isinstance(value, int):
+        return value
+    try:
+        return index[value]
+    except (KeyError, TypeError):
+        raise LabelError(f"{value!r} is not one of the declared labels {names}") from None
+
+
+def _list_builder(inner: ColumnBuilder, type_: pa.DataType) -> ColumnBuilder:
+    offset_type = pa.int64() if pa.types.is_large_list(type_) else pa.int32()
+
+    def lists(values: Sequence[Any]) -> pa.Array:
+        if None in values:
+            mask = pa.array([v is None for v in values], type=pa.bool_())
+            values = [() if v is None else v for v in values]
+        else:
+            mask = None
+        offsets = pa.array(list(accumulate(map(len, values), initial=0)), type=offset_type)
+        items = inner(list(chain.from_iterable(values)))
+        cls = pa.LargeListArray if offset_type == pa.int64() else pa.ListArray
+        return cls.from_arrays(offsets, items, type=type_, mask=mask)
+
+    return lists
+
+
+def _struct_builder(children: list[tuple[str, ColumnBuilder]], fields: list[pa.Field]) -> ColumnBuilder:
+    def structs(values: Sequence[Any]) -> pa.Array:
+        mask = None
+        if None in values:
+            mask = pa.array([v is None for v in values], type=pa.bool_())
+            values = [_EMPTY if v is None else v for v in values]
+        arrays = [build([v.get(name) for v in values]) for name, build in children]
+        return pa.StructArray.from_arrays(arrays, fields=fields, mask=mask)
+
+    return structs
+
+
+_EMPTY: dict[str, Any] = {}

@@ -1,0 +1,87 @@
+"""The fast build writes the same Parquet bytes as the plain path, and its cache keeps every issue.
+
+The plain path is the obvious code: each document's rows from ``document_rows``, labels encoded by
+``encode_row``, the whole config made into one table with ``pa.Table.from_pylist`` and written with
+``pq.write_table`` in row groups of ``row_group_size``, with the same ``PARQUET_OPTIONS``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from corpus_pkg import validate
+from corpus_pkg.corpus import Corpus
+from corpus_pkg.release.build import build, shard_plan
+from corpus_pkg.schema import AnnotationFile, Document
+from corpus_pkg.tables.features import LabelSets, encode_row, release_features
+from corpus_pkg.tables.parquet import PARQUET_OPTIONS
+from corpus_pkg.tables.rows import RowContext, document_rows
+from corpus_pkg.validate.checks import pair_paths
+from tests.conftest import MINI
+from tests.release.helpers import make_rich_corpus
+
+
+def plain_parquet(root: Path, row_group_size: int = 1000) -> dict[str, bytes]:
+    """Release-relative path -> the bytes the plain path writes (one shard per split)."""
+    corpus = Corpus.at(root)
+    features = release_features(LabelSets.from_config(corpus.config))
+    ctx = RowContext({e.id: e.name for e in corpus.registry.entities})
+    splits, tasks = shard_plan(corpus.config, pair_paths(root)[0])
+    assert [t.split for t in tasks] == splits, "the reference covers one shard per split"
+    out = {}
+    for task in tasks:
+        rows: dict[str, list[dict]] = {config: [] for config in features}
+        for paths in task.docs:
+            ann = AnnotationFile.model_validate(json.loads((root / paths.annotation_file).read_bytes()))
+            doc = Document(text=(root / paths.raw_file).read_text(encoding="utf-8"), annotations=ann)
+            for config, config_rows in document_rows(doc, ctx).items():
+                rows[config] += [encode_row(features[config], row) for row in config_rows]
+        for config, config_rows in rows.items():
+            if not config_rows:
+                continue
+            table = pa.Table.from_pylist(config_rows, schema=features[config].arrow_schema)
+            sink = io.BytesIO()
+            pq.write_table(table, sink, row_group_size=row_group_size, **PARQUET_OPTIONS)
+            out[f"data/{config}/{task.split}-00000-of-00001.parquet"] = sink.getvalue()
+    return out
+
+
+def built_parquet(release: Path) -> dict[str, bytes]:
+    return {p.relative_to(release).as_posix(): p.read_bytes() for p in sorted((release / "data").rglob("*.parquet"))}
+
+
+@pytest.mark.parametrize("source", ["mini", "rich", "synthetic"])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_build_bytes_equal_the_plain_path(source: str, workers: int, tmp_path: Path, synth_corpus: Path) -> None:
+    if source == "mini":
+        root = tmp_path / "mini"
+        shutil.copytree(MINI, root)
+    elif source == "rich":
+        root = make_rich_corpus(tmp_path / "rich")
+    else:
+        root = synth_corpus
+    row_group_size = 7 if source == "synthetic" else 1000  # several row groups, some cut inside a document
+    reference = plain_parquet(root, row_group_size)
+    assert reference
+    result = build(root, tmp_path / "release", workers=workers, row_group_size=row_group_size)
+    assert built_parquet(result.out) == reference
+
+
+def test_a_cached_build_reports_the_same_warnings_and_writes_no_validate_entries(
+    synth_corpus: Path, tmp_path: Path
+) -> None:
+    report = validate(synth_corpus, cache=False)
+    assert report.valid and report.warnings  # the synthetic corpus has warnings (suggestions to review)
+    first = build(synth_corpus, tmp_path / "a", workers=1, docs_per_shard=10)
+    validate_cache = synth_corpus / ".corpus_cache" / "validate"
+    assert not validate_cache.exists() or not any(p.is_file() for p in validate_cache.rglob("*"))
+    second = build(synth_corpus, tmp_path / "b", workers=1, docs_per_shard=10)
+    assert second.cache.hits == 40 and second.cache.misses == 0
+    assert first.warnings == second.warnings == len(report.warnings)

@@ -1,0 +1,71 @@
+"""build/columns.py: the bulk Arrow conversion equals pa.array of the encoded rows, column by column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from corpus_pkg.corpus import Corpus
+from corpus_pkg.schema import AnnotationFile, Document
+from corpus_pkg.tables.columns import LabelError, column_builders
+from corpus_pkg.tables.features import LabelSets, encode_row, release_features
+from corpus_pkg.tables.rows import RowContext, document_rows
+from tests.release.helpers import make_rich_corpus
+
+
+def _rows(root: Path) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    corpus = Corpus.at(root)
+    features = release_features(LabelSets.from_config(corpus.config))
+    ctx = RowContext({e.id: e.name for e in corpus.registry.entities})
+    rows: dict[str, list[dict[str, Any]]] = {config: [] for config in features}
+    for path in sorted((root / "annotations").glob("*.json")):
+        ann = AnnotationFile.model_validate_json(path.read_bytes())
+        doc = Document(text=(root / "raw" / f"{path.stem}.txt").read_text(encoding="utf-8"), annotations=ann)
+        for config, config_rows in document_rows(doc, ctx).items():
+            rows[config] += config_rows
+    return features, rows
+
+
+def _assert_same_arrays(features: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> None:
+    for config, feats in features.items():
+        schema = feats.arrow_schema
+        builders = column_builders(feats, schema)
+        encoded = [encode_row(feats, row) for row in rows[config]]
+        for name in schema.names:
+            expected = pa.array([row.get(name) for row in encoded], type=schema.field(name).type)
+            actual = builders[name]([row.get(name) for row in rows[config]])
+            assert actual.type == expected.type
+            assert actual.equals(expected), (config, name)
+
+
+def test_columns_equal_the_plain_conversion_on_a_synthetic_corpus(synth_corpus: Path) -> None:
+    _assert_same_arrays(*_rows(synth_corpus))
+
+
+def test_columns_equal_the_plain_conversion_on_the_rich_corpus(tmp_path: Path) -> None:
+    features, rows = _rows(make_rich_corpus(tmp_path / "rich"))
+    assert any(row["entity_id"] is None for row in rows["entities"])  # nulls are covered
+    _assert_same_arrays(features, rows)
+
+
+def test_nulls_empty_lists_and_encoded_labels(synth_corpus: Path) -> None:
+    features, rows = _rows(synth_corpus)
+    feats = features["full"]
+    full = rows["full"][0]
+    odd = [
+        {**full, "entities": None, "meta": None},  # a null list and a null struct
+        {**full, "entities": [], "quotes": [{**full["quotes"][0], "cue": None}] if full["quotes"] else []},
+        {**full, "entities": [{**e, "label": 0} for e in full["entities"]]},  # labels already encoded
+    ]
+    _assert_same_arrays({"full": feats}, {"full": odd})
+
+
+def test_an_undeclared_label_is_refused(synth_corpus: Path) -> None:
+    features, rows = _rows(synth_corpus)
+    feats = features["entities"]
+    builders = column_builders(feats, feats.arrow_schema)
+    with pytest.raises(LabelError, match="NOT_A_LABEL"):
+        builders["label"]([rows["entities"][0]["label"], "NOT_A_LABEL"])
