@@ -60,11 +60,11 @@ def test_edit_and_remove_work_in_the_pass(news: Path):
 
 
 def test_session_api_exposes_pass_location(news: Path):
-    with edit_document(news, "rudd", "b") as doc:
+    with edit_document(news, "rudd", annotator="b") as doc:
         assert doc.ann_rel == "passes/b/rudd.json" and doc.ann_bytes == b""
         doc.ann.entities.clear()
         doc.save()
-    assert open_document(news, "rudd", "b").ann_bytes == (news / "passes" / "b" / "rudd.json").read_bytes()
+    assert open_document(news, "rudd", annotator="b").ann_bytes == (news / "passes" / "b" / "rudd.json").read_bytes()
     assert Corpus.at(news).annotators() == ["b"]
     assert Corpus.at(news).pass_doc_ids("b") == ["rudd"]
 
