@@ -26,9 +26,9 @@ from .checks import (
     check_document_model,
     load_config_issues,
     pair_paths,
-    pass_paths,
 )
 from .issues import CATALOGUE, Issue, IssueCode
+from .passes import check_assignments, pass_paths
 from .report import Report
 
 __all__ = ("CATALOGUE", "CacheStats", "Issue", "IssueCode", "Report", "validate", "validate_documents")
@@ -75,6 +75,7 @@ def validate(
         issues.extend(pairing)
         passes, pass_issues = pass_paths(local)  # annotators' passes are checked like gold files
         issues.extend(pass_issues)
+        check_assignments(local, issues)
         cache_dir = None
         if cache is not False and not (cache is True and is_remote(source)):
             cache_dir = default_cache_dir(local, "validate") if cache is True else Path(cache)

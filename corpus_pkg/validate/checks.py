@@ -18,17 +18,13 @@ from .._jsonfile import JsonFileError, JsonLocator, ParsedJson, parse_json, vali
 from ..corpus import (
     ANNOTATION_SUFFIX,
     ANNOTATIONS_DIR,
-    ASSIGNMENTS_FILE,
     CONFIG_FILE,
-    GOLD_NAME,
-    PASSES_DIR,
     RAW_DIR,
     RAW_SUFFIX,
     REGISTRY_FILE,
     is_safe_id,
 )
 from ..schema import AnnotationFile, CorpusConfig, EntityRegistry, Span
-from ..schema.assignments import Assignments
 from .issues import Issue, IssueCode
 
 #: Segment kinds whose text counts as article content.
@@ -130,27 +126,7 @@ def load_config_issues(root: Path) -> tuple[CorpusContext, list[Issue], CorpusCo
         ctx.registry_ids = frozenset(seen)
     elif not (root / REGISTRY_FILE).exists():
         ctx.registry_ids = frozenset()
-    _check_assignments(root, issues)
     return ctx, issues, config
-
-
-def _check_assignments(root: Path, issues: list[Issue]) -> None:
-    """assignments.json (optional): the schema, and every assigned document must exist."""
-    plan = _load_model(root / ASSIGNMENTS_FILE, Assignments, issues, required=False)
-    if plan is None:
-        return
-    for doc_id in plan.documents:
-        if not (root / ANNOTATIONS_DIR / f"{doc_id}{ANNOTATION_SUFFIX}").is_file():
-            issues.append(
-                Issue.make(
-                    "unresolved-reference",
-                    f"assignments.json assigns document {doc_id!r}, which has no annotation file",
-                    file=ASSIGNMENTS_FILE,
-                    json_path=f"documents.{doc_id}",
-                    value=doc_id,
-                    expected="an existing document id",
-                )
-            )
 
 
 def _load_model(path: Path, model: type[BaseModel], issues: list[Issue], required: bool) -> Any:
@@ -232,35 +208,6 @@ def pair_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:
         DocumentPaths(doc_id, f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}", f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}")
         for doc_id in sorted(ann_ids)
     ]
-    return docs, issues
-
-
-def pass_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:
-    """The annotators' passes, ``passes/<annotator>/<doc_id>.json``, each checked against
-    ``raw/<doc_id>.txt`` like a gold file; folders with unsafe names are reported, not read.
-    Passes are validated but never released (the build reads only :func:`pair_paths`)."""
-    issues: list[Issue] = []
-    folder = root / PASSES_DIR
-    if not folder.is_dir():
-        return [], issues
-    docs: list[DocumentPaths] = []
-    for sub in sorted(folder.iterdir(), key=lambda p: p.name):
-        rel = f"{PASSES_DIR}/{sub.name}"
-        if sub.name.startswith("."):
-            continue
-        if not is_safe_id(sub.name) or sub.name == GOLD_NAME or sub.is_symlink() or not sub.is_dir():
-            issues.append(
-                Issue.make(
-                    "unsafe-id",
-                    f"{rel!r} is not a safe annotator folder (or is a link or file); it was not read",
-                    file=rel,
-                    value=sub.name,
-                    expected=f"a folder passes/<annotator>, the name not {GOLD_NAME!r}",
-                )
-            )
-            continue
-        for doc_id in sorted(_ids_in(sub, ANNOTATION_SUFFIX, issues, prefix=f"{PASSES_DIR}/")):
-            docs.append(DocumentPaths(doc_id, f"{rel}/{doc_id}{ANNOTATION_SUFFIX}", f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}"))
     return docs, issues
 
 
