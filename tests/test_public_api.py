@@ -44,6 +44,7 @@ def test_cli_verbs_have_python_twins() -> None:
         "queue": corpus_pkg.queue,
         "agree": corpus_pkg.compare_passes,
         "adjudicate": corpus_pkg.adjudicate,
+        "verify": corpus_pkg.verify_release,
     }
     assert set(twins) <= commands
     for verb, func in twins.items():

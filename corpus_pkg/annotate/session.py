@@ -118,7 +118,11 @@ class DocumentSession:
         return annotation_rel(self.doc_id, self.annotator)
 
     def save(
-        self, ann: AnnotationFile | None = None, dry_run: bool = False, tolerate: Callable[[Issue], bool] | None = None
+        self,
+        ann: AnnotationFile | None = None,
+        dry_run: bool = False,
+        tolerate: Callable[[Issue], bool] | None = None,
+        on_write: Callable[[bytes], None] | None = None,
     ) -> list[Issue]:
         """Validate and write ``ann`` (default: ``self.ann``) where this session read it from."""
         return save_annotations(
@@ -129,6 +133,7 @@ class DocumentSession:
             tolerate=tolerate,
             expected=self.ann_bytes,
             annotator=self.annotator,
+            on_write=on_write,
         )
 
     @property
@@ -181,6 +186,7 @@ def save_annotations(
     tolerate: Callable[[Issue], bool] | None = None,
     expected: bytes | None = None,
     annotator: str | None = None,
+    on_write: Callable[[bytes], None] | None = None,
 ) -> list[Issue]:
     """Validate ``ann`` against ``raw_bytes`` and the corpus config, then write it atomically
     (to the gold file, or to ``annotator``'s pass).
@@ -188,8 +194,7 @@ def save_annotations(
     The bytes that are checked are the bytes written. Errors (except those ``tolerate``
     accepts) raise AnnotationError and nothing is written. With ``expected`` (the file's bytes
     when it was read; ``b""`` for a file that did not exist), a file changed meanwhile by someone
-    else is not overwritten.
-    Returns the warnings.
+    else is not overwritten. ``on_write`` is called with the bytes written. Returns the warnings.
     """
     corpus = Corpus.at(root)
     data = dumps_json(dump_annotation_file(ann)).encode("utf-8")
@@ -219,6 +224,8 @@ def save_annotations(
         if expected is not None and current != expected:
             raise AnnotationError(f"{Path(root) / ann_rel} changed while this command ran; nothing was written, retry")
         atomic_write_bytes(path, data)
+        if on_write is not None:
+            on_write(data)
     return [i for i in issues if not i.is_error]
 
 

@@ -125,3 +125,25 @@ def publish_command(
 
     plan = publish(release_dir, repo_id, dry_run=dry_run, private=private)
     typer.echo(plan.to_text(), nl=False)
+
+
+@app.command("verify")
+@api_errors
+def verify_command(
+    release_dir: Path = typer.Argument(..., help="Release folder (holds SHA256SUMS)."),
+) -> None:
+    """Check a release folder against its SHA256SUMS: exit 1 naming each changed, missing or extra file.
+
+    Run it before `datasets.load_dataset(<folder>)`, which does not check SHA256SUMS
+    (corpus_pkg.load and load_documents check it themselves).
+
+    Example: corpus verify dist/release
+    """
+    from ..release.verify import verify_release
+
+    result = verify_release(release_dir)
+    if not result.ok:
+        for line in result.lines():
+            typer.echo(f"{release_dir}/{line}")
+        fail(f"{release_dir} does not match its SHA256SUMS ({len(result.lines())} problem(s)); rebuild it")
+    typer.echo(result.summary())
