@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -31,3 +32,26 @@ def test_passes_are_never_shipped(releases: tuple[Path, Path]):
     for rel in data:
         assert (with_passes / rel).read_bytes() == (without / rel).read_bytes(), rel
     assert not any("passes" in p.parts for p in with_passes.rglob("*"))
+
+
+def test_remote_root_validates_passes_and_assignments(tmp_path: Path):
+    """A corpus behind an fsspec URL (memory://, in process): its passes and assignments.json are
+    mirrored and checked like a local corpus's."""
+    import fsspec
+
+    from corpus_pkg.validate import validate
+
+    local = make_corpus(tmp_path / "c", gold=PASS_A, passes={"a": PASS_A, "b": PASS_B})
+    broken = json.loads((local / "passes" / "b" / "d1.json").read_text(encoding="utf-8"))
+    broken["entities"][0]["label"] = "NOPE"
+    (local / "passes" / "b" / "d1.json").write_text(json.dumps(broken), encoding="utf-8")
+    (local / "assignments.json").write_text(
+        json.dumps({"annotators": ["a"], "overlap": 1, "documents": {"ghost": ["a"]}}), encoding="utf-8"
+    )
+    fs = fsspec.filesystem("memory")
+    for path in sorted(local.rglob("*")):
+        if path.is_file():
+            fs.pipe_file(f"/agree-remote/{path.relative_to(local).as_posix()}", path.read_bytes())
+    found = {(i.code, i.file) for i in validate("memory://agree-remote", cache=False, workers=1).issues}
+    assert ("undeclared-label", "passes/b/d1.json") in found
+    assert ("unresolved-reference", "assignments.json") in found
