@@ -332,7 +332,7 @@ def pair_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:
     return docs, issues
 
 
-def _ids_in(folder: Path, suffix: str, issues: list[Issue]) -> set[str]:
+def _ids_in(folder: Path, suffix: str, issues: list[Issue], prefix: str = "") -> set[str]:
     ids: set[str] = set()
     if not folder.is_dir() or folder.is_symlink():  # a linked raw/ or annotations/ is reported by link_issues
         return ids
@@ -342,7 +342,7 @@ def _ids_in(folder: Path, suffix: str, issues: list[Issue]) -> set[str]:
         if not name.endswith(suffix):
             continue
         stem = name[: -len(suffix)]
-        rel = f"{folder.name}/{name}"
+        rel = f"{prefix}{folder.name}/{name}"
         if linked:
             issues.append(
                 Issue.make(
