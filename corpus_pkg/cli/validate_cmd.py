@@ -7,11 +7,12 @@ from pathlib import Path
 
 import typer
 
+from .._storage import is_remote
 from ..corpus import ANNOTATION_SUFFIX, ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, RAW_SUFFIX, REGISTRY_FILE
 from ..schema.export import annotation_json_schema_text
 from ..validate import CATALOGUE, validate
 from ._app import EXIT_USAGE, api_errors, app, fail
-from ._choices import ReportFormat
+from ._choices import Engine, ReportFormat
 
 #: Issues listed by default (the summary line and --format json's "omitted" count the rest).
 DEFAULT_MAX_ISSUES = 1000
@@ -23,7 +24,9 @@ def validate_command(
     paths: list[Path] = typer.Argument(
         None, help="Only check the documents of these files (raw/X.txt, annotations/X.json); default: all."
     ),
-    root: Path = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/)."),
+    root: str = typer.Option(
+        ".", "--root", help="Corpus folder (holds corpus.json, raw/, annotations/), or a URL (s3://bucket/corpus)."
+    ),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="text, json or github."),
     select: list[str] = typer.Option([], "--select", help="Only report these issue codes (repeatable or a,b)."),
     ignore: list[str] = typer.Option([], "--ignore", help="Do not report these issue codes (repeatable or a,b)."),
@@ -38,15 +41,22 @@ def validate_command(
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Processes checking documents (default: one per core for large corpora)."
     ),
+    engine: Engine = typer.Option(
+        Engine.local, "--engine", help="local (process pool) or dask (chunks of documents on a Dask cluster)."
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT [default: start a LocalCluster]."
+    ),
 ) -> None:
     """Check every raw and annotation file; exit 1 if any error is found (2 for a wrong command line).
 
     Example: corpus validate --format github --strict
     """
-    if not root.is_dir():
-        fail(f"corpus root {str(root)!r} is not a folder", code=EXIT_USAGE)
+    remote = is_remote(root)
+    if not remote and not Path(root).is_dir():
+        fail(f"corpus root {root!r} is not a folder", code=EXIT_USAGE)
     selected, ignored = _codes(select, "--select"), _codes(ignore, "--ignore")
-    documents = documents_of(paths, root) if paths else None
+    documents = documents_of(paths, Path(root)) if paths and not remote else None
     report = validate(
         root,
         select=selected or None,
@@ -55,11 +65,13 @@ def validate_command(
         workers=workers,
         documents=documents,
         max_issues=max_issues,
+        engine=engine.value,
+        scheduler=scheduler,
     )
     if format is ReportFormat.json:
         typer.echo(report.model_dump_json(indent=2))
     elif format is ReportFormat.github:
-        typer.echo(report.with_paths_under(repository_prefix(root)).to_github(), nl=False)
+        typer.echo(report.with_paths_under("" if remote else repository_prefix(Path(root))).to_github(), nl=False)
     else:
         typer.echo(report.to_text(hints=not no_hints), nl=False)
     failed = not report.valid or (strict and report.stats.get("warnings", 0) > 0)

@@ -209,8 +209,8 @@ class ObjectStoreTarget(ReleaseTarget):
         stale = [p for p in old if p not in (sums, join(self.path, INCOMPLETE_MARKER))]
         if stale:
             self.fs.rm(stale)
-        for rel in files:
-            self.fs.copy(join(self.tmp, self.renamed.get(rel, rel)), join(self.path, rel))
+        sources = [join(self.tmp, self.renamed.get(rel, rel)) for rel in files]
+        self.fs.copy(sources, [join(self.path, rel) for rel in files])  # concurrent, server-side where possible
         self.fs.pipe_file(sums, checksums)
         self.fs.rm_file(join(self.path, INCOMPLETE_MARKER))
         self.abort()
