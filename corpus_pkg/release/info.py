@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from datasets import Features
 
 from ..schema import CorpusConfig
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    """What an agreement study over stored annotator passes says, for Croissant's
+    ``rai:annotationsPerItem`` and ``rai:dataAnnotationAnalysis`` and the card."""
+
+    annotations_per_item: str  # e.g. "2 (two independent passes of every document)"
+    analysis: str  # e.g. per-layer F1 and label agreement, in a sentence or two
+
+
+def agreement_summary(root: Path) -> AgreementSummary | None:
+    """The agreement study of the corpus at ``root``, computed from its stored annotator passes.
+
+    The boundary for that computation: it returns None for now, and the metadata fall back to the
+    ``rai.annotations_per_item`` / ``rai.data_annotation_analysis`` texts of corpus.json."""
+    return None
 
 
 @dataclass(frozen=True)
@@ -20,6 +38,9 @@ class ReleaseInfo:
     features: dict[str, Features]  # config name -> features (every config, shipped or not)
     data_files: dict[str, dict[str, list[str]]]  # config -> split -> release-relative paths (configs with rows)
     data_facts: dict[str, tuple[int, str]]  # release-relative path -> (size in bytes, sha256) of each data file
+    with_text: bool = True  # False: a text-free release (``corpus build --no-text``)
+    agreement: AgreementSummary | None = None  # None: the RAI texts of corpus.json are used
+    dates: tuple[str, str] | None = None  # first and last publication date of the articles (ISO), if any
 
     def file_size(self, relative: str) -> int:
         """Size in bytes of one data file of the release."""
@@ -28,3 +49,11 @@ class ReleaseInfo:
     def file_sha256(self, relative: str) -> str:
         """sha256 (hex) of one data file of the release."""
         return self.data_facts[relative][1]
+
+    @property
+    def annotations_per_item(self) -> str:
+        return self.agreement.annotations_per_item if self.agreement else self.config.rai.annotations_per_item
+
+    @property
+    def annotation_analysis(self) -> str:
+        return self.agreement.analysis if self.agreement else self.config.rai.data_annotation_analysis
