@@ -23,6 +23,7 @@ from .._cache import CacheStats, ContentCache, default_cache_dir
 from .._io import dumps_json
 from .._pool import Executor, Work, open_executor
 from .._storage import is_remote, local_path, open_root
+from ..agree.summary import AgreementStudy
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
 from ..tables.features import CONFIG_NAMES, LabelSets, release_features
 from ..tables.parquet import PARQUET_OPTIONS
@@ -33,6 +34,7 @@ from ..tables.stats import ReleaseStats, merge_stats
 from ..validate import Report, decode_issues, make_report, validate, validation_code
 from ..validate.checks import DocumentPaths, load_config_issues, pair_paths
 from ..validate.issues import Issue
+from .agreement import add_rai_agreement, measured_agreement
 from .card import dataset_card
 from .croissant import croissant_jsonld, sha256_file
 from .info import ReleaseInfo
@@ -187,7 +189,7 @@ def build(
                     for config_name, nbytes in result.nbytes.items():
                         stats.nbytes[config_name][result.task.split] += nbytes
                 info = ReleaseInfo(config, version, features, data_files, facts)
-                client_files = _client_files(corpus, info, stats)
+                client_files = _client_files(corpus, info, stats, measured_agreement(corpus, is_remote(source)))
                 for rel, data in client_files.items():
                     target.write(rel, data)
                 digests = {rel: sha for rel, (_size, sha) in facts.items()}
@@ -253,9 +255,12 @@ def _read_optional(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if _regular(path) else None
 
 
-def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats) -> dict[str, bytes]:
+def _client_files(
+    corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats, measured: AgreementStudy | None = None
+) -> dict[str, bytes]:
     """The files the client writes: corpus.json (stamped with the release version), entities.json and
-    the guidelines under metadata/, the dataset card and the Croissant metadata."""
+    the guidelines under metadata/, the dataset card and the Croissant metadata (both with the
+    agreement ``measured`` from the stored passes)."""
     meta = info.config.model_copy(update={"version": info.version}).model_dump(mode="json")
     files = {"metadata/corpus.json": dumps_json(meta).encode("utf-8")}
     if _regular(corpus.registry_path):
@@ -264,10 +269,14 @@ def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats) -> dic
     if _regular(guidelines):
         files["metadata/GUIDELINES.md"] = guidelines.read_bytes()
     card = dataset_card(
-        info, stats, guidelines=_read_optional(guidelines), agreement=_read_optional(corpus.root / AGREEMENT)
+        info,
+        stats,
+        guidelines=_read_optional(guidelines),
+        agreement=_read_optional(corpus.root / AGREEMENT),
+        measured=measured,
     )
     files["README.md"] = card.encode("utf-8")
-    files["croissant.json"] = dumps_json(croissant_jsonld(info)).encode("utf-8")
+    files["croissant.json"] = dumps_json(add_rai_agreement(croissant_jsonld(info), measured)).encode("utf-8")
     return files
 
 

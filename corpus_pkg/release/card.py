@@ -15,9 +15,11 @@ from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
+from ..agree.summary import AgreementStudy
 from ..schema import CorpusConfig
 from ..tables.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, STANCE_LABELS
 from ..tables.stats import ReleaseStats
+from .agreement import agreement_section
 from .info import ReleaseInfo
 
 CONFIG_DESCRIPTIONS = {
@@ -81,9 +83,13 @@ def card_yaml(info: ReleaseInfo, stats: ReleaseStats) -> dict[str, Any]:
 
 
 def dataset_card(
-    info: ReleaseInfo, stats: ReleaseStats, guidelines: str | None = None, agreement: str | None = None
+    info: ReleaseInfo,
+    stats: ReleaseStats,
+    guidelines: str | None = None,
+    agreement: str | None = None,
+    measured: AgreementStudy | None = None,
 ) -> str:
-    """The full README.md text of a release."""
+    """The full README.md text of a release (``measured``: the agreement of the stored passes)."""
     config, version = info.config, info.version
     front = yaml.safe_dump(
         card_yaml(info, stats),
@@ -98,7 +104,7 @@ def dataset_card(
     parts.append(_annotation(config, stats))
     parts.append(_guidelines(guidelines))
     parts.append(_statistics(config, stats))
-    parts.append(_agreement(agreement))
+    parts.append(agreement_section(measured, agreement))
     parts.append(_limitations(stats))
     parts.append(
         "## Files\n\n`SHA256SUMS` lists the sha256 of every file (`sha256sum -c SHA256SUMS`); "
@@ -206,16 +212,6 @@ def _statistics(config: CorpusConfig, stats: ReleaseStats) -> str:
         + "\n### Stance\n\n"
         + _table(["target", *STANCE_LABELS], stance_rows)
     )
-
-
-def _agreement(text: str | None) -> str:
-    if not text:
-        return (
-            "## Inter-annotator agreement\n\nNo agreement study is recorded for this release "
-            "(it would be read from `docs/agreement.md` in the corpus root).\n"
-        )
-    body = re.sub(r"^(#+)", r"\1##", text.strip(), flags=re.M)
-    return "## Inter-annotator agreement\n\nFrom `docs/agreement.md`:\n\n" + body + "\n"
 
 
 def _limitations(stats: ReleaseStats) -> str:
