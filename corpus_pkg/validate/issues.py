@@ -166,7 +166,8 @@ CATALOGUE: dict[str, CatalogueEntry] = {
     "span-outside-body": CatalogueEntry(
         severity="warning",
         title="Annotation lies outside the title and body segments",
-        hint="Boilerplate, bylines and captions are usually not annotated; check the span or the segments.",
+        hint="Subtitles, bylines, captions and boilerplate are not annotated (see GUIDELINES.md); "
+        "check the span or the segments.",
     ),
     "span-whitespace": CatalogueEntry(
         severity="warning",

@@ -17,7 +17,8 @@ from ..corpus import (
     is_safe_id,
 )
 from ..schema.assignments import Assignments
-from .checks import DocumentPaths, _ids_in, _load_model
+from .checks import DocumentPaths
+from .corpus_files import ids_in, load_model
 from .issues import Issue
 
 __all__ = ("check_assignments", "pass_paths")
@@ -47,14 +48,14 @@ def pass_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:
                 )
             )
             continue
-        for doc_id in sorted(_ids_in(sub, ANNOTATION_SUFFIX, issues, prefix=f"{PASSES_DIR}/")):
+        for doc_id in sorted(ids_in(sub, ANNOTATION_SUFFIX, issues, prefix=f"{PASSES_DIR}/")):
             docs.append(DocumentPaths(doc_id, f"{rel}/{doc_id}{ANNOTATION_SUFFIX}", f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}"))
     return docs, issues
 
 
 def check_assignments(root: Path, issues: list[Issue]) -> None:
     """assignments.json (optional): the schema, and every assigned document must exist."""
-    plan = _load_model(root / ASSIGNMENTS_FILE, Assignments, issues, required=False)
+    plan = load_model(root / ASSIGNMENTS_FILE, Assignments, issues, required=False)
     if plan is None:
         return
     for doc_id in plan.documents:
