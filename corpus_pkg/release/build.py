@@ -211,7 +211,7 @@ def build(
                     data_files,
                     facts,
                     with_text=text,
-                    agreement=agreement_summary(corpus.root),
+                    agreement=None if is_remote(source) else agreement_summary(corpus.root),
                     dates=(stats.dates[0], stats.dates[1]) if stats.dates else None,
                 )
                 client_files = _client_files(corpus, info, stats)
