@@ -6,7 +6,15 @@ import hashlib
 from pathlib import Path
 
 from .._storage import is_remote, read_files
-from ..corpus import ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, REGISTRY_FILE
+from ..corpus import (
+    ADJUDICATION_DIR,
+    ANNOTATIONS_DIR,
+    ASSIGNMENTS_FILE,
+    CONFIG_FILE,
+    PASSES_DIR,
+    RAW_DIR,
+    REGISTRY_FILE,
+)
 
 #: The agreement study the card quotes (optional).
 AGREEMENT = Path("docs") / "agreement.md"
@@ -14,10 +22,14 @@ AGREEMENT = Path("docs") / "agreement.md"
 
 def input_files(root: str | Path) -> list[Path]:
     """Every file of the corpus at ``root`` that a build reads: corpus.json, entities.json,
-    docs/agreement.md, and the files of raw/ and annotations/ (guidelines included), in a fixed order."""
+    assignments.json, docs/agreement.md, and the files of raw/, annotations/ (guidelines included),
+    adjudication/ and each annotator's pass (they feed the card's agreement figures), in a fixed order."""
     root = Path(root)
-    files = [root / CONFIG_FILE, root / REGISTRY_FILE, root / AGREEMENT]
-    for folder in (RAW_DIR, ANNOTATIONS_DIR):
+    files = [root / CONFIG_FILE, root / REGISTRY_FILE, root / ASSIGNMENTS_FILE, root / AGREEMENT]
+    folders = [RAW_DIR, ANNOTATIONS_DIR, ADJUDICATION_DIR]
+    if (root / PASSES_DIR).is_dir() and not (root / PASSES_DIR).is_symlink():
+        folders += sorted(f"{PASSES_DIR}/{p.name}" for p in (root / PASSES_DIR).iterdir() if p.is_dir())
+    for folder in folders:
         if (root / folder).is_dir() and not (root / folder).is_symlink():
             files += sorted(p for p in (root / folder).iterdir() if p.is_file())
     return [path for path in files if path.is_file() and not path.is_symlink()]  # links are never read

@@ -1,5 +1,6 @@
 """Pydantic v2 models of every file a corpus is made of."""
 
+from .assignments import Assignments
 from .common import GOLD_ORIGINS, SAFE_ID_PATTERN, Annotation, Origin, Span, SpanAnnotation, joined_text
 from .config import Agent, CorpusConfig, LabelDef, ResponsibleAI, Rights, StanceTarget
 from .document import (
@@ -25,6 +26,7 @@ __all__ = (
     "SCHEMA_VERSION",
     "Annotation",
     "AnnotationFile",
+    "Assignments",
     "CorpusConfig",
     "Document",
     "DocumentMeta",

@@ -205,6 +205,7 @@ CATALOGUE: dict[str, CatalogueEntry] = {
     ),
 }
 
+
 def _convert(severity: Severity, title: str, hint: str) -> CatalogueEntry:
     return CatalogueEntry(severity=severity, title=title, hint=hint, scope="convert")
 
@@ -260,8 +261,7 @@ CATALOGUE.update(
         "offset-mismatch": _convert(
             "warning",
             "Span offsets do not match its text",
-            "The offsets lie outside the text or select other characters than the span's text; the span was "
-            "skipped.",
+            "The offsets lie outside the text or select other characters than the span's text; the span was skipped.",
         ),
         "utf16-offsets": _convert(
             "warning",

@@ -65,7 +65,7 @@ def read(path: Path, ctx: ReadContext) -> ImportBatch:
         path = path / EXPORT_FILE
     text = ctx.read_text(path)
     try:
-        parsed = parse_json(text.encode("utf-8", "surrogatepass"))
+        parsed = parse_json(text.encode("utf-8", "surrogatepass"), lone_surrogates=True)
     except ValueError as exc:
         raise SourceError(f"{path.name}: {exc}", line=getattr(exc, "line", None)) from None
     data = parsed.value
