@@ -214,7 +214,7 @@ def build(
                     agreement=None if is_remote(source) else agreement_summary(corpus.root),
                     dates=(stats.dates[0], stats.dates[1]) if stats.dates else None,
                 )
-                client_files = _client_files(corpus, info, stats)
+                client_files = _client_files(corpus, info, stats, source)
                 for rel, data in client_files.items():
                     target.write(rel, data)
                 digests = {rel: sha for rel, (_size, sha) in facts.items()}
@@ -280,13 +280,13 @@ def _read_optional(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if _regular(path) else None
 
 
-def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats) -> dict[str, bytes]:
+def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats, source: str) -> dict[str, bytes]:
     """The files the client writes: corpus.json (stamped with the release version), entities.json, the
     guidelines and the agreement study under metadata/, release.json (text or text-free, and the digest
     of the corpus files the release was built from), the dataset card and the Croissant metadata."""
     meta = info.config.model_copy(update={"version": info.version}).model_dump(mode="json")
     files = {"metadata/corpus.json": dumps_json(meta).encode("utf-8")}
-    kind = {"text": info.with_text, "inputs_sha256": inputs_digest(corpus.root)}
+    kind = {"text": info.with_text, "inputs_sha256": inputs_digest(corpus.root, source=source)}
     files[RELEASE_FILE] = dumps_json(kind).encode("utf-8")
     if _regular(corpus.root / AGREEMENT):
         files["metadata/agreement.md"] = (corpus.root / AGREEMENT).read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from .._storage import is_remote, read_files
 from ..corpus import (
     ADJUDICATION_DIR,
     ANNOTATIONS_DIR,
@@ -34,11 +35,23 @@ def input_files(root: str | Path) -> list[Path]:
     return [path for path in files if path.is_file() and not path.is_symlink()]  # links are never read
 
 
-def inputs_digest(root: str | Path, salt: str = "") -> str:
-    """sha256 over the relative path and bytes of every input file (``salt`` first, when given)."""
+def inputs_digest(root: str | Path, salt: str = "", source: str | None = None) -> str:
+    """sha256 over the relative path and bytes of every input file (``salt`` first, when given).
+
+    ``source``: where the documents are read from when ``root`` is only the local mirror of a corpus
+    at a URL (see :func:`corpus_pkg._storage.open_root`); the bytes then come from there, in batches."""
     root = Path(root)
     digest = hashlib.sha256(salt.encode())
-    for path in input_files(root):
-        digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    relative = [path.relative_to(root).as_posix() for path in input_files(root)]
+    remote = source is not None and is_remote(source)
+    for first in range(0, len(relative), _BATCH):
+        batch = relative[first : first + _BATCH]
+        data = read_files(source, batch) if remote else {rel: (root / rel).read_bytes() for rel in batch}
+        for rel in batch:
+            if rel in data:
+                digest.update(f"{rel}\0".encode())
+                digest.update(hashlib.sha256(data[rel]).digest())
     return digest.hexdigest()
+
+
+_BATCH = 256
