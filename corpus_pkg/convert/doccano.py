@@ -66,7 +66,7 @@ def read(path: Path, ctx: ReadContext) -> ImportBatch:
 
 def _parse_line(line: str, number: int, path: Path) -> dict[str, Any]:
     try:
-        record = parse_json(line.encode("utf-8", "surrogatepass"), lone_surrogates=True).value
+        record = parse_json(line.encode("utf-8", "surrogatepass")).value
     except ValueError as exc:
         raise json_error(exc, suffix=" (doccano exports one JSON object per line)", line=number) from None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():

@@ -65,7 +65,7 @@ def read(path: Path, ctx: ReadContext) -> ImportBatch:
         path = path / EXPORT_FILE
     text = ctx.read_text(path)
     try:
-        parsed = parse_json(text.encode("utf-8", "surrogatepass"), lone_surrogates=True)
+        parsed = parse_json(text.encode("utf-8", "surrogatepass"))
     except ValueError as exc:
         raise json_error(exc) from None
     data = parsed.value
