@@ -23,8 +23,9 @@ from pathlib import Path
 from datasets import Features
 
 from .._cache import CacheStats, ContentCache, default_cache_dir
+from .._engines import open_executor
 from .._io import dumps_json
-from .._pool import Executor, Work, open_executor
+from .._pool import Executor, Work
 from .._storage import is_remote, local_path, open_root
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
 from ..tables.features import CONFIG_NAMES, DOCUMENT_CONFIGS, LabelSets, release_features

@@ -4,7 +4,7 @@ relations and choices (checked against the text), then one builder per layer (:m
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,30 +13,9 @@ from ...schema import Document, Span
 from ...text.offsets import UnitConverter
 from .._common import ImportBatch, ReadContext, is_int, json_error, new_document, safe_doc_id, short
 from .._report import ConvertReport, SourceError
-from .layers import build_layers
+from .layers import LsRegion, ResultSet, build_layers
 
 EXPORT_FILE = "tasks.json"
-
-
-@dataclass
-class LsRegion:
-    rid: str
-    labels: list[str]
-    span: Span
-    meta: list[str]
-    shown: str
-
-
-@dataclass
-class ResultSet:
-    """One annotation or prediction of a task."""
-
-    origin: str
-    source: str
-    prefix: str
-    regions: dict[str, LsRegion] = field(default_factory=dict)
-    relations: list[dict[str, Any]] = field(default_factory=list)
-    choices: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
