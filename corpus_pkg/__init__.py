@@ -13,7 +13,7 @@ from .annotate.reanchor import reanchor
 from .annotate.render import render_html, show
 from .annotate.review import accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
 from .annotate.stats import stats
-from .annotate.suggest import suggest_numbers
+from .annotate.suggest import suggest_entities, suggest_numbers, suggest_quotes
 from .convert import FORMATS, ConvertReport, ConvertWarning, export_corpus, import_corpus
 from .corpus import Corpus, CorpusError
 from .load import load, load_documents
@@ -52,6 +52,8 @@ __all__ = (
     "serve",
     "show",
     "stats",
+    "suggest_entities",
     "suggest_numbers",
+    "suggest_quotes",
     "validate",
 )

@@ -12,7 +12,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "data" / "mini"
-INTEROP = REPO.parent / "shared" / "interop"
+#: ../shared/interop beside the repository; CORPUS_INTEROP points elsewhere (e.g. from a git worktree).
+INTEROP = Path(os.environ.get("CORPUS_INTEROP") or REPO.parent / "shared" / "interop")
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def test_issue_codes_catalogue_and_docs_agree() -> None:
     codes = set(typing.get_args(IssueCode))
     assert codes == set(CATALOGUE)
     docs = (REPO / "docs" / "issues.md").read_text(encoding="utf-8")
-    assert {line[4:-1] for line in docs.splitlines() if line.startswith("## `")} == codes
+    assert {line[5:-1] for line in docs.splitlines() if line.startswith("### `")} == codes
 
 
 @pytest.mark.parametrize("root", [REPO / "tests" / "data" / "mini", REPO], ids=["mini", "repo"])

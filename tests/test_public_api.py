@@ -31,6 +31,8 @@ def test_cli_verbs_have_python_twins() -> None:
         "stats": corpus_pkg.stats,
         "reanchor": corpus_pkg.reanchor,
         "suggest numbers": corpus_pkg.suggest_numbers,
+        "suggest entities": corpus_pkg.suggest_entities,
+        "suggest quotes": corpus_pkg.suggest_quotes,
         "import": corpus_pkg.import_corpus,
         "export": corpus_pkg.export_corpus,
         "edit": corpus_pkg.edit_annotation,
@@ -48,6 +50,6 @@ def test_importing_the_package_does_not_import_datasets() -> None:
     import subprocess
     import sys
 
-    code = "import sys, corpus_pkg; print('datasets' in sys.modules)"
+    code = "import sys, corpus_pkg; print('datasets' in sys.modules, 'spacy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "False False"  # nor spaCy: the spacy suggester imports it when it runs

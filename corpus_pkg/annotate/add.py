@@ -19,7 +19,7 @@ from ..schema import EntityMention, NumberMention, Quote, Span, Stance
 from ..text.numbers import NumberParseError, format_value, parse_number
 from ..validate import Issue
 from .errors import AnnotationError
-from .locate import AmbiguousTextError, TextNotFoundError, find_occurrences, locate, locate_near
+from .locate import AmbiguousTextError, TextNotFoundError, find_occurrences, locate, locate_near, span_at
 from .numbers import guess_number
 from .session import DocumentSession, edit_document, item_spans, next_id, save_annotations
 
@@ -117,6 +117,8 @@ def add_entity(
     source: str | None = None,
     note: str | None = None,
     dry_run: bool = False,
+    at: Sequence[int] | None = None,
+    expected_version: str | None = None,
 ) -> AddResult:
     """Mark ``text`` in document ``doc_id`` as an entity mention with a declared ``label``.
 
@@ -130,11 +132,14 @@ def add_entity(
         inside_words: allow matches that start or end inside a word.
         source, note: provenance and comment stored on the annotation.
         dry_run: validate and return the annotation without writing.
+        at: ``(start, end)`` code-point offsets of this occurrence of ``text`` (instead of ``occurrence``).
+        expected_version: write only if the annotation file is still this
+            :func:`~corpus_pkg.annotate.session.file_version` (compare-and-swap), else StaleVersionError.
 
     Example:
         >>> add_entity("corpus", "doc1", "Amber Rudd", "PERSON", entity_id="amber_rudd")  # doctest: +SKIP
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, expected_version) as doc:
         labels = doc.corpus.config.entity_label_names
         if label not in labels:
             raise AnnotationError(
@@ -147,7 +152,8 @@ def add_entity(
                     f"entity id {entity_id!r} is not in entities.json; add it to the registry first"
                     + (f" (known ids include: {', '.join(sorted(known)[:15])})" if known else "")
                 )
-        span = locate(doc.raw, text, occurrence, inside_words, where=doc.display(doc.raw_rel))
+        where = doc.display(doc.raw_rel)
+        span = span_at(doc.raw, text, at, where) if at else locate(doc.raw, text, occurrence, inside_words, where=where)
         for existing in doc.ann.entities:
             if (existing.start, existing.end, existing.label) == (span.start, span.end, label):
                 raise AnnotationError(
@@ -180,6 +186,11 @@ def add_quote(
     source: str | None = None,
     note: str | None = None,
     dry_run: bool = False,
+    at: Sequence[int] | None = None,
+    fragments_at: Sequence[Sequence[int]] = (),
+    cue_at: Sequence[int] | None = None,
+    speaker_at: Sequence[int] | None = None,
+    expected_version: str | None = None,
 ) -> AddResult:
     """Add a quote whose content starts with ``text`` (plus any further ``fragments``).
 
@@ -187,20 +198,26 @@ def add_quote(
     nominal ``speaker_text`` are taken at their occurrence nearest to the quote (within
     ``NEAR_WINDOW`` characters) unless their occurrence is given. Exactly one of
     ``speaker_mention`` (an entity mention id of this document), ``speaker_text`` or
-    ``speaker_unknown`` names the speaker.
+    ``speaker_unknown`` names the speaker. The ``*_at`` arguments pin spans by ``(start, end)``
+    code-point offsets instead (``fragments_at`` one pair per fragment); ``expected_version`` as in
+    :func:`add_entity`.
 
     Example:
         >>> add_quote("corpus", "doc1", "We will act,", cue="said", speaker_mention="e1")  # doctest: +SKIP
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, expected_version) as doc:
         chosen = sum([speaker_mention is not None, speaker_text is not None, speaker_unknown])
         if chosen != 1:
             raise AnnotationError(
                 "give exactly one speaker: --speaker-mention ID, --speaker-text TEXT or --speaker-unknown"
             )
         where = doc.display(doc.raw_rel)
-        spans = [locate(doc.raw, text, occurrence, where=where)]
-        for fragment in fragments:
+        spans = [span_at(doc.raw, text, at, where, "quote") if at else locate(doc.raw, text, occurrence, where=where)]
+        if fragments_at and len(fragments_at) != len(fragments):
+            raise AnnotationError(f"{len(fragments)} fragment(s) but {len(fragments_at)} fragment offset pair(s)")
+        for fragment, fragment_at in zip(fragments, fragments_at):
+            spans.append(span_at(doc.raw, fragment, fragment_at, where, "fragment"))
+        for fragment in fragments if not fragments_at else ():
             after = [o for o in find_occurrences(doc.raw, fragment) if o.start >= spans[-1].end]
             if not after:
                 raise TextNotFoundError(
@@ -213,14 +230,20 @@ def add_quote(
             _require_mention(doc, speaker_mention, "--speaker-mention")
             speaker = {"type": "mention", "mention_id": speaker_mention}
         elif speaker_text is not None:
-            found = locate_near(
-                doc.raw, speaker_text, spans, speaker_occurrence, "speaker", "--speaker-occurrence", where
+            found = (
+                span_at(doc.raw, speaker_text, speaker_at, where, "speaker")
+                if speaker_at
+                else locate_near(
+                    doc.raw, speaker_text, spans, speaker_occurrence, "speaker", "--speaker-occurrence", where
+                )
             )
             speaker = {"type": "nominal", **found.model_dump()}
         else:
             speaker = {"type": "unknown"}
         cue_span = None
-        if cue is not None:
+        if cue is not None and cue_at:
+            cue_span = span_at(doc.raw, cue, cue_at, where, "cue")
+        elif cue is not None:
             cue_span = locate_near(doc.raw, cue, spans, cue_occurrence, "cue", "--cue-occurrence", where)
         for existing in doc.ann.quotes:
             if [(f.start, f.end) for f in existing.fragments] == [(s.start, s.end) for s in spans]:
@@ -256,17 +279,21 @@ def add_number(
     source: str | None = None,
     note: str | None = None,
     dry_run: bool = False,
+    at: Sequence[int] | None = None,
+    expected_version: str | None = None,
 ) -> AddResult:
     """Mark ``text`` as a number. The value is read from the text ("fourteen million" ->
     14000000) unless ``value`` is given; kind and qualifier are guessed from the context
-    (see :func:`corpus_pkg.annotate.numbers.guess_number`) unless given.
+    (see :func:`corpus_pkg.annotate.numbers.guess_number`) unless given. ``at`` and
+    ``expected_version`` as in :func:`add_entity`.
 
     Example:
         >>> add_number("corpus", "doc1", "90,000", unit="posts")  # doctest: +SKIP
     """
 
-    with edit_document(root, doc_id) as doc:
-        span = locate(doc.raw, text, occurrence, where=doc.display(doc.raw_rel))
+    with edit_document(root, doc_id, expected_version) as doc:
+        where = doc.display(doc.raw_rel)
+        span = span_at(doc.raw, text, at, where) if at else locate(doc.raw, text, occurrence, where=where)
         if value is None:
             try:
                 value = parse_number(text)
@@ -310,18 +337,22 @@ def add_stance(
     source: str | None = None,
     note: str | None = None,
     dry_run: bool = False,
+    evidence_at: Sequence[int] | None = None,
+    holder_at: Sequence[int] | None = None,
+    expected_version: str | None = None,
 ) -> AddResult:
     """Record that a holder is ``label`` (favor/against/neutral) toward a declared ``target``.
 
     The holder is one of ``holder_mention`` (mention id), ``holder_text`` (a nominal phrase,
     taken nearest to the evidence) or ``holder_entity`` (registry id); the evidence is one of
-    ``evidence_quote`` (quote id) or ``evidence_text`` (a span of the text).
+    ``evidence_quote`` (quote id) or ``evidence_text`` (a span of the text). ``evidence_at`` and
+    ``holder_at`` pin those spans by offsets; ``expected_version`` as in :func:`add_entity`.
 
     Example:
         >>> add_stance("corpus", "doc1", "platform_action", "favor", holder_mention="e1",
         ...            evidence_quote="q1")  # doctest: +SKIP
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, expected_version) as doc:
         targets = doc.corpus.config.stance_target_ids
         if target not in targets:
             raise AnnotationError(
@@ -345,7 +376,11 @@ def add_stance(
             evidence = {"type": "quote", "quote_id": evidence_quote}
         else:
             assert evidence_text is not None
-            span = locate(doc.raw, evidence_text, evidence_occurrence, where=where, option="--evidence-occurrence")
+            span = (
+                span_at(doc.raw, evidence_text, evidence_at, where, "evidence")
+                if evidence_at
+                else locate(doc.raw, evidence_text, evidence_occurrence, where=where, option="--evidence-occurrence")
+            )
             anchor = [span]
             evidence = {"type": "span", **span.model_dump()}
         holder: dict[str, Any]
@@ -359,7 +394,13 @@ def add_stance(
             holder = {"type": "entity", "entity_id": holder_entity}
         else:
             assert holder_text is not None
-            found = locate_near(doc.raw, holder_text, anchor, holder_occurrence, "holder", "--holder-occurrence", where)
+            found = (
+                span_at(doc.raw, holder_text, holder_at, where, "holder")
+                if holder_at
+                else locate_near(
+                    doc.raw, holder_text, anchor, holder_occurrence, "holder", "--holder-occurrence", where
+                )
+            )
             holder = {"type": "nominal", **found.model_dump()}
         item = Stance.model_validate(
             {

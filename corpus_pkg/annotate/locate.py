@@ -22,6 +22,7 @@ __all__ = (
     "find_occurrences",
     "locate",
     "locate_near",
+    "span_at",
 )
 
 #: Characters of context shown on each side of an occurrence in error messages.
@@ -190,3 +191,19 @@ def locate_near(
         )
     occ = best[2]
     return Span(start=occ.start, end=occ.end, text=text)
+
+
+def span_at(raw: str, text: str, at: Sequence[int], where: str = "the raw text", what: str = "text") -> Span:
+    """The span ``[start, end)`` of ``raw`` given by ``at = (start, end)`` (code points), which must hold ``text``.
+
+    This is how callers that know offsets (the web workbench, converters) pin an occurrence
+    instead of searching for it; the offsets are checked, never trusted.
+    """
+    if len(at) != 2 or not all(type(x) is int for x in at):
+        raise AnnotationError(f"{what} offsets must be two integers [start, end], got {list(at)!r}")
+    start, end = at
+    if not 0 <= start < end <= len(raw):
+        raise AnnotationError(f"{what} offsets [{start}:{end}] are not a non-empty span of {where} (0..{len(raw)})")
+    if raw[start:end] != text:
+        raise AnnotationError(f"{where}[{start}:{end}] is {raw[start:end]!r}, not the {what} {text!r}")
+    return Span(start=start, end=end, text=text)

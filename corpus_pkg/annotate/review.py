@@ -19,10 +19,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..schema import ANNOTATION_LAYERS, AnnotationFile
+from ..schema import ANNOTATION_LAYERS, AnnotationFile, EntityMention, NumberMention, Quote, Stance
 from ..validate import Issue
 from .errors import AnnotationError
-from .session import DocumentSession, edit_document, save_annotations
+from .session import DocumentSession, credit, edit_document, save_annotations
 
 __all__ = (
     "EDITABLE_FIELDS",
@@ -31,6 +31,7 @@ __all__ = (
     "edit_annotation",
     "reject_suggestions",
     "remove_annotations",
+    "restore_annotations",
 )
 
 
@@ -56,6 +57,7 @@ _WORDS = {
     "removed": ("Removed", "Would remove", "Nothing to remove"),
     "accepted": ("Accepted", "Would accept", "Nothing to accept"),
     "edited": ("Edited", "Would edit", "Nothing to edit"),
+    "restored": ("Restored", "Would restore", "Nothing to restore"),
 }
 
 #: Fields ``edit_annotation`` may set, per layer. Offsets and text are not among them: a span is
@@ -69,12 +71,20 @@ EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def edit_annotation(
-    root: str | Path, doc_id: str, ann_id: str, changes: dict[str, Any], dry_run: bool = False
+    root: str | Path,
+    doc_id: str,
+    ann_id: str,
+    changes: dict[str, Any],
+    dry_run: bool = False,
+    annotator: str | None = None,
+    expected_version: str | None = None,
 ) -> ReviewResult:
     """Set fields of one annotation, e.g. ``{"label": "ORG"}`` or ``{"entity_id": None}``.
 
     The edited file is validated as a whole before it is written (a label must be declared, a
-    registry id must exist, a value must have the schema's type).
+    registry id must exist, a value must have the schema's type). With ``annotator``, the
+    annotation's ``source`` credits them (see :func:`~corpus_pkg.annotate.session.credit`);
+    ``expected_version`` makes the write a compare-and-swap (see ``edit_document``).
 
     Raises:
         AnnotationError: the id does not exist, a field cannot be edited in that layer, or the
@@ -83,7 +93,7 @@ def edit_annotation(
     Example:
         >>> edit_annotation("corpus", "doc1", "e2", {"label": "ORG"})  # doctest: +SKIP
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, expected_version) as doc:
         where = doc.display(doc.ann_rel)
         if not changes:
             raise AnnotationError("no changes given; name fields to set, e.g. label=ORG")
@@ -105,6 +115,8 @@ def edit_annotation(
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e['input']!r})" for e in exc.errors()
             )
             raise AnnotationError(f"{where}: {ann_id} would not be valid: {problems}") from None
+        if edited != items[index] and "source" not in changes:
+            edited.source = credit(edited.source, annotator, "edited")
         if edited == items[index]:
             return ReviewResult("edited", where, [], written=False)
         ann = doc.ann.model_copy(update={layer: [*items[:index], edited, *items[index + 1 :]]})
@@ -112,7 +124,12 @@ def edit_annotation(
 
 
 def remove_annotations(
-    root: str | Path, doc_id: str, ids: Sequence[str], cascade: bool = False, dry_run: bool = False
+    root: str | Path,
+    doc_id: str,
+    ids: Sequence[str],
+    cascade: bool = False,
+    dry_run: bool = False,
+    expected_version: str | None = None,
 ) -> ReviewResult:
     """Delete the annotations ``ids`` (any layer) from document ``doc_id``.
 
@@ -125,7 +142,7 @@ def remove_annotations(
     ids = _id_list(ids)
     if not ids:
         raise AnnotationError("no annotation ids given; name the annotations to remove, e.g. e12 q3")
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, expected_version) as doc:
         _require_ids(doc.ann, ids, doc.display(doc.ann_rel))
         doomed = _with_referrers(doc.ann, set(ids), cascade, doc.display(doc.ann_rel))
         return _save(doc, "removed", _remove(doc.ann, doomed), doomed, dry_run)
@@ -137,21 +154,27 @@ def accept_suggestions(
     ids: Sequence[str] = (),
     layer: str | None = None,
     dry_run: bool = False,
+    annotator: str | None = None,
+    expected_version: str | None = None,
 ) -> ReviewResult:
     """Make suggestions gold (``origin`` becomes ``manual``; ``source`` keeps where they came from).
 
     ``ids`` picks suggestions by id; without ids, every suggestion of the document (of ``layer``
-    only, when given) is accepted.
+    only, when given) is accepted. With ``annotator``, ``source`` names them first and keeps the
+    suggestion's provenance in brackets.
 
     Raises:
         AnnotationError: an id does not exist or is not a suggestion.
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, expected_version) as doc:
         chosen = _suggestions(doc.ann, _id_list(ids), layer, doc.display(doc.ann_rel))
         accepted = doc.ann.model_copy(
             update={
                 name: [
-                    i.model_copy(update={"origin": "manual"}) if i.id in chosen else i for i in getattr(doc.ann, name)
+                    i.model_copy(update={"origin": "manual", "source": credit(i.source, annotator, "accepted")})
+                    if i.id in chosen
+                    else i
+                    for i in getattr(doc.ann, name)
                 ]
                 for name in ANNOTATION_LAYERS
             }
@@ -166,6 +189,7 @@ def reject_suggestions(
     layer: str | None = None,
     cascade: bool = False,
     dry_run: bool = False,
+    expected_version: str | None = None,
 ) -> ReviewResult:
     """Delete suggestions: those in ``ids``, or without ids every suggestion (of ``layer``, when given).
 
@@ -177,18 +201,75 @@ def reject_suggestions(
         AnnotationError: an id does not exist or is not a suggestion, or an annotation that is kept
             refers to a rejected one.
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, expected_version) as doc:
         where = doc.display(doc.ann_rel)
         chosen = _suggestions(doc.ann, _id_list(ids), layer, where)
         doomed = _with_referrers(doc.ann, chosen, cascade, where, follow=_suggestion_ids(doc.ann, ANNOTATION_LAYERS))
         return _save(doc, "removed", _remove(doc.ann, doomed), doomed, dry_run)
 
 
+def restore_annotations(
+    root: str | Path,
+    doc_id: str,
+    items: Sequence[dict[str, Any]],
+    remove: Sequence[str] = (),
+    dry_run: bool = False,
+    expected_version: str | None = None,
+) -> ReviewResult:
+    """Put annotations back exactly as they were, ids included: what undo and redo write.
+
+    ``items`` are annotations as JSON objects with a ``layer`` key; one whose id exists replaces
+    that annotation in place, any other is appended to its layer. The annotations ``remove`` are
+    deleted. Each item is checked against the schema and the file is validated as a whole.
+    """
+    with edit_document(root, doc_id, expected_version) as doc:
+        where = doc.display(doc.ann_rel)
+        doomed = set(_id_list(remove))
+        _require_ids(doc.ann, doomed, where)
+        update: dict[str, list[Any]] = {
+            name: [i for i in getattr(doc.ann, name) if i.id not in doomed] for name in ANNOTATION_LAYERS
+        }
+        where_is = {item.id: layer for layer, item in doc.ann.layer_items() if item.id not in doomed}
+        for given in items:
+            fields = dict(given)
+            layer = fields.pop("layer", None)
+            if layer not in ANNOTATION_LAYERS:
+                raise AnnotationError(f"{where}: layer {layer!r} is not one of {', '.join(ANNOTATION_LAYERS)}")
+            try:
+                item = _LAYER_MODELS[layer].model_validate(fields)
+            except ValidationError as exc:
+                problem = exc.errors()[0]
+                raise AnnotationError(
+                    f"{where}: cannot restore {fields.get('id')!r}: {'.'.join(map(str, problem['loc']))}: "
+                    f"{problem['msg']}"
+                ) from None
+            if where_is.get(item.id, layer) != layer:
+                raise AnnotationError(f"{where}: id {item.id!r} is in use in {where_is[item.id]}; nothing was restored")
+            rows = update[layer]
+            index = next((k for k, old in enumerate(rows) if old.id == item.id), None)
+            if index is None:
+                rows.append(item)
+            else:
+                rows[index] = item
+            where_is[item.id] = layer
+        changed = doomed | {str(i.get("id")) for i in items}
+        return _save(doc, "restored", doc.ann.model_copy(update=update), changed, dry_run)
+
+
+_LAYER_MODELS: dict[str, Any] = {
+    "entities": EntityMention,
+    "quotes": Quote,
+    "numbers": NumberMention,
+    "stance": Stance,
+}
+
+
 # --- helpers ---------------------------------------------------------------------------------------
 
 
 def _save(doc: DocumentSession, action: str, ann: AnnotationFile, ids: set[str], dry_run: bool) -> ReviewResult:
-    ordered = [item.id for _layer, item in doc.ann.layer_items() if item.id in ids]
+    listed = [*doc.ann.layer_items(), *ann.layer_items()] if action == "restored" else doc.ann.layer_items()
+    ordered = list(dict.fromkeys(item.id for _layer, item in listed if item.id in ids))
     warnings = save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes) if ids else []
     return ReviewResult(action, doc.display(doc.ann_rel), ordered, written=bool(ids) and not dry_run, warnings=warnings)
 

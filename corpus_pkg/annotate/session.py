@@ -7,6 +7,7 @@ is written is always the file that was checked, and concurrent writers wait for 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,12 +21,14 @@ from ..corpus import ANNOTATION_SUFFIX, ANNOTATIONS_DIR, RAW_DIR, RAW_SUFFIX, Co
 from ..schema import AnnotationFile, Quote, Span, Stance
 from ..validate import Issue
 from ..validate.checks import DocumentFiles, check_document, load_config_issues
-from .errors import AnnotationError
+from .errors import AnnotationError, StaleVersionError
 
 __all__ = (
     "ID_PREFIXES",
     "DocumentSession",
+    "credit",
     "edit_document",
+    "file_version",
     "item_spans",
     "next_id",
     "open_document",
@@ -131,7 +134,7 @@ def save_annotations(
         raw_bytes=raw_bytes,
     )
     ctx = load_config_issues(corpus.root)[0]
-    issues = check_document(files, ctx)
+    issues = check_document(files, ctx, locate=False)  # messages are reported, not lines
     errors = [i for i in issues if i.is_error and not (tolerate and tolerate(i))]
     if errors:
         lines = [f"{Path(root) / ann_rel} would not be valid, nothing was written:"]
@@ -150,12 +153,33 @@ def save_annotations(
     return [i for i in issues if not i.is_error]
 
 
+def file_version(data: bytes) -> str:
+    """The version of an annotation file: the sha256 of its bytes (passed back as ``expected_version``)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def credit(source: str | None, annotator: str | None, verb: str) -> str | None:
+    """``source`` after ``annotator`` changed an annotation: the annotator's name, keeping earlier provenance."""
+    if not annotator or source == annotator or (source or "").startswith(f"{annotator} ("):
+        return source
+    return f"{annotator} ({verb} {source})" if source else annotator
+
+
 @contextmanager
-def edit_document(root: str | Path, doc_id: str) -> Iterator[DocumentSession]:
+def edit_document(root: str | Path, doc_id: str, expected_version: str | None = None) -> Iterator[DocumentSession]:
     """Open ``doc_id`` holding its write lock until the block ends: read, change, save, release.
 
     Another process editing the same document waits for the lock, then reads the saved result,
-    so no update is lost.
+    so no update is lost. With ``expected_version`` (a :func:`file_version` the caller saw), the
+    file must still be that version once the lock is held: a compare-and-swap; otherwise
+    :class:`StaleVersionError` is raised and nothing is written.
     """
     with write_lock(root, document_lock_name(doc_id)):
-        yield open_document(root, doc_id)
+        doc = open_document(root, doc_id)
+        if expected_version is not None and file_version(doc.ann_bytes) != expected_version:
+            raise StaleVersionError(
+                f"{doc.display(doc.ann_rel)} changed since version {expected_version[:12]}… was read "
+                "(another tab, a CLI command or an editor wrote it); nothing was written: reload and retry",
+                file_version(doc.ann_bytes),
+            )
+        yield doc

@@ -8,11 +8,11 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ..corpus import Corpus
-from ..schema import AnnotationFile
+from ..schema import ANNOTATION_LAYERS, AnnotationFile
 
 __all__ = ("LayerStats", "Stats", "stats")
 
-LAYER_NAMES = ("entities", "quotes", "numbers", "stance")
+LAYER_NAMES = ANNOTATION_LAYERS  # the schema names the layers
 
 
 class LayerStats(BaseModel):

@@ -10,6 +10,7 @@ from . import annotate_cmd as _annotate_cmd  # noqa: F401  (registers commands)
 from . import build_cmd as _build_cmd  # noqa: F401  (registers commands)
 from . import convert_cmd as _convert_cmd  # noqa: F401  (registers commands)
 from . import review_cmd as _review_cmd  # noqa: F401  (registers commands)
+from . import suggest_cmd as _suggest_cmd  # noqa: F401  (registers commands)
 from . import validate_cmd as _validate_cmd  # noqa: F401  (registers commands)
 from ._app import app, main
 

@@ -1,5 +1,5 @@
 """Annotator commands: ``corpus init``, ``add-article``, ``add ...``, ``show``, ``render``, ``stats``,
-``reanchor`` and ``suggest numbers``. Each calls the API function of the same name."""
+and ``reanchor`` (``suggest ...`` is in suggest_cmd). Each calls the API function of the same name."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from ..annotate.articles import init_corpus
 from ..annotate.reanchor import reanchor
 from ..annotate.render import render, show
 from ..annotate.stats import stats
-from ..annotate.suggest import suggest_numbers
 from ._app import api_errors, app, fail
 from ._choices import Color, NumberKind, Qualifier, QuoteKind, StanceLabel, TextOrJson, echo_report
 
@@ -25,9 +24,7 @@ SOURCE = typer.Option(None, "--source", help="Provenance stored on the annotatio
 NOTE = typer.Option(None, "--note", help="Annotator comment stored on the annotation.")
 
 add_app = typer.Typer(help="Add an annotation by its text (no offsets needed).", no_args_is_help=True)
-suggest_app = typer.Typer(help="Rule-based pre-annotation (stored as unreviewed suggestions).", no_args_is_help=True)
 app.add_typer(add_app, name="add")
-app.add_typer(suggest_app, name="suggest")
 
 
 # --------------------------------------------------------------------------- corpus and articles
@@ -319,18 +316,3 @@ def reanchor_command(
     result = reanchor(root, doc, partial=partial, dry_run=dry_run)
     typer.echo(result.to_text(), nl=False)
     raise typer.Exit(0 if result.ok else 1)
-
-
-@suggest_app.command("numbers")
-@api_errors
-def suggest_numbers_command(
-    doc: str = typer.Argument(..., help="Document id."),
-    write: bool = typer.Option(False, "--write", help="Save the suggestions (origin 'suggestion')."),
-    root: Path = ROOT,
-) -> None:
-    """Suggest number annotations with values and kinds (calls suggest_numbers).
-
-    Example: corpus suggest numbers doc1 --write
-    """
-    result = suggest_numbers(root, doc, write=write)
-    typer.echo(result.to_text(), nl=False)

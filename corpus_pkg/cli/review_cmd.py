@@ -113,14 +113,18 @@ def reject_command(
 @api_errors
 def serve_command(
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one)."),
+    annotator: str | None = typer.Option(
+        None, "--annotator", help="Your name: recorded (as source) on what you create, edit or accept."
+    ),
     root: Path = ROOT,
 ) -> None:
-    """Read documents and review suggestions in a browser, on http://127.0.0.1:PORT/ (calls serve).
+    """Annotate and review documents in a browser, on http://127.0.0.1:PORT/ (calls serve).
 
-    Only this machine can connect; stop with Ctrl-C.
+    Select text to add entities, quotes, numbers and stance; edit, delete, undo; review suggestions
+    with the keyboard. Only this machine can connect; stop with Ctrl-C.
 
-    Example: corpus serve --root news --port 8765
+    Example: corpus serve --root news --port 8765 --annotator alice
     """
     from ..web.serve import serve
 
-    serve(root, port, ready=lambda url: typer.echo(f"Serving {root} at {url} (Ctrl-C to stop)"))
+    serve(root, port, ready=lambda url: typer.echo(f"Serving {root} at {url} (Ctrl-C to stop)"), annotator=annotator)

@@ -1,38 +1,82 @@
-"""Pieces every converter shares: reading options, the batch a reader returns, safe ids, decoding."""
+"""Pieces every converter shares: the read context, the batch a reader returns, safe ids, decoding,
+reading source files without following links, and turning bad items into issues."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from ..corpus import Corpus, CorpusError, is_safe_id, sha256_bytes
+from pydantic import BaseModel, ValidationError
+
+from ..corpus import CorpusError, is_safe_id, sha256_bytes
 from ..schema import (
+    ANNOTATION_LAYERS,
     SCHEMA_VERSION,
     AnnotationFile,
     Document,
     DocumentMeta,
     EntityRegistry,
-    Quote,
     Segment,
     Span,
 )
-from ._report import ConvertReport
+from ._report import ConvertReport, SourceError
 
-#: Label names our exports use for layers other than entities (brat types, Label Studio labels).
+#: The layer names, from the schema (used as report count keys).
+ENTITIES, QUOTES, NUMBERS, STANCE = ANNOTATION_LAYERS
 QUOTE_MARKS = "\"'“”‘’«»„‚‹›"
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
 class ReadContext:
-    """Options and shared state of one import."""
+    """Options and shared state of one import. ``options`` is the format's options dataclass."""
 
     report: ConvertReport
     registry: EntityRegistry = field(default_factory=EntityRegistry)
     encoding: str | None = None
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Any = None
+
+    def read_bytes(self, path: Path) -> bytes:
+        """The bytes of a source file; links and non-regular files are refused (``unsafe-source``)."""
+        if path.is_symlink():
+            raise SourceError(
+                f"{path.name}: is a symbolic link; imports never read through links", code="unsafe-source"
+            )
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            raise SourceError(f"{path.name}: cannot be read ({exc.strerror})") from None
+        if not stat.S_ISREG(mode):
+            raise SourceError(f"{path.name}: is not a regular file", code="unsafe-source")
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"{path.name}: cannot be read ({exc.strerror})") from None
+
+    def read_text(self, path: Path, strip_bom: bool = True) -> str:
+        """A source file decoded with ``--encoding`` (UTF-8 by default); reports re-encoding once per file."""
+        text = decode(self.read_bytes(path), path, self.encoding, strip_bom=strip_bom)
+        if self.encoding and self.encoding.replace("-", "").replace("_", "").lower() != "utf8":
+            self.report.add("reencoded", f"decoded as {self.encoding}; stored as UTF-8", file=path.name)
+        return text
+
+    @contextmanager
+    def guard(self, file: str, **location: Any) -> Iterator[None]:
+        """Turn a reader's complaint about ``file`` into an error issue and carry on with the next file."""
+        try:
+            yield
+        except SourceError as exc:
+            self.report.add(exc.code, str(exc), file=file, **{**location, **exc.location})
+        except CorpusError as exc:
+            self.report.add("unreadable-source", str(exc), file=file, **location)
+        except ValidationError as exc:
+            self.report.add("unreadable-source", describe_validation_error(exc), file=file, **location)
 
 
 @dataclass
@@ -41,7 +85,34 @@ class ImportBatch:
 
     documents: list[Document] = field(default_factory=list)
     declared_labels: list[str] = field(default_factory=list)
-    stance_targets: list[str] = field(default_factory=list)
+    #: file each document came from (doc_id -> file name), for issue locations
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
+    """pydantic's errors as one short line: ``field: message (got value)``; never a raw dump."""
+    parts = []
+    for err in exc.errors()[:limit]:
+        where = ".".join(str(x) for x in err.get("loc", ())) or "value"
+        got = repr(err.get("input"))
+        parts.append(f"{where}: {err.get('msg', 'invalid')} (got {got[:60]})")
+    more = f" and {exc.error_count() - limit} more" if exc.error_count() > limit else ""
+    return "; ".join(parts) + more
+
+
+def build(model: type[M], data: dict[str, Any], report: ConvertReport, file: str, doc_id: str, what: str) -> M | None:
+    """``model(**data)``, or None with a ``malformed-item`` warning naming ``what`` when it does not fit."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        report.add(
+            "malformed-item",
+            f"{what}: skipped: {describe_validation_error(exc)}",
+            file=file,
+            doc_id=doc_id,
+            lines=[what],
+        )
+        return None
 
 
 def safe_doc_id(name: str) -> str:
@@ -49,7 +120,7 @@ def safe_doc_id(name: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9_\-]", "-", name).strip("-_") or "doc"
     if not cleaned[0].isalnum():
         cleaned = "d" + cleaned
-    return cleaned[:128]
+    return cleaned[:120]
 
 
 def safe_ann_id(candidate: str | None, used: set[str], fallback: str) -> str:
@@ -67,21 +138,24 @@ def safe_ann_id(candidate: str | None, used: set[str], fallback: str) -> str:
 
 
 def new_document(doc_id: str, text: str, title: str | None = None, language: str = "en") -> Document:
-    """A document with no annotations yet, shaped like :func:`corpus_pkg.annotate.articles.add_article` makes it."""
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise CorpusError(
-            f"document {doc_id!r}: character {exc.start} is a lone surrogate (U+{ord(text[exc.start]):04X}), "
-            "which UTF-8 cannot store; fix the source text"
-        ) from None
+    """A document with no annotations yet, shaped like :func:`corpus_pkg.annotate.articles.add_article`
+    makes it. A text UTF-8 cannot store (a lone surrogate) is an ``invalid-text`` error."""
+    for value, what in ((text, "text"), (title or "", "title")):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise SourceError(
+                f"document {doc_id!r}: {what} character {exc.start} is a lone surrogate "
+                f"(U+{ord(value[exc.start]):04X}), which UTF-8 cannot store; fix the source text",
+                code="invalid-text",
+            ) from None
     first = next((line.strip() for line in text.splitlines() if line.strip()), doc_id)
     start, end = len(text) - len(text.lstrip()), len(text.rstrip())
     segments = [Segment(kind="body", start=start, end=end, text=text[start:end])] if end > start else []
     ann = AnnotationFile(
         schema_version=SCHEMA_VERSION,
         doc_id=doc_id,
-        raw_sha256=sha256_bytes(data),
+        raw_sha256=sha256_bytes(text.encode("utf-8")),
         meta=DocumentMeta(title=(title or first)[:500], outlet="unknown", language=language),
         segments=segments,
     )
@@ -99,20 +173,26 @@ def decode(data: bytes, path: Path, encoding: str | None, strip_bom: bool = True
         raise CorpusError(f"unknown encoding {enc!r}; use a Python codec name such as utf-8 or latin-1") from None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(
-            f"{path}: not valid {enc} (byte 0x{data[exc.start]:02x} at byte offset {exc.start}, line {line}); "
-            "pass --encoding with the file's encoding, e.g. --encoding latin-1"
+        raise SourceError(
+            f"{path.name}: not valid {enc} (byte 0x{data[exc.start]:02x} at byte offset {exc.start}, line {line}); "
+            "pass --encoding with the file's encoding, e.g. --encoding latin-1",
+            line=line,
         ) from None
     if strip_bom and text.startswith("\ufeff"):
         text = text[1:]
     return text
 
 
-def make_span(text: str, start: int, end: int) -> Span | None:
-    """A Span over ``text`` or None when the offsets are not a non-empty range inside it."""
-    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(text):
+def make_span(text: str, start: Any, end: Any) -> Span | None:
+    """A Span over ``text`` or None when the offsets are not a non-empty range of ints inside it."""
+    if not (is_int(start) and is_int(end)) or not 0 <= start < end <= len(text):
         return None
     return Span(start=start, end=end, text=text[start:end])
+
+
+def is_int(value: Any) -> bool:
+    """A JSON integer (``true`` is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def guess_quote_kind(text: str) -> str:
@@ -126,21 +206,12 @@ def guess_quote_kind(text: str) -> str:
     return "indirect"
 
 
-def quote_text(quote: Quote) -> str:
-    return " ".join(f.text for f in quote.fragments)
+def short(item: Any, limit: int = 300) -> str:
+    """One line showing a source item verbatim (JSON for dicts and lists), clipped."""
+    import json
 
-
-def relative(path: Path, base: Path) -> str:
     try:
-        return str(path.relative_to(base))
+        text = json.dumps(item, ensure_ascii=False, default=str)
     except ValueError:
-        return str(path)
-
-
-def format_value(value: float) -> str:
-    """20000.0 -> '20000', 2.5 -> '2.5' (how numbers are written into notes)."""
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else repr(float(value))
-
-
-def iter_docs(corpus: Corpus) -> Iterable[Document]:
-    return corpus.iter_documents()
+        text = repr(item)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")[:limit]

@@ -10,26 +10,27 @@ them. With ``scheme="iob2"`` an ``I-`` that starts a mention is reported (``iob-
 Files are read as UTF-8 unless ``encoding`` is given; anything else is a clear error asking for
 ``--encoding``. A file without ``-DOCSTART-`` is one document.
 
-Export (IOB2, two columns ``token tag``, one file ``<corpus name>.conll``). Each raw-text line
-is a sentence; tokens are ``\\w+`` runs and single punctuation characters, always split at
-mention boundaries so no mention is widened or narrowed. Overlapping mentions keep the first
-(longest) one; quotes, numbers and stance are not exported. Both are reported.
+Export (IOB2, two columns ``token tag``, one file ``<corpus name>.conll``) writes exactly the
+``ner`` release config: its paragraphs (one per "sentence"), the tokens of
+:mod:`corpus_pkg.text.tokenize` and its BIO tags of gold mentions. Mentions the ``ner`` config
+skips (overlapping, off token boundaries, outside the title/body text), suggestions, quotes,
+numbers and stance are not exported; all are reported.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from .._io import atomic_write_text
-from ..corpus import Corpus, CorpusError
-from ..schema import Document, EntityMention
-from ._common import ImportBatch, ReadContext, decode, new_document, safe_doc_id
-from ._report import ConvertReport
+from ..corpus import Corpus
+from ..schema import ANNOTATION_LAYERS, Document, EntityMention
+from ..text.tokenize import bio_tags, paragraphs
+from ._common import ENTITIES, ImportBatch, ReadContext, new_document, safe_doc_id
+from ._report import ConvertReport, SourceError
+from .interface import ConllOptions
 
 DOCSTART = "-DOCSTART-"
 SUFFIXES = (".conll", ".iob", ".bio", ".conllu", ".txt", ".tsv")
-_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 Token = tuple[str, str, int]  # token, tag, line number
 
@@ -42,23 +43,20 @@ def read(path: Path, ctx: ReadContext) -> ImportBatch:
     path = Path(path)
     files = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES) if path.is_dir() else [path]
     if not files:
-        raise CorpusError(f"{path}: no CoNLL files ({', '.join(SUFFIXES)}) found")
+        raise SourceError(f"{path.name}: no CoNLL files ({', '.join(SUFFIXES)}) found")
     batch = ImportBatch()
     for file in files:
-        batch.documents.extend(_read_file(file, ctx))
+        with ctx.guard(file.name):
+            docs = _read_file(file, ctx)
+            batch.documents.extend(docs)
+            batch.files.update((d.doc_id, file.name) for d in docs)
     return batch
 
 
 def _read_file(path: Path, ctx: ReadContext) -> list[Document]:
-    text = decode(path.read_bytes(), path, ctx.encoding)
-    if ctx.encoding and ctx.encoding.replace("-", "").replace("_", "").lower() != "utf8":
-        ctx.report.warn(
-            "reencoded", f"decoded as {ctx.encoding}; the synthetic text is stored as UTF-8", file=path.name
-        )
-    tag_column = int(ctx.options.get("tag_column", -1))
-    scheme = str(ctx.options.get("scheme", "auto"))
-    if scheme not in ("auto", "iob1", "iob2"):
-        raise CorpusError(f"unknown tagging scheme {scheme!r}; use auto, iob1 or iob2")
+    text = ctx.read_text(path)
+    options: ConllOptions = ctx.options or ConllOptions()
+    tag_column, scheme = options.tag_column, options.scheme
     documents: list[list[list[Token]]] = []
     doc: list[list[Token]] = []
     sentence: list[Token] = []
@@ -77,19 +75,17 @@ def _read_file(path: Path, ctx: ReadContext) -> list[Document]:
         if ncols is None:
             ncols = len(cols)
             if ncols < 2:
-                raise CorpusError(f"{path.name}: line {number}: {line!r} has one column; expected 'token ... tag'")
+                raise SourceError(f"line {number}: {line!r} has one column; expected 'token ... tag'", line=number)
             if not -ncols <= tag_column < ncols:
-                raise CorpusError(f"{path.name}: tag column {tag_column} does not exist (lines have {ncols} columns)")
+                raise SourceError(f"tag column {tag_column} does not exist (lines have {ncols} columns)", line=number)
         elif len(cols) != ncols:
-            raise CorpusError(
-                f"{path.name}: line {number}: {len(cols)} columns where earlier lines have {ncols}: {line!r}"
-            )
+            raise SourceError(f"line {number}: {len(cols)} columns where earlier lines have {ncols}: {line!r}")
         sentence.append((cols[0], cols[tag_column], number))
     if sentence:
         doc.append(sentence)
     if doc:
         documents.append(doc)
-    stem = ctx.options.get("id_prefix", "") + safe_doc_id(path.stem)
+    stem = safe_doc_id(path.stem)
     out = []
     for n, sentences in enumerate(documents, start=1):
         doc_id = stem if len(documents) == 1 else f"{stem}-{n}"
@@ -145,7 +141,7 @@ def _chunks(sentence: list[Token], file: str, repaired: list[str]) -> list[tuple
             continue
         prefix, sep, label = tag.partition("-")
         if not sep or prefix not in ("B", "I", "E", "S", "L", "U") or not label:
-            raise CorpusError(f"{file}: line {number}: tag {tag!r} is not O, B-X, I-X, E-X or S-X")
+            raise SourceError(f"line {number}: tag {tag!r} is not O, B-X, I-X, E-X or S-X", line=number)
         continues = prefix in ("I", "E", "L") and open_ is not None and open_[1] == label
         if not continues:
             if open_:
@@ -175,72 +171,48 @@ def write(corpus: Corpus, docs: list[Document], out: Path, report: ConvertReport
     report.files.append(name)
 
 
-def tokenize(text: str, cuts: set[int]) -> list[tuple[int, int]]:
-    """Token (start, end) offsets: ``\\w+`` runs and single punctuation characters, split at ``cuts``."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        start = m.start()
-        for cut in sorted(c for c in cuts if m.start() < c < m.end()):
-            out.append((start, cut))
-            start = cut
-        out.append((start, m.end()))
-    return out
-
-
 def _doc_block(doc: Document, report: ConvertReport) -> str:
-    ann, text = doc.annotations, doc.text
-    kept: list[EntityMention] = []
-    dropped: list[str] = []
-    for e in sorted(ann.entities, key=lambda m: (m.start, -m.end)):
-        if kept and e.start < kept[-1].end:
-            dropped.append(f"{e.id} {e.label} [{e.start}, {e.end}) {e.text!r} overlaps {kept[-1].id}")
-        else:
-            kept.append(e)
-    if dropped:
-        report.warn(
-            "overlap-dropped", "CoNLL tags cannot nest; overlapping mentions dropped", doc_id=doc.doc_id, lines=dropped
-        )
-    cuts = {e.start for e in kept} | {e.end for e in kept}
-    owner: dict[int, EntityMention] = {}
-    tokens = tokenize(text, cuts)
-    k = 0
-    for start, _end in tokens:
-        while k < len(kept) and kept[k].end <= start:
-            k += 1
-        if k < len(kept) and kept[k].start <= start < kept[k].end:
-            owner[start] = kept[k]
+    """The paragraphs, tokens and BIO tags of the ``ner`` release config, one token per line."""
+    from ..tables.features import GOLD_ORIGINS  # here: the features module imports datasets
+
+    ann = doc.annotations
+    gold = [e for e in ann.entities if e.origin in GOLD_ORIGINS]
+    paras = list(paragraphs(doc.text, ann))
+    tags, skipped = bio_tags(paras, gold)
     lines: list[str] = []
-    split_mentions: list[str] = []
-    prev_owner: EntityMention | None = None
-    prev_line = -1
-    for start, end in tokens:
-        line_no = text.count("\n", 0, start)
-        if lines and line_no != prev_line:
-            lines.append("")
-            if prev_owner is not None and owner.get(start) is prev_owner:
-                split_mentions.append(f"{prev_owner.id} {prev_owner.text!r}")
-            prev_owner = None
-        prev_line = line_no
-        mention = owner.get(start)
-        tag = "O" if mention is None else ("I-" if mention is prev_owner else "B-") + mention.label
-        prev_owner = mention
-        lines.append(f"{text[start:end]} {tag}")
-    untagged = [f"{e.id} {e.text!r}" for e in kept if not any(owner.get(s) is e for s, _e in tokens)]
-    if split_mentions:
-        report.warn(
-            "token-boundary",
-            "mentions across a line break were split into two",
-            doc_id=doc.doc_id,
-            lines=split_mentions,
-        )
-    if untagged:
-        report.warn(
-            "token-boundary",
-            "mentions with no word or punctuation token were not tagged",
-            doc_id=doc.doc_id,
-            lines=untagged,
-        )
-    lost = [f"{len(getattr(ann, layer))} {layer}" for layer in ("quotes", "numbers", "stance") if getattr(ann, layer)]
+    for para, row in zip(paras, tags):
+        lines.extend(f"{token} {tag}" for token, tag in zip(para.tokens, row))
+        lines.append("")
+    report.count(ENTITIES, len(gold) - len(skipped))
+    by_id = {e.id: e for e in gold}
+    overlapping = [s for s in skipped if s.reason.startswith("overlaps")]
+    unfit = [s for s in skipped if not s.reason.startswith("overlaps")]
+    for code, found, message in (
+        ("overlap-dropped", overlapping, "CoNLL tags cannot nest; overlapping mentions dropped"),
+        ("token-boundary", unfit, "mentions that do not fit the tokens of the ner config were not tagged"),
+    ):
+        if found:
+            report.add(
+                code,
+                message,
+                doc_id=doc.doc_id,
+                lines=[f"{s.mention_id} {by_id[s.mention_id].text!r}: {s.reason}" for s in found],
+            )
+    pending = len(ann.entities) - len(gold)
+    lost = [f"{pending} suggested entities"] if pending else []
+    lost += [f"{len(getattr(ann, layer))} {layer}" for layer in ANNOTATION_LAYERS[1:] if getattr(ann, layer)]
     if lost:
-        report.warn("not-exported", "CoNLL holds entity tags only; not exported: " + ", ".join(lost), doc_id=doc.doc_id)
-    return "".join(line + "\n" for line in lines) + ("\n" if lines else "")
+        report.add(
+            "not-exported", "CoNLL holds gold entity tags only; not exported: " + ", ".join(lost), doc_id=doc.doc_id
+        )
+    return "".join(line + "\n" for line in lines)
+
+
+class ConllConverter:
+    """The CoNLL converter."""
+
+    name = "conll"
+    description = "CoNLL token-per-line BIO/IOB files"
+    options = ConllOptions
+    read = staticmethod(read)
+    write = staticmethod(write)

@@ -16,6 +16,7 @@ sequence) raise ``ValueError`` instead of being rounded silently.
 from __future__ import annotations
 
 import bisect
+import re
 from functools import cached_property
 
 __all__ = (
@@ -28,6 +29,9 @@ __all__ = (
     "utf16_len",
     "utf16_to_cp",
 )
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _utf16_width(char: str) -> int:
@@ -52,14 +56,14 @@ class UnitConverter:
         self.text = text
 
     @cached_property
-    def _utf16_prefix(self) -> list[int]:
-        # _utf16_prefix[i] = UTF-16 units before code point i (length len(text) + 1).
-        out = [0] * (len(self.text) + 1)
-        total = 0
-        for i, char in enumerate(self.text):
-            total += _utf16_width(char)
-            out[i + 1] = total
-        return out
+    def _astral(self) -> list[int]:
+        # Code-point offsets of the characters outside the BMP (2 UTF-16 units each), found by the
+        # regex engine in C: UTF-16 offset = code-point offset + astral characters before it.
+        return [m.start() for m in _ASTRAL.finditer(self.text)]
+
+    @cached_property
+    def _astral_utf16(self) -> list[int]:
+        return [cp + k for k, cp in enumerate(self._astral)]  # where each astral character starts in UTF-16
 
     @cached_property
     def _utf8_prefix(self) -> list[int]:
@@ -73,16 +77,31 @@ class UnitConverter:
     @cached_property
     def is_bmp_only(self) -> bool:
         """True when UTF-16 offsets equal code-point offsets (no astral characters)."""
-        return all(ord(c) <= 0xFFFF for c in self.text)
+        return not self._astral
 
     def cp_to_utf16(self, offset: int) -> int:
         """Code-point offset -> UTF-16 code-unit offset."""
         self._check_cp(offset)
-        return self._utf16_prefix[offset]
+        return offset + bisect.bisect_left(self._astral, offset)
+
+    def cp_to_utf16_many(self, offsets: list[int]) -> list[int]:
+        """Many code-point offsets -> UTF-16 offsets at once (token boundaries of a whole text)."""
+        if offsets:
+            self._check_cp(min(offsets))
+            self._check_cp(max(offsets))
+        astral, before = self._astral, bisect.bisect_left
+        return [o + before(astral, o) for o in offsets]
 
     def utf16_to_cp(self, offset: int) -> int:
         """UTF-16 code-unit offset -> code-point offset; ValueError inside a surrogate pair."""
-        return self._reverse(self._utf16_prefix, offset, "UTF-16 code unit")
+        total = len(self.text) + len(self._astral)
+        if not 0 <= offset <= total:
+            raise ValueError(f"UTF-16 code unit offset {offset} is outside the text (0..{total})")
+        starts = self._astral_utf16
+        k = bisect.bisect_left(starts, offset)  # astral characters starting before the offset
+        if k and starts[k - 1] + 1 == offset:
+            raise ValueError(f"UTF-16 code unit offset {offset} falls inside a character")
+        return offset - k
 
     def cp_to_byte(self, offset: int) -> int:
         """Code-point offset -> UTF-8 byte offset."""

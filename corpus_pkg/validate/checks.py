@@ -62,10 +62,11 @@ class _DocChecker:
     ctx: CorpusContext
     parsed: ParsedJson | JsonLocator | None = None  # where issues are located in the file
     issues: list[Issue] = field(default_factory=list)
+    locate: bool = True  # find the line and column of each issue (a walk of the whole JSON text)
 
     def add(self, code: IssueCode, message: str, json_path: str | None = None, **extra: Any) -> None:
         line = column = None
-        if json_path is not None and self.parsed is not None:
+        if json_path is not None and self.parsed is not None and self.locate:
             pos = self.parsed.locate(json_path)
             if pos:
                 line, column = pos
@@ -236,15 +237,19 @@ def _ids_in(folder: Path, suffix: str, issues: list[Issue]) -> set[str]:
     return ids
 
 
-def check_document(files: DocumentFiles, ctx: CorpusContext) -> list[Issue]:
-    """All checks of one document. Pure: depends only on the bytes and the context."""
-    return check_document_model(files, ctx)[0]
+def check_document(files: DocumentFiles, ctx: CorpusContext, locate: bool = True) -> list[Issue]:
+    """All checks of one document. Pure: depends only on the bytes and the context.
+
+    ``locate=False`` leaves out line and column (writers that report messages only skip that cost)."""
+    return check_document_model(files, ctx, locate)[0]
 
 
-def check_document_model(files: DocumentFiles, ctx: CorpusContext) -> tuple[list[Issue], AnnotationFile | None]:
+def check_document_model(
+    files: DocumentFiles, ctx: CorpusContext, locate: bool = True
+) -> tuple[list[Issue], AnnotationFile | None]:
     """Like :func:`check_document`, plus the parsed annotations (None when they fail the schema),
     so that a caller building rows from a valid document parses it only once."""
-    checker = _DocChecker(files=files, ctx=ctx)
+    checker = _DocChecker(files=files, ctx=ctx, locate=locate)
     assert files.annotation_bytes is not None
     ann = validate_json_fast(files.annotation_bytes, AnnotationFile)
     if ann is not None:  # valid, no duplicate key: positions are looked up only for issues reported

@@ -1,4 +1,5 @@
-"""Validation issues as values: one closed set of codes, one catalogue of titles and hints."""
+"""Issues as values: one closed set of codes and one catalogue of titles and hints, shared by
+``corpus validate`` and the converters (``corpus import`` / ``corpus export``)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,29 @@ IssueCode = Literal[
     "span-whitespace",
     "overlapping-segments",
     "unreviewed-suggestion",
+    # converters (corpus import / corpus export)
+    "unreadable-source",
+    "unsafe-source",
+    "malformed-item",
+    "invalid-text",
+    "invalid-label-name",
+    "document-exists",
+    "not-representable",
+    "reference-dropped",
+    "offset-mismatch",
+    "utf16-offsets",
+    "unverified-offsets",
+    "reencoded",
+    "label-dropped",
+    "stance-target-adopted",
+    "normalization-kept-in-note",
+    "multiple-labels",
+    "multiple-annotations",
+    "quote-kind-guessed",
+    "overlap-dropped",
+    "token-boundary",
+    "iob-repair",
+    "not-exported",
 ]
 
 
@@ -41,6 +65,7 @@ class CatalogueEntry(BaseModel):
     severity: Severity
     title: str
     hint: str
+    scope: Literal["validate", "convert"] = "validate"
 
 
 CATALOGUE: dict[str, CatalogueEntry] = {
@@ -158,6 +183,135 @@ CATALOGUE: dict[str, CatalogueEntry] = {
     ),
 }
 
+def _convert(severity: Severity, title: str, hint: str) -> CatalogueEntry:
+    return CatalogueEntry(severity=severity, title=title, hint=hint, scope="convert")
+
+
+#: Codes of ``corpus import`` and ``corpus export``. An import with any error writes nothing.
+CATALOGUE.update(
+    {
+        "unreadable-source": _convert(
+            "error",
+            "Source file cannot be read",
+            "The file is not valid in its format (JSON syntax, encoding, structure, columns or tags); the message "
+            "names the place. Fix the file, or pass --encoding when it is not UTF-8.",
+        ),
+        "unsafe-source": _convert(
+            "error",
+            "Source file is a symbolic link or not a regular file",
+            "Imports never read through links, so nothing outside the source folder is read; copy the file in.",
+        ),
+        "malformed-item": _convert(
+            "warning",
+            "Item of the source is malformed and was skipped",
+            "A span, line or result has offsets, a label or an id of the wrong type or shape, or repeats an id; "
+            "the item is listed verbatim. Fix it in the source to import it.",
+        ),
+        "invalid-text": _convert(
+            "error",
+            "Text cannot be stored as UTF-8",
+            "A document text or a value holds a lone surrogate (an escaped \\ud800..\\udfff without its pair) "
+            "or another character UTF-8 cannot store; fix the source.",
+        ),
+        "invalid-label-name": _convert(
+            "error",
+            "Label name not allowed in corpus.json",
+            "Labels use letters, digits, '_' and '-' and start with a letter; rename them with --label-map FILE.",
+        ),
+        "document-exists": _convert(
+            "error",
+            "Document id already in the corpus",
+            "Use --id-prefix, or import into another corpus. Nothing was written.",
+        ),
+        "not-representable": _convert(
+            "warning",
+            "Source content has no place in the corpus schema",
+            "Other events and relations, brat equivalences, unused attributes, document-level choices and the "
+            "like are listed verbatim and not imported.",
+        ),
+        "reference-dropped": _convert(
+            "warning",
+            "Reference to something that is not imported was dropped",
+            "A speaker, holder or evidence points at an item that is not imported (a discontinuous entity, an "
+            "entity missing from entities.json); the speaker becomes unknown or the stance is left out.",
+        ),
+        "offset-mismatch": _convert(
+            "warning",
+            "Span offsets do not match its text",
+            "The offsets lie outside the text or select other characters than the span's text; the span was "
+            "skipped.",
+        ),
+        "utf16-offsets": _convert(
+            "warning",
+            "Offsets were UTF-16 code units",
+            "The offsets matched the span's text only as UTF-16 units (older Label Studio); they were converted "
+            "to code points.",
+        ),
+        "unverified-offsets": _convert(
+            "warning",
+            "Offsets could not be checked",
+            "The region has no text to compare with; its offsets were taken as code points.",
+        ),
+        "reencoded": _convert(
+            "warning",
+            "Text was re-encoded",
+            "The source was decoded with --encoding and is stored as UTF-8.",
+        ),
+        "label-dropped": _convert(
+            "warning",
+            "Mentions dropped by the label map",
+            "The label map maps these labels to null.",
+        ),
+        "stance-target-adopted": _convert(
+            "warning",
+            "Stance targets written into corpus.json",
+            "Describe the adopted targets in corpus.json.",
+        ),
+        "normalization-kept-in-note": _convert(
+            "warning",
+            "Entity link names no registry entity",
+            "The reference is kept in the mention's note; add the entity to entities.json and link it.",
+        ),
+        "multiple-labels": _convert(
+            "warning",
+            "Region with several labels",
+            "One mention is made per label.",
+        ),
+        "multiple-annotations": _convert(
+            "warning",
+            "Several annotations of one task",
+            "All were imported, so mentions may repeat; review or delete the duplicates.",
+        ),
+        "quote-kind-guessed": _convert(
+            "warning",
+            "Quote kind guessed",
+            "The source does not say direct, indirect or mixed; the kind was guessed from quotation marks.",
+        ),
+        "overlap-dropped": _convert(
+            "warning",
+            "Overlapping mentions dropped from the export",
+            "CoNLL tags cannot nest; the longer (then earlier) mention is kept.",
+        ),
+        "token-boundary": _convert(
+            "warning",
+            "Mention does not fit the tokens",
+            "The mention crosses a paragraph, does not align to token boundaries or lies outside the title/body "
+            "text, so it has no BIO tags (as in the `ner` release config).",
+        ),
+        "iob-repair": _convert(
+            "warning",
+            "Mention starts with I- in an IOB2 file",
+            "Read as B-; pass --scheme iob1 if the file is IOB1.",
+        ),
+        "not-exported": _convert(
+            "warning",
+            "Content the target format cannot hold",
+            "Layers, links, fields or metadata the format has no place for are listed; they are not in the "
+            "exported files.",
+        ),
+    }
+)
+
 
 def clip(text: str, limit: int = 200) -> str:
     """Shorten hostile, huge values so reports stay readable: keep both ends."""
@@ -186,6 +340,7 @@ class Issue(BaseModel):
     char_end: int | None = None
     value: Any = None
     expected: str | None = None
+    lines: list[str] | None = None  # source lines or items concerned, verbatim (converters)
 
     @classmethod
     def make(cls, code: IssueCode, message: str, **location: Any) -> Issue:
@@ -204,14 +359,29 @@ class Issue(BaseModel):
 def issues_markdown() -> str:
     """docs/issues.md: every issue code with its severity, title and hint (generated)."""
     lines = [
-        "# Validation issue codes",
+        "# Issue codes",
         "",
         "<!-- Generated by scripts/sync_generated.py from corpus_pkg/validate/issues.py; do not edit. -->",
+        "",
+        "One catalogue serves `corpus validate` and the converters (`corpus import`, `corpus export`).",
+        "",
+        "## Validation",
         "",
         "`corpus validate` reports each problem with one of these codes. Errors make the corpus invalid",
         "(exit 1); warnings do not. Filter with `--select CODE` / `--ignore CODE`.",
         "",
     ]
-    for code, entry in CATALOGUE.items():
-        lines += [f"## `{code}`", "", f"**{entry.severity}**: {entry.title}.", "", entry.hint, ""]
+    for scope in ("validate", "convert"):
+        if scope == "convert":
+            lines += [
+                "## Import and export",
+                "",
+                "`corpus import` and `corpus export` report with these codes (and an import also with the",
+                "validation codes above, for the documents it would write). An import with any error writes",
+                "nothing and exits 1.",
+                "",
+            ]
+        for code, entry in CATALOGUE.items():
+            if entry.scope == scope:
+                lines += [f"### `{code}`", "", f"**{entry.severity}**: {entry.title}.", "", entry.hint, ""]
     return "\n".join(lines)

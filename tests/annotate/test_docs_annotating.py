@@ -42,7 +42,7 @@ def test_docs_link_each_command_to_its_python_twin() -> None:
     markdown = DOC.read_text(encoding="utf-8")
     names = ("init_corpus", "add_article", "add_entity", "add_quote", "add_number", "add_stance", "suggest_numbers")
     names += ("show", "render", "stats", "reanchor", "accept_suggestions", "reject_suggestions")
-    names += ("remove_annotations", "edit_annotation", "serve")
+    names += ("remove_annotations", "edit_annotation", "serve", "suggest_entities", "suggest_quotes", "suggest_corpus")
     documented = dict((path.rsplit(".", 1)[1], path) for path in re.findall(r"`(corpus_pkg(?:\.\w+)+)`", markdown))
     for name in names:
         assert name in documented, name

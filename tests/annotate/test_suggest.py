@@ -33,7 +33,7 @@ def test_suggest_prints_without_writing_then_writes(news: Path, cli) -> None:
         ("2017", 2017.0, "year", None, "exact"),
         ("45%", 45.0, "percent", None, "exact"),
     ]
-    assert all(n["origin"] == "suggestion" and n["source"] == "rule:numbers" for n in nums)
+    assert all(n["origin"] == "suggestion" and n["source"] == "numbers@1" for n in nums)
     assert all(text[n["start"] : n["end"]] == n["text"] for n in nums)
     assert [n["id"] for n in nums] == ["n1", "n2", "n3", "n4", "n5"]
     report = validate(news)
@@ -43,7 +43,7 @@ def test_suggest_prints_without_writing_then_writes(news: Path, cli) -> None:
     # Everything is now covered: a second run suggests nothing and writes nothing.
     after = ann_path.read_bytes()
     result = cli("suggest", "numbers", "rudd", "--write", "--root", root)
-    assert "0 number suggestion(s) for rudd (5 already annotated" in result.stdout
+    assert "0 number suggestion(s) from numbers@1 for rudd (5 already annotated" in result.stdout
     assert ann_path.read_bytes() == after
 
 
@@ -60,7 +60,7 @@ def test_suggest_skips_manual_numbers(news: Path, cli) -> None:
 def test_suggest_skips_boilerplate_on_mini(mini_corpus: Path, cli) -> None:
     # The only number of doc1 ("90,000") is annotated already; nothing else is suggested.
     result = cli("suggest", "numbers", "doc1", "--root", str(mini_corpus))
-    assert result.stdout.startswith("0 number suggestion(s) for doc1 (1 already annotated")
+    assert result.stdout.startswith("0 number suggestion(s) from numbers@1 for doc1 (1 already annotated")
 
 
 def test_guess_number_rules() -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import datasets
 import pytest
 
 from corpus_pkg.convert import export_corpus, import_corpus
-from corpus_pkg.convert.conll import tokenize
 from corpus_pkg.corpus import Corpus, CorpusError
+from corpus_pkg.release.build import build
 
 from .helpers import fresh_corpus, non_ascii_corpus, signature
 
-MINI = Path(__file__).resolve().parents[1] / "data" / "mini"
+REPO = Path(__file__).resolve().parents[2]
+MINI = REPO / "tests" / "data" / "mini"
 LATIN1 = "conll2002_esp.train.head282.latin1.conll"
 
 
@@ -113,10 +115,46 @@ def test_tag_column_and_column_errors(tmp_path: Path) -> None:
         import_corpus("conll", bad, root=fresh_corpus(tmp_path, "c3"))
 
 
-def test_tokenizer_splits_at_mention_boundaries() -> None:
-    text = "ISIS-linked posts"
-    assert [text[s:e] for s, e in tokenize(text, {0, 4})] == ["ISIS", "-", "linked", "posts"]
-    assert [text[s:e] for s, e in tokenize(text, {2})] == ["IS", "IS", "-", "linked", "posts"]
+def _conll_sentences(path: Path) -> list[list[tuple[str, str]]]:
+    """Sentences of a CoNLL export (``-DOCSTART-`` blocks dropped), each a list of (token, tag)."""
+    out: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if not line:
+            if current:
+                out.append(current)
+            current = []
+        elif not line.startswith("-DOCSTART-"):
+            token, tag = line.split(" ")
+            current.append((token, tag))
+    return out
+
+
+@pytest.mark.parametrize("root", [REPO, MINI], ids=["repo", "mini"])
+def test_export_gives_the_tokens_and_tags_of_the_ner_config(root: Path, tmp_path: Path) -> None:
+    release = build(root, tmp_path / "release", cache=False).out
+    ner = [row for split in ("train", "validation", "test") for row in _rows(release, split, tmp_path / "hf")]
+    export_corpus("conll", tmp_path / "conll", root=root)
+    (conll_file,) = (tmp_path / "conll").glob("*.conll")
+    sentences = _conll_sentences(conll_file)
+    order = Corpus.at(root).doc_ids()
+    ner.sort(key=lambda r: (order.index(r["doc_id"]), r["paragraph"]))
+    assert len(ner) == len(sentences) > 0
+    names = None
+    for row, sentence in zip(ner, sentences):
+        names = names or row["_names"]
+        assert [t for t, _ in sentence] == row["tokens"], row["doc_id"]
+        assert [tag for _, tag in sentence] == [names[i] for i in row["ner_tags"]], row["doc_id"]
+    assert any(tag != "O" for s in sentences for _, tag in s)
+
+
+def _rows(release: Path, split: str, cache: Path) -> list[dict]:
+    """Rows of the ``ner`` config's ``split``, read with ``datasets.load_dataset`` (none if the split is empty)."""
+    if not list((release / "data" / "ner").glob(f"{split}-*")):
+        return []
+    ds = datasets.load_dataset(str(release), "ner", split=split, cache_dir=str(cache))
+    names = ds.features["ner_tags"].feature.names
+    return [{**row, "_names": names} for row in ds]
 
 
 def test_export_iob2_and_reimport(tmp_path: Path) -> None:

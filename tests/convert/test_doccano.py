@@ -155,7 +155,7 @@ def test_bad_line_is_a_clear_error(tmp_path: Path, cli) -> None:
     root = fresh_corpus(tmp_path)
     result = cli("import", "doccano", str(path), "--root", str(root))
     assert result.returncode == 1
-    assert result.stderr.startswith("Error: bad.jsonl: line 2: invalid JSON")
+    assert result.stderr.startswith("Error: import refused, nothing was written: bad.jsonl:2: invalid JSON")
     assert list((root / "raw").iterdir()) == []
 
 
@@ -178,7 +178,7 @@ def test_malformed_quote_relations_are_reported_never_dropped_silently(tmp_path:
     assert [[f.text for f in q.fragments] for q in doc.annotations.quotes] == [["“Three.”"]]
     (lost,) = [w for w in report.warnings if w.code == "not-representable"]
     lines = " ".join(lost.lines)
-    for expected in ("'to_id': 3, 'type': 'continues'", "'type': 'cue'", "'type': 'speaker'"):
+    for expected in ('"to_id": 3, "type": "continues"', '"type": "cue"', '"type": "speaker"'):
         assert expected in lines
     for ident in (1, 2, 5):
         assert f"span id={ident} " in lines  # the cycle's spans and the unused cue are named

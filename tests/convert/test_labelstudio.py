@@ -140,11 +140,15 @@ def test_export_offsets_are_code_points_with_text(tmp_path: Path) -> None:
 def test_cli_import_reports_json(cli, tmp_path: Path, interop: Path) -> None:
     root = fresh_corpus(tmp_path)
     path = interop / "label_studio" / "christophalt_quotes_speakers_de.json"
-    result = cli("import", "labelstudio", str(path), "--root", str(root), "--output", "json", "--language", "de")
+    result = cli("import", "labelstudio", str(path), "--root", str(root), "--format", "json", "--language", "de")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["counts"]["quotes"] == 6 and report["valid"] is True
+    assert report["counts"]["quotes"] == 6 and report["valid"] is True and report["applied"] is True
     assert Corpus.at(root).read_annotations(report["documents"][0]).meta.language == "de"
+    # --output is the deprecated spelling of --format: still accepted, with a warning
+    again = cli("import", "labelstudio", str(path), "--root", str(root), "--output", "json")
+    assert again.returncode == 1 and "--output is deprecated" in again.stderr
+    assert {i["code"] for i in json.loads(again.stdout)["issues"] if i["severity"] == "error"} == {"document-exists"}
 
 
 def test_empty_or_unstorable_text_stops_the_import_before_writing(tmp_path: Path) -> None:
