@@ -2,7 +2,8 @@
 
 ``pa.array`` converts a list of nested Python values one value at a time. Here every list column
 is flattened into one list of its items (plus offsets) and every struct column is split into one
-list per field, down to flat lists of scalars, which Arrow converts in bulk; ClassLabel names are
+list per field (read from dicts, or from the attributes of models), down to flat lists of scalars,
+which Arrow converts in bulk; ClassLabel names are
 encoded on those flat lists with one dict lookup each. The arrays equal ``pa.array`` of the rows
 after :func:`corpus_pkg.tables.features.encode_row` (tests/build/test_columns.py checks it), so the
 Parquet bytes do not change.
@@ -90,12 +91,21 @@ def _list_builder(inner: ColumnBuilder, type_: pa.DataType) -> ColumnBuilder:
 
 
 def _struct_builder(children: list[tuple[str, ColumnBuilder]], fields: list[pa.Field]) -> ColumnBuilder:
+    """Struct values are dicts (a missing key is null) or objects such as pydantic models (a missing
+    attribute is null)."""
+
     def structs(values: Sequence[Any]) -> pa.Array:
         mask = None
         if None in values:
             mask = pa.array([v is None for v in values], type=pa.bool_())
             values = [_EMPTY if v is None else v for v in values]
-        arrays = [build([v.get(name) for v in values]) for name, build in children]
+        if all(type(v) is dict for v in values):
+            arrays = [build([v.get(name) for v in values]) for name, build in children]
+        else:
+            arrays = [
+                build([v.get(name) if type(v) is dict else getattr(v, name, None) for v in values])
+                for name, build in children
+            ]
         return pa.StructArray.from_arrays(arrays, fields=fields, mask=mask)
 
     return structs

@@ -181,7 +181,7 @@ class ShardBuilder:
                 if ann is None:  # a validate cache hit: parse again, without the strict reader
                     ann = _parse_annotations(doc_files.annotation_bytes, doc_files.doc_id)
                 doc = Document(text=doc_files.raw_bytes.decode("utf-8"), annotations=ann)
-                rows = document_rows(doc, self.settings.row_ctx)
+                rows = document_rows(doc, self.settings.row_ctx, models=True)
                 stats.add(doc, rows, task.split)
                 for config, config_rows in rows.items():
                     writers[config].add(config_rows)
