@@ -17,6 +17,7 @@ from .annotate.suggest import suggest_entities, suggest_numbers, suggest_quotes
 from .convert import FORMATS, ConvertReport, ConvertWarning, export_corpus, import_corpus
 from .corpus import Corpus, CorpusError
 from .load import load, load_documents
+from .release.verify import verify_release
 from .text.numbers import parse_number, scan_numbers
 from .validate import Report, validate
 from .web.serve import serve
@@ -56,4 +57,5 @@ __all__ = (
     "suggest_numbers",
     "suggest_quotes",
     "validate",
+    "verify_release",
 )

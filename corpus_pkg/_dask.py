@@ -13,6 +13,8 @@ Needs the optional extra ``dask`` (``pip install 'corpus_pkg[dask]'``).
 from __future__ import annotations
 
 import contextlib
+import gc
+import os
 import pickle
 import threading
 import uuid
@@ -30,8 +32,24 @@ R = TypeVar("R")
 
 #: Worker processes of the LocalCluster started when no scheduler address is given.
 DEFAULT_LOCAL_WORKERS = 2
-#: Seconds to wait for a scheduler before giving up.
-CONNECT_TIMEOUT = 10.0
+#: Seconds to wait for a scheduler before giving up (the environment variable overrides it).
+CONNECT_TIMEOUT = float(os.environ.get("CORPUS_DASK_CONNECT_TIMEOUT", "10"))
+
+#: Dask settings of the LocalCluster we start. Our tasks are long and CPU-bound, in workers with one
+#: thread: the sampling profiler (every 10 ms), frequent monitors and memory trimming cost a worker's
+#: task thread the GIL and the allocator's speed, which showed on a busy 2-core machine (a quarter
+#: and more of the build's time). Memory stays bounded by the shard plan, so spilling is off too.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.admin.tick.interval": "200ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.worker.memory.target": False,
+    "distributed.worker.memory.spill": False,
+    "distributed.worker.memory.pause": False,
+}
 
 EXTRA_HINT = "the dask engine needs the optional extra 'dask': pip install 'corpus_pkg[dask]'"
 
@@ -62,13 +80,16 @@ class DaskExecutor:
     def __enter__(self) -> DaskExecutor:
         distributed = require_dask()
         if self.scheduler is None:
-            self._cluster = distributed.LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                host="127.0.0.1",
-            )
+            import dask
+
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):  # workers take their settings when they start
+                self._cluster = distributed.LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    host="127.0.0.1",
+                )
             self._client = distributed.Client(self._cluster)
             return self
         try:
@@ -77,6 +98,14 @@ class DaskExecutor:
             raise CorpusError(
                 f"cannot reach the Dask scheduler at {self.scheduler} (waited {self.connect_timeout:g} s): {exc}; "
                 "check the address (tcp://HOST:PORT) and that `dask scheduler` is running"
+            ) from None
+        try:
+            self._client.wait_for_workers(1, timeout=self.connect_timeout)
+        except (OSError, TimeoutError):
+            self.__exit__()
+            raise CorpusError(
+                f"the Dask scheduler at {self.scheduler} has no workers (waited {self.connect_timeout:g} s); "
+                f"start some with `dask worker {self.scheduler}`"
             ) from None
         return self
 
@@ -142,6 +171,7 @@ def _run_task(token: str, blob: bytes, item: Any) -> Any:
         if entry is None:
             work: Work = pickle.loads(blob)
             entry = _STATES[token] = (work.run, work.setup(work.settings))
+            gc.freeze()  # the modules just imported never become garbage: keep them out of collections
     run, state = entry
     with fewer_collections():
         return run(state, item)

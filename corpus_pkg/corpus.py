@@ -17,10 +17,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from ._io import write_json
 from ._jsonfile import parse_json
 from .schema import SAFE_ID_PATTERN, AnnotationFile, CorpusConfig, Document, EntityRegistry
+
+M = TypeVar("M", bound=BaseModel)
 
 CONFIG_FILE = "corpus.json"
 REGISTRY_FILE = "entities.json"
@@ -95,14 +100,14 @@ class Corpus:
     @cached_property
     def config(self) -> CorpusConfig:
         """The parsed ``corpus.json``."""
-        return CorpusConfig.model_validate(_read_json(self.config_path))
+        return _read_model(self.config_path, CorpusConfig)
 
     @cached_property
     def registry(self) -> EntityRegistry:
         """The parsed ``entities.json`` (empty when the file is absent)."""
         if not self.registry_path.exists():
             return EntityRegistry()
-        return EntityRegistry.model_validate(_read_json(self.registry_path))
+        return _read_model(self.registry_path, EntityRegistry)
 
     def doc_ids(self) -> list[str]:
         """Sorted ids of all documents that have an annotation file."""
@@ -124,7 +129,7 @@ class Corpus:
 
     def read_annotations(self, doc_id: str) -> AnnotationFile:
         """The parsed annotation file of ``doc_id``."""
-        return AnnotationFile.model_validate(_read_json(self.annotation_path(doc_id)))
+        return _read_model(self.annotation_path(doc_id), AnnotationFile)
 
     def read_document(self, doc_id: str) -> Document:
         """Raw text and annotations of ``doc_id`` together."""
@@ -175,3 +180,23 @@ def _read_json(path: Path) -> object:
         return parse_json(data).value
     except ValueError as exc:
         raise CorpusError(f"{path}: {exc}") from None
+
+
+def _read_model(path: Path, model: type[M]) -> M:
+    """``path`` parsed as ``model``; schema errors become one CorpusError naming the file and each problem."""
+    try:
+        return model.model_validate(_read_json(path))
+    except ValidationError as exc:
+        raise CorpusError(f"{path} is invalid: {describe_validation_error(exc)}; run `corpus validate`") from None
+
+
+def describe_validation_error(exc: ValidationError, limit: int = 5) -> str:
+    """A pydantic error as one short line: ``path: message (got value)`` for the first ``limit`` problems."""
+    parts = []
+    for err in exc.errors()[:limit]:
+        where = ".".join(str(part) for part in err["loc"]) or "(root)"
+        got = repr(err.get("input"))
+        got = got if len(got) <= 80 else got[:77] + "..."
+        parts.append(f"{where}: {err['msg']} (got {got})")
+    more = exc.error_count() - limit
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")

@@ -10,6 +10,9 @@ Where the data comes from:
   (copied there by ``scripts/sync_package_data.py``).
 
 Both paths read the same Parquet files that ``datasets.load_dataset(<release>, <config>)`` reads.
+Before serving a release the loaders check it against its ``SHA256SUMS`` (a damaged cache entry
+is rebuilt, a damaged frozen or packaged release is refused). ``datasets.load_dataset`` does not
+read SHA256SUMS: run ``corpus verify <release>`` before loading a folder that way.
 """
 
 from __future__ import annotations
@@ -54,10 +57,10 @@ def content_hash(root: str | Path) -> str:
     digest.update(code_fingerprint("corpus_pkg.release.build").encode())  # the build and every module it imports
     inputs = [root / CONFIG_FILE, root / REGISTRY_FILE, root / "docs" / "agreement.md"]
     for folder in (RAW_DIR, ANNOTATIONS_DIR):
-        if (root / folder).is_dir():
+        if (root / folder).is_dir() and not (root / folder).is_symlink():
             inputs += sorted(p for p in (root / folder).iterdir() if p.is_file())
     for path in inputs:
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():  # a link is never read (the build refuses it)
             digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -89,17 +92,53 @@ def release_path(version: str | None = None, root: str | Path | None = None) -> 
 
 
 def cached_release(root: Path) -> Path:
-    """Build ``root`` into ``.corpus_cache/releases/<hash>`` unless that build exists; drop stale entries."""
+    """Build ``root`` into ``.corpus_cache/releases/<hash>`` unless a build that verifies exists; drop stale entries.
+
+    A cache entry is reused only when every file matches its SHA256SUMS; a damaged one (a file
+    deleted or edited, a build killed half way) is deleted and rebuilt.
+    """
+    from ._lock import write_lock
     from .release.build import build
+    from .release.verify import verify_release
 
     cache = root / CACHE_DIR / "releases"
     target = cache / content_hash(root)[:20]
-    if not (target / "SHA256SUMS").is_file():
+    with write_lock(root, "release-cache"):  # two loaders in parallel build it once
+        if target.is_dir() and verify_release(target).ok:
+            return target
+        if target.exists() or target.is_symlink():
+            _remove(target)
         build(root, target, overwrite=True)
         for other in cache.iterdir():
-            if other.is_dir() and other != target and not other.name.startswith("."):
-                shutil.rmtree(other, ignore_errors=True)
+            if other != target and not other.name.startswith("."):
+                _remove(other)
     return target
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def verified_release(version: str | None = None, root: str | Path | None = None) -> Path:
+    """:func:`release_path`, checked against its SHA256SUMS.
+
+    A cached build that fails the check is rebuilt; a frozen or packaged release that fails raises.
+
+    Raises:
+        ReleaseIntegrityError: a file differs from SHA256SUMS, is missing, or was added.
+    """
+    from .release.verify import ReleaseIntegrityError, verify_release
+
+    release = release_path(version, root)
+    if release.parent.name == "releases" and release.parent.parent.name == CACHE_DIR:
+        return release  # cached_release() verified it (or has just built it)
+    result = verify_release(release)
+    if result.ok:
+        return release
+    raise ReleaseIntegrityError(result)
 
 
 def _release_version(release: Path) -> str:
@@ -134,7 +173,7 @@ def load(
 
     if config not in CONFIG_NAMES:
         raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIG_NAMES)}")
-    return datasets.load_dataset(str(release_path(version, root)), config, split=split, **kwargs)
+    return datasets.load_dataset(str(verified_release(version, root)), config, split=split, **kwargs)
 
 
 def iter_release_documents(release: str | Path, split: str | None = None) -> Iterator[Document]:
@@ -168,5 +207,5 @@ def load_documents(
         >>> docs[0].annotations.entities[0].label
         'PERSON'
     """
-    docs = list(iter_release_documents(release_path(version, root), split))
+    docs = list(iter_release_documents(verified_release(version, root), split))
     return sorted(docs, key=lambda d: d.doc_id)

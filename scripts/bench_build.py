@@ -20,6 +20,7 @@ written to docs/performance.md.
 Usage:
     python scripts/bench_build.py --sizes 1000,5000,20000
     python scripts/bench_build.py --quick          # tiny sizes, for CI; writes no file unless --out
+    python scripts/bench_build.py --engines --sizes 20000 --repeat 3   # local pool vs Dask only
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,7 +61,11 @@ LABELS = {
     "validate_incremental": "`corpus validate`, 1 doc changed",
     "build_clean": "`corpus build`, clean",
     "build_incremental": "`corpus build`, 1 doc changed",
+    "build_dask": "`corpus build --engine dask`, clean (LocalCluster, 2 workers)",
 }
+#: The engine comparison (--engines): these two paths, alternating.
+ENGINE_PATHS = ("build_clean", "build_dask")
+ENGINES_BEGIN, ENGINES_END = "<!-- engines: begin -->", "<!-- engines: end -->"
 MARKER = ".bench-corpus"
 
 
@@ -137,6 +143,14 @@ def run_build(root: Path, out: Path) -> None:
     build(root, out, overwrite=True)
 
 
+def run_build_dask(root: Path, out: Path) -> None:
+    """The clean build with the Dask engine: a LocalCluster of 2 worker processes, started (and
+    stopped) inside the measured time, as `corpus build --engine dask` does."""
+    from corpus_pkg.release.build import build
+
+    build(root, out, overwrite=True, engine="dask", workers=2)
+
+
 RUNNERS = {
     "floor": run_floor,
     "schema_floor": run_schema_floor,
@@ -146,6 +160,7 @@ RUNNERS = {
     "validate_incremental": run_validate,
     "build_clean": run_build,
     "build_incremental": run_build,
+    "build_dask": run_build_dask,
 }
 
 
@@ -305,7 +320,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=None, help="where corpora go (default: a temp folder)")
     parser.add_argument("--out", type=Path, default=None, help="Markdown file to write (default docs/performance.md)")
-    parser.add_argument("--measure", choices=PATHS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--engines",
+        action="store_true",
+        help="only compare the clean build on the local pool and on Dask (alternating, --repeat times)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="--engines: runs of each engine")
+    parser.add_argument("--measure", choices=[*PATHS, "build_dask"], help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--to", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -320,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [50, 100] if args.quick else [int(s) for s in args.sizes.split(",")]
     out = args.out if args.out or args.quick else REPO / "docs" / "performance.md"
     facts = machine_facts()
+    if args.engines:
+        return compare_engines(sizes, args, facts, out)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="corpus-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     results = []
@@ -335,6 +358,67 @@ def main(argv: list[str] | None = None) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     return 0
+
+
+def compare_engines(sizes: list[int], args: argparse.Namespace, facts: list[str], out: Path | None) -> int:
+    """Clean builds on the local pool and on Dask, alternating in one run (the machine is shared, so
+    neighbours' load hits both alike); prints a table and replaces the engines section of ``out``."""
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="corpus-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    try:
+        for n in sizes:
+            root = make_corpus(workdir, n, args.seed)
+            runs: dict[str, list[float]] = {path: [] for path in ENGINE_PATHS}
+            for i in range(args.repeat):
+                for path in ENGINE_PATHS if i % 2 == 0 else reversed(ENGINE_PATHS):
+                    shutil.rmtree(root / ".corpus_cache", ignore_errors=True)
+                    runs[path].append(run_path(path, root, workdir / f"release-{path}-n{n}")["seconds"])
+                    print(f"  N={n:>6} {path:<12} {runs[path][-1]:8.2f} s", file=sys.stderr, flush=True)
+            rows.append((n, runs))
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    text = render_engines(rows, facts, args.seed)
+    print(text)
+    if out:
+        old = out.read_text(encoding="utf-8") if out.is_file() else ""
+        if ENGINES_BEGIN in old and ENGINES_END in old:
+            head, rest = old.split(ENGINES_BEGIN, 1)
+            text = head + text + rest.split(ENGINES_END, 1)[1].lstrip("\n")
+        else:
+            text = old + ("\n" if old else "") + text
+        out.write_text(text, encoding="utf-8")
+    return 0
+
+
+def render_engines(rows: list[tuple[int, dict[str, list[float]]]], facts: list[str], seed: int) -> str:
+    """The engines section: each run's wall time, medians, and the Dask/local ratio per run pair."""
+    lines = [
+        ENGINES_BEGIN,
+        "## Engines: local process pool vs Dask",
+        "",
+        f"Clean `corpus build` (empty caches) of `make_synthetic_corpus.py --seed {seed}` corpora, on the",
+        "local process pool and with `--engine dask` (a LocalCluster of 2 worker processes, started and",
+        "stopped inside the measured time), alternating in one run of `scripts/bench_build.py --engines`.",
+        "",
+        *facts,
+        "",
+        "| N | engine | runs (wall s) | median s | Dask / local (per pair) | median ratio |",
+        "|---:|---|---|---:|---|---:|",
+    ]
+    for n, runs in rows:
+        local, dask = runs["build_clean"], runs["build_dask"]
+        ratios = [d / c for c, d in zip(local, dask)]
+        for path, times in runs.items():
+            pair = ", ".join(f"{r:.2f}" for r in ratios) if path == "build_dask" else ""
+            median = f"{statistics.median(ratios):.2f}" if path == "build_dask" else ""
+            lines.append(
+                f"| {n:,} | {LABELS[path]} | {', '.join(f'{t:.1f}' for t in times)} | "
+                f"{statistics.median(times):.2f} | {pair} | {median} |"
+            )
+    lines += [ENGINES_END, ""]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

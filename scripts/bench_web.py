@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
                 conn.close()
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                opened = {"big": [], "small": []}
+                opened: dict[str, list[float]] = {"big": [], "small": []}
+                in_page_open: dict[str, list[float]] = {"big": [], "small": []}
                 for doc_id in ("small", "big"):
                     for _ in range(runs + 1):  # the first run warms the caches and is dropped
                         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -123,8 +124,10 @@ def main(argv: list[str] | None = None) -> int:
                         page.goto(f"{server.url}doc/{doc_id}")
                         page.wait_for_selector("body[data-ready]")
                         opened[doc_id].append(time.perf_counter() - started)
+                        in_page_open[doc_id].append(float(page.get_attribute("body", "data-ready-ms")) / 1000)
                         page.close()
                     opened[doc_id] = opened[doc_id][1:]
+                    in_page_open[doc_id] = in_page_open[doc_id][1:]
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(f"{server.url}doc/big")
                 page.wait_for_selector("body[data-ready]")
@@ -152,11 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     big_open, small_open = median_ms(opened["big"]), median_ms(opened["small"])
+    big_in_page = median_ms(in_page_open["big"])
     label_page, label_outside = median_ms(in_page[1:]), median_ms(outside[1:])
     rows = [
         ("GET /api/doc (JSON only, baseline)", median_ms(fetch), None),
         ("open a one-paragraph document (baseline)", small_open, None),
-        (f"open the {raw_bytes / 1000:.0f} KB document, {count} annotations", big_open, 1000.0),
+        (f"open the {raw_bytes / 1000:.0f} KB document, {count} annotations (in page)", big_in_page, 1000.0),
+        (f"open the {raw_bytes / 1000:.0f} KB document, {count} annotations (seen from Playwright)", big_open, 1000.0),
         ("label action: server part (write + validation + new state)", median_ms(server_side[1:]), None),
         ("label action round trip (in page)", label_page, 100.0),
         ("label action round trip (seen from Playwright)", label_outside, 100.0),
@@ -173,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         f"open / JSON fetch: {big_open / median_ms(fetch):.1f}x; open big / open small: {big_open / small_open:.1f}x"
     )
     print(f"\n{ratios}")
-    ok = big_open < 1000 and label_page < 100
+    ok = big_in_page < 1000 and label_page < 100
     print("budgets met" if ok else "BUDGET MISSED")
     return 0 if ok else 1
 

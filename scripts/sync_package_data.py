@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from corpus_pkg.release.build import build
-from corpus_pkg.release.publish import verify_release
+from corpus_pkg.release.verify import verify_release
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET = REPO / "corpus_pkg" / "data" / "release"
@@ -37,7 +37,7 @@ def same_tree(a: Path, b: Path) -> bool:
 
 def sync(release: Path, target: Path = TARGET) -> None:
     """Replace ``target`` with a verified copy of ``release``."""
-    problems = verify_release(release)
+    problems = verify_release(release).lines()
     if problems:
         raise SystemExit(f"{release} does not match its SHA256SUMS: {'; '.join(problems[:5])}")
     target.parent.mkdir(parents=True, exist_ok=True)

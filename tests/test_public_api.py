@@ -40,6 +40,7 @@ def test_cli_verbs_have_python_twins() -> None:
         "accept": corpus_pkg.accept_suggestions,
         "reject": corpus_pkg.reject_suggestions,
         "serve": corpus_pkg.serve,
+        "verify": corpus_pkg.verify_release,
     }
     assert set(twins) <= commands
     for verb, func in twins.items():

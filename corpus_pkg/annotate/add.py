@@ -21,7 +21,7 @@ from ..validate import Issue
 from .errors import AnnotationError
 from .locate import AmbiguousTextError, TextNotFoundError, find_occurrences, locate, locate_near, span_at
 from .numbers import guess_number
-from .session import DocumentSession, edit_document, item_spans, next_id, save_annotations
+from .session import DocumentSession, edit_document, file_version, item_spans, next_id, save_annotations
 
 __all__ = (
     "AddResult",
@@ -45,6 +45,7 @@ class AddResult:
     path: str  # annotation file, as given relative to the corpus root
     written: bool
     warnings: list[Issue] = field(default_factory=list)
+    version: str | None = None  # file_version of the file written (None for a dry run)
 
     def to_json(self) -> str:
         """The new annotation as canonical JSON (what ``--dry-run`` prints)."""
@@ -95,8 +96,13 @@ def _holder_text(stance: Stance) -> str:
 
 def _finish(doc: DocumentSession, layer: str, item: Any, dry_run: bool) -> AddResult:
     getattr(doc.ann, layer).append(item)
-    warnings = save_annotations(doc.root, doc.ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes)
-    return AddResult(layer=layer, item=item, path=doc.display(doc.ann_rel), written=not dry_run, warnings=warnings)
+    written: list[bytes] = []
+    warnings = save_annotations(
+        doc.root, doc.ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes, on_write=written.append
+    )
+    version = file_version(written[0]) if written else None
+    path = doc.display(doc.ann_rel)
+    return AddResult(layer=layer, item=item, path=path, written=not dry_run, warnings=warnings, version=version)
 
 
 def _annotation_fields(doc: DocumentSession, layer: str, source: str | None, note: str | None) -> dict[str, Any]:

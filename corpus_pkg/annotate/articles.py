@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .._io import atomic_write_bytes, write_json
+from .._lock import CONFIG, REGISTRY, document_lock_name, write_lock
 from ..corpus import (
     ANNOTATIONS_DIR,
     CONFIG_FILE,
@@ -56,10 +57,14 @@ def init_corpus(
             "stance_targets": [{"id": k, "description": v} for k, v in (stance_targets or {}).items()],
         }
     )
-    (root / RAW_DIR).mkdir(parents=True, exist_ok=True)
-    (root / ANNOTATIONS_DIR).mkdir(exist_ok=True)
-    write_json(root / CONFIG_FILE, config.model_dump(mode="json"))
-    write_json(root / REGISTRY_FILE, {"entities": []})
+    root.mkdir(parents=True, exist_ok=True)
+    with write_lock(root, CONFIG, REGISTRY):  # two `corpus init` of one folder: the second one is refused
+        if (root / CONFIG_FILE).exists() or (root / REGISTRY_FILE).exists():
+            raise FileExistsError(f"{root} is already a corpus; choose a new folder")
+        (root / RAW_DIR).mkdir(parents=True, exist_ok=True)
+        (root / ANNOTATIONS_DIR).mkdir(exist_ok=True)
+        write_json(root / REGISTRY_FILE, {"entities": []})
+        write_json(root / CONFIG_FILE, config.model_dump(mode="json"))
     return Corpus.at(root)
 
 
@@ -85,9 +90,25 @@ def add_article(
     check_safe_id(doc_id)
     if not corpus.config_path.is_file():
         raise CorpusError(f"{corpus.root} is not a corpus (no {CONFIG_FILE}); run `corpus init` first")
+    with write_lock(corpus.root, document_lock_name(doc_id)):  # two writers of one id: the second is refused
+        return _add_article_locked(corpus, doc_id, data, title, outlet, authors, url, published, language, body_segment)
+
+
+def _add_article_locked(
+    corpus: Corpus,
+    doc_id: str,
+    data: bytes,
+    title: str | None,
+    outlet: str,
+    authors: list[str] | None,
+    url: str | None,
+    published: dt.date | str | None,
+    language: str,
+    body_segment: bool,
+) -> AnnotationFile:
     raw_path, ann_path = corpus.raw_path(doc_id), corpus.annotation_path(doc_id)
     for path in (raw_path, ann_path):
-        if path.exists():
+        if path.exists() or path.is_symlink():
             raise FileExistsError(f"{path} already exists; document id {doc_id!r} is taken")
     try:
         text = data.decode("utf-8")

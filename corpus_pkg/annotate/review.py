@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..schema import ANNOTATION_LAYERS, AnnotationFile, EntityMention, NumberMention, Quote, Stance
 from ..validate import Issue
 from .errors import AnnotationError
-from .session import DocumentSession, credit, edit_document, save_annotations
+from .session import DocumentSession, credit, edit_document, file_version, save_annotations
 
 __all__ = (
     "EDITABLE_FIELDS",
@@ -44,6 +44,7 @@ class ReviewResult:
     ids: list[str]  # annotations changed, in file order
     written: bool
     warnings: list[Issue] = field(default_factory=list)
+    version: str | None = None  # file_version of the file written (None when nothing was written)
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -270,8 +271,15 @@ _LAYER_MODELS: dict[str, Any] = {
 def _save(doc: DocumentSession, action: str, ann: AnnotationFile, ids: set[str], dry_run: bool) -> ReviewResult:
     listed = [*doc.ann.layer_items(), *ann.layer_items()] if action == "restored" else doc.ann.layer_items()
     ordered = list(dict.fromkeys(item.id for _layer, item in listed if item.id in ids))
-    warnings = save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes) if ids else []
-    return ReviewResult(action, doc.display(doc.ann_rel), ordered, written=bool(ids) and not dry_run, warnings=warnings)
+    written: list[bytes] = []
+    warnings = (
+        save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes, on_write=written.append)
+        if ids
+        else []
+    )
+    version = file_version(written[0]) if written else None
+    where = doc.display(doc.ann_rel)
+    return ReviewResult(action, where, ordered, written=bool(written), warnings=warnings, version=version)
 
 
 def _id_list(ids: Sequence[str]) -> list[str]:

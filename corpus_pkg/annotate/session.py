@@ -115,13 +115,14 @@ def save_annotations(
     dry_run: bool = False,
     tolerate: Callable[[Issue], bool] | None = None,
     expected: bytes | None = None,
+    on_write: Callable[[bytes], None] | None = None,
 ) -> list[Issue]:
     """Validate ``ann`` against ``raw_bytes`` and the corpus config, then write it atomically.
 
     The bytes that are checked are the bytes written. Errors (except those ``tolerate``
     accepts) raise AnnotationError and nothing is written. With ``expected`` (the file's bytes
     when it was read), a file changed meanwhile by someone else is not overwritten.
-    Returns the warnings.
+    ``on_write`` is called with the bytes written. Returns the warnings.
     """
     corpus = Corpus.at(root)
     data = dumps_json(dump_annotation_file(ann)).encode("utf-8")
@@ -150,6 +151,8 @@ def save_annotations(
         if expected is not None and path.read_bytes() != expected:
             raise AnnotationError(f"{Path(root) / ann_rel} changed while this command ran; nothing was written, retry")
         atomic_write_bytes(path, data)
+        if on_write is not None:
+            on_write(data)
     return [i for i in issues if not i.is_error]
 
 

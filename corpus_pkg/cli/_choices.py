@@ -8,6 +8,7 @@ from typing import Any, get_args
 
 import typer
 
+from .._pool import ENGINES
 from ..convert import FORMATS
 from ..schema import ANNOTATION_LAYERS
 from ..schema.numbers import NumberKind as _NumberKind
@@ -28,6 +29,7 @@ StanceLabel = choices("StanceLabel", get_args(_StanceLabel))
 ConvertFormat = choices("ConvertFormat", FORMATS)
 TextOrJson = choices("TextOrJson", ("text", "json"))
 AnnotationLayer = choices("AnnotationLayer", ANNOTATION_LAYERS)
+Engine = choices("Engine", ENGINES)
 
 
 def echo_report(report: Any, format: Enum) -> None:

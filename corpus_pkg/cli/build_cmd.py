@@ -13,7 +13,7 @@ import typer
 
 from ..corpus import DOCS_PER_SHARD
 from ._app import api_errors, app, fail
-from ._choices import BumpPart, TextOrJson, echo_report
+from ._choices import BumpPart, Engine, TextOrJson, echo_report
 
 
 def _invalid(exc: Any) -> None:
@@ -25,8 +25,12 @@ def _invalid(exc: Any) -> None:
 @app.command("build")
 @api_errors
 def build_command(
-    root: Path = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/)."),
-    out: Path = typer.Option(None, "--out", help="Release folder to write [default: ROOT/dist/release]."),
+    root: str = typer.Option(
+        ".", "--root", help="Corpus folder (holds corpus.json, raw/, annotations/), or a URL (s3://bucket/corpus)."
+    ),
+    out: str = typer.Option(
+        None, "--out", help="Release folder or URL (s3://bucket/rel/0.3.0) to write [default: ROOT/dist/release]."
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Check and convert every document (ignore the cache)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --out folder (atomically)."),
     workers: int = typer.Option(
@@ -39,12 +43,19 @@ def build_command(
         help="About this many documents per Parquet file of a split.",
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print one line per document."),
+    engine: Engine = typer.Option(
+        Engine.local, "--engine", help="local (process pool) or dask (one task per shard on a Dask cluster)."
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT [default: start a LocalCluster]."
+    ),
 ) -> None:
     """Validate the corpus and build its Hugging Face release folder (Parquet, card, Croissant).
 
     Nothing is written when the corpus is invalid (the errors are printed, exit code 1).
 
     Example: corpus build --out dist/release --overwrite
+    Example: corpus build --engine dask --scheduler tcp://10.0.0.5:8786 --out s3://bucket/rel/0.3.0
     """
     from ..release.build import InvalidCorpusError, build
 
@@ -57,6 +68,8 @@ def build_command(
             workers=workers,
             docs_per_shard=docs_per_shard,
             progress=typer.echo if verbose else None,
+            engine=engine.value,
+            scheduler=scheduler,
         )
     except InvalidCorpusError as exc:
         _invalid(exc)
@@ -125,3 +138,25 @@ def publish_command(
 
     plan = publish(release_dir, repo_id, dry_run=dry_run, private=private)
     typer.echo(plan.to_text(), nl=False)
+
+
+@app.command("verify")
+@api_errors
+def verify_command(
+    release_dir: Path = typer.Argument(..., help="Release folder (holds SHA256SUMS)."),
+) -> None:
+    """Check a release folder against its SHA256SUMS: exit 1 naming each changed, missing or extra file.
+
+    Run it before `datasets.load_dataset(<folder>)`, which does not check SHA256SUMS
+    (corpus_pkg.load and load_documents check it themselves).
+
+    Example: corpus verify dist/release
+    """
+    from ..release.verify import verify_release
+
+    result = verify_release(release_dir)
+    if not result.ok:
+        for line in result.lines():
+            typer.echo(f"{release_dir}/{line}")
+        fail(f"{release_dir} does not match its SHA256SUMS ({len(result.lines())} problem(s)); rebuild it")
+    typer.echo(result.summary())

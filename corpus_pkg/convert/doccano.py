@@ -273,6 +273,8 @@ def write(corpus: Corpus, docs: list[Document], out: Path, report: ConvertReport
         if doc.annotations.meta.url:
             record["url"] = doc.annotations.meta.url
         lines.append(json.dumps(record, ensure_ascii=False))
+        report.count(ENTITIES, len(doc.annotations.entities))
+        report.count(QUOTES, len(doc.annotations.quotes))
         _report_losses(doc, report)
     atomic_write_text(out / EXPORT_FILE, "".join(line + "\n" for line in lines))
     report.files.append(EXPORT_FILE)

@@ -252,8 +252,14 @@ def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Execut
             next_index += 1
 
 
+def _regular(path: Path) -> bool:
+    """A regular file that is not a link, inside a folder that is not a link: nothing outside the
+    corpus is ever read through a link (validation reports such links as linked-path)."""
+    return path.is_file() and not path.is_symlink() and not path.parent.is_symlink()
+
+
 def _read_optional(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    return path.read_text(encoding="utf-8") if _regular(path) else None
 
 
 def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats) -> dict[str, bytes]:
@@ -261,10 +267,10 @@ def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats) -> dic
     the guidelines under metadata/, the dataset card and the Croissant metadata."""
     meta = info.config.model_copy(update={"version": info.version}).model_dump(mode="json")
     files = {"metadata/corpus.json": dumps_json(meta).encode("utf-8")}
-    if corpus.registry_path.is_file():
+    if _regular(corpus.registry_path):
         files["metadata/entities.json"] = corpus.registry_path.read_bytes()
     guidelines = corpus.root / GUIDELINES
-    if guidelines.is_file():
+    if _regular(guidelines):
         files["metadata/GUIDELINES.md"] = guidelines.read_bytes()
     card = dataset_card(
         info, stats, guidelines=_read_optional(guidelines), agreement=_read_optional(corpus.root / AGREEMENT)

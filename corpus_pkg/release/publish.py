@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..corpus import CorpusError
-from .build import CHECKSUMS_FILE
-from .croissant import sha256_file
+from .verify import CHECKSUMS_FILE, verify_release
 
 __all__ = ("PublishPlan", "publish", "verify_release")
 
@@ -39,28 +38,6 @@ class PublishPlan:
         return "\n".join(lines) + "\n"
 
 
-def verify_release(release: str | Path) -> list[str]:
-    """Release-relative files whose sha256 differs from ``SHA256SUMS`` (or that are missing/unlisted)."""
-    release = Path(release)
-    sums = release / CHECKSUMS_FILE
-    if not sums.is_file():
-        raise CorpusError(f"{release} is not a release folder (no {CHECKSUMS_FILE}); run `corpus build` first")
-    listed = {}
-    for line in sums.read_text(encoding="utf-8").splitlines():
-        digest, _, rel = line.partition("  ")
-        listed[rel] = digest
-    problems = []
-    for rel, digest in sorted(listed.items()):
-        path = release / rel
-        if not path.is_file():
-            problems.append(f"{rel}: missing")
-        elif sha256_file(path) != digest:
-            problems.append(f"{rel}: sha256 differs from {CHECKSUMS_FILE}")
-    present = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
-    problems += [f"{rel}: not listed in {CHECKSUMS_FILE}" for rel in sorted(present - set(listed) - {CHECKSUMS_FILE})]
-    return problems
-
-
 def publish(
     release: str | Path,
     repo_id: str,
@@ -80,7 +57,9 @@ def publish(
     release = Path(release)
     if not _REPO_ID.fullmatch(repo_id):
         raise ValueError(f"--repo-id {repo_id!r} must look like ORG/NAME (letters, digits, '-', '_', '.')")
-    problems = verify_release(release)
+    if not release.is_dir():
+        raise CorpusError(f"{release} is not a release folder; run `corpus build` first")
+    problems = verify_release(release).lines()
     if problems:
         raise CorpusError(f"{release} does not match its {CHECKSUMS_FILE}; rebuild it: " + "; ".join(problems[:5]))
     version = json.loads((release / "metadata" / "corpus.json").read_text(encoding="utf-8"))["version"]

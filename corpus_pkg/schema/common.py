@@ -7,7 +7,7 @@ Offsets are Python code-point offsets into the raw file decoded as UTF-8, half-o
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -19,6 +19,8 @@ SafeId = Annotated[str, StringConstraints(pattern=SAFE_ID_PATTERN)]
 #: Where an annotation came from. ``suggestion`` marks machine pre-labels that no person has
 #: reviewed yet; they are kept apart from gold labels in every release config.
 Origin = Literal["manual", "imported", "suggestion"]
+#: The origins that count as gold: what releases ship and agreement is measured on.
+GOLD_ORIGINS: tuple[str, ...] = tuple(o for o in get_args(Origin) if o != "suggestion")
 
 #: Offsets are capped well below anything a real article reaches, so hostile values like 10**30
 #: fail schema validation instead of overflowing Arrow int64 columns.

@@ -15,7 +15,7 @@ from typing import Any, get_args
 
 from datasets import ClassLabel, Features, LargeList, List, Value
 
-from ..schema import CorpusConfig
+from ..schema import GOLD_ORIGINS, CorpusConfig
 from ..schema.document import SegmentKind
 from ..schema.numbers import NumberKind, Qualifier
 from ..schema.quotes import QuoteKind
@@ -25,7 +25,6 @@ from ..schema.stance import StanceLabel
 CONFIG_NAMES: tuple[str, ...] = ("documents", "entities", "quotes", "numbers", "stance", "ner", "full")
 
 #: Origins that count as gold; ``suggestion`` never enters a release config.
-GOLD_ORIGINS: tuple[str, ...] = ("manual", "imported")
 
 SEGMENT_KINDS: tuple[str, ...] = get_args(SegmentKind)
 QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)

@@ -26,7 +26,7 @@ from ..annotate.review import (
 )
 from .state import DocumentState
 
-__all__ = ("ACTIONS", "Context", "run_action")
+__all__ = ("ACTIONS", "Context", "describe", "run_action")
 
 Version = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[str, Field(min_length=1, max_length=128)]
@@ -242,11 +242,14 @@ ACTIONS: dict[str, tuple[type[_Body], Callable[[Context, Any], Any]]] = {
 }
 
 
-def run_action(name: str, ctx: Context, body: Any) -> dict[str, Any]:
-    """Validate ``body`` for action ``name``, run it, and describe the result as JSON."""
+def run_action(name: str, ctx: Context, body: Any) -> Any:
+    """Validate ``body`` for action ``name`` and run it; the annotate API's result."""
     model, function = ACTIONS[name]
-    request = model.model_validate(body)
-    result = function(ctx, request)
+    return function(ctx, model.model_validate(body))
+
+
+def describe(name: str, result: Any) -> dict[str, Any]:
+    """An action's result as JSON for the page."""
     if name == "registry":
         return {"summary": f"Added {result.id} to the registry", "entity": result.model_dump(mode="json")}
     out: dict[str, Any] = {"summary": result.summary(), "written": result.written}

@@ -211,6 +211,7 @@ def test_exports_count_what_they_wrote_and_report_every_loss(tmp_path: Path) -> 
     assert brat.counts["stance"] == 1  # the registry-held stance has no brat form and is not counted
     assert any("s1" in line for w in brat.warnings for line in (w.lines or []))
     doccano = export_corpus("doccano", tmp_path / "doccano", root=src)
+    assert doccano.counts == {"entities": 1, "quotes": 1}  # numbers and stance are not written
     messages = " ".join(w.message + " " + " ".join(w.lines or []) for w in doccano.warnings)
     assert "registry link" in messages and "e1 -> amber_rudd" in messages
     assert "outlet" in messages  # document metadata doccano cannot hold

@@ -15,7 +15,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from corpus_pkg.corpus import Corpus
 from corpus_pkg.release.build import InvalidCorpusError, build
-from corpus_pkg.release.publish import verify_release
+from corpus_pkg.release.verify import verify_release
 from corpus_pkg.tables.features import CONFIG_NAMES, LabelSets, release_features
 from tests.conftest import REPO
 
@@ -190,7 +190,7 @@ def test_card_quotes_guidelines_and_agreement(rich_corpus: Path, tmp_path: Path)
 
 
 def test_checksums_cover_every_file(rich_release: Path) -> None:
-    assert verify_release(rich_release) == []
+    assert verify_release(rich_release).ok
     listed = [line.split("  ")[1] for line in (rich_release / "SHA256SUMS").read_text().splitlines()]
     assert sorted(listed) == sorted(set(tree_bytes(rich_release)) - {"SHA256SUMS"})
     result = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=rich_release)

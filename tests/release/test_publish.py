@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from corpus_pkg.corpus import CorpusError
-from corpus_pkg.release.publish import publish, verify_release
+from corpus_pkg.release.publish import publish
+from corpus_pkg.release.verify import verify_release
 
 
 def test_dry_run_lists_every_file(rich_release: Path) -> None:
@@ -28,7 +29,8 @@ def test_bad_repo_id_and_damaged_release_are_refused(rich_release: Path, tmp_pat
     shutil.copytree(rich_release, copy)
     (copy / "README.md").write_text("edited by hand\n", encoding="utf-8")
     (copy / "stray.txt").write_text("x", encoding="utf-8")
-    assert verify_release(copy) == ["README.md: sha256 differs from SHA256SUMS", "stray.txt: not listed in SHA256SUMS"]
+    result = verify_release(copy)
+    assert (result.ok, result.bad, result.extra, result.missing) == (False, ["README.md"], ["stray.txt"], [])
     with pytest.raises(CorpusError, match="does not match its SHA256SUMS"):
         publish(copy, "my-org/x", dry_run=True)
     with pytest.raises(CorpusError, match="not a release folder"):

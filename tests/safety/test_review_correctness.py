@@ -115,7 +115,7 @@ def test_failed_import_leaves_corpus_json_untouched(tmp_path: Path, interop: Pat
     root = tmp_path / "c"
     init_corpus(root, entity_labels=[])
     before = (root / "corpus.json").read_bytes()
-    with pytest.raises(CorpusError, match="metadata"):
+    with pytest.raises(CorpusError, match="BCP 47"):
         import_corpus("brat", interop / "brat" / "conll2002_esp", root=root, language="EN_us")
     assert (root / "corpus.json").read_bytes() == before
     assert list((root / "annotations").iterdir()) == []
