@@ -5,7 +5,10 @@ A corpus root holds::
     corpus.json            labels, stance targets, splits, version  (CorpusConfig)
     entities.json          the entity registry                      (EntityRegistry)
     raw/<doc_id>.txt       article text, byte-exact as published
-    annotations/<doc_id>.json   one AnnotationFile per document
+    annotations/<doc_id>.json   one AnnotationFile per document (the gold)
+    passes/<annotator>/<doc_id>.json   one annotator's independent pass (same schema; never released as gold)
+    assignments.json       which annotators are to annotate which documents (optional)
+    adjudication/<doc_id>.json   how disagreements between passes were settled (corpus adjudicate)
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ CONFIG_FILE = "corpus.json"
 REGISTRY_FILE = "entities.json"
 RAW_DIR = "raw"
 ANNOTATIONS_DIR = "annotations"
+PASSES_DIR = "passes"
+ADJUDICATION_DIR = "adjudication"
+ASSIGNMENTS_FILE = "assignments.json"
+#: ``--annotators gold`` names the gold annotations (annotations/), so no pass may be called that.
+GOLD_NAME = "gold"
 RAW_SUFFIX = ".txt"
 ANNOTATION_SUFFIX = ".json"
 #: Documents per shard of a release split (one Parquet file per config); see corpus_pkg.tables.plan.
@@ -56,6 +64,18 @@ def check_safe_id(doc_id: str) -> str:
             "(letters, digits, '_' and '-', starting with a letter or digit, at most 128 characters)"
         )
     return doc_id
+
+
+def check_annotator(name: str) -> str:
+    """Return the annotator ``name`` or raise CorpusError: it names a folder under passes/."""
+    if not is_safe_id(name):
+        raise CorpusError(
+            f"unsafe annotator name {name!r}: names must match {SAFE_ID_PATTERN} "
+            "(letters, digits, '_' and '-', starting with a letter or digit)"
+        )
+    if name == GOLD_NAME:
+        raise CorpusError(f"{GOLD_NAME!r} names the gold annotations (annotations/) and cannot be an annotator")
+    return name
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -91,6 +111,49 @@ class Corpus:
     def annotations_dir(self) -> Path:
         return self.root / ANNOTATIONS_DIR
 
+    @property
+    def passes_dir(self) -> Path:
+        return self.root / PASSES_DIR
+
+    @property
+    def assignments_path(self) -> Path:
+        return self.root / ASSIGNMENTS_FILE
+
+    def pass_dir(self, annotator: str) -> Path:
+        """Folder of ``annotator``'s pass: ``passes/<annotator>/`` (a symbolic link there is refused,
+        so a pass can never be read from or written to outside the corpus)."""
+        folder = self.passes_dir / check_annotator(annotator)
+        for path in (self.passes_dir, folder):
+            if path.is_symlink():
+                raise CorpusError(f"{path}: is a symbolic link; pass folders must be real folders")
+        return folder
+
+    def pass_path(self, annotator: str, doc_id: str) -> Path:
+        """``passes/<annotator>/<doc_id>.json``."""
+        return self.pass_dir(annotator) / f"{check_safe_id(doc_id)}{ANNOTATION_SUFFIX}"
+
+    def annotators(self) -> list[str]:
+        """Sorted names of the annotators with a pass folder (folders with unsafe names are skipped)."""
+        if not self.passes_dir.is_dir():
+            return []
+        return sorted(
+            p.name
+            for p in self.passes_dir.iterdir()
+            if p.is_dir() and not p.is_symlink() and is_safe_id(p.name) and p.name != GOLD_NAME
+        )
+
+    def pass_doc_ids(self, annotator: str) -> list[str]:
+        """Sorted ids of the documents ``annotator`` has a pass file for."""
+        return _ids_in_folder(self.pass_dir(annotator))
+
+    def read_pass(self, annotator: str, doc_id: str) -> AnnotationFile:
+        """The parsed pass file of ``annotator`` for ``doc_id``."""
+        return AnnotationFile.model_validate(_read_json(self.pass_path(annotator, doc_id)))
+
+    def adjudication_path(self, doc_id: str) -> Path:
+        """``adjudication/<doc_id>.json``: the decisions that settled the document's disagreements."""
+        return self.root / ADJUDICATION_DIR / f"{check_safe_id(doc_id)}{ANNOTATION_SUFFIX}"
+
     def raw_path(self, doc_id: str) -> Path:
         return self.raw_dir / f"{check_safe_id(doc_id)}{RAW_SUFFIX}"
 
@@ -111,13 +174,7 @@ class Corpus:
 
     def doc_ids(self) -> list[str]:
         """Sorted ids of all documents that have an annotation file."""
-        if not self.annotations_dir.is_dir():
-            return []
-        return sorted(
-            p.name[: -len(ANNOTATION_SUFFIX)]
-            for p in self.annotations_dir.iterdir()
-            if p.name.endswith(ANNOTATION_SUFFIX) and is_safe_id(p.name[: -len(ANNOTATION_SUFFIX)])
-        )
+        return _ids_in_folder(self.annotations_dir)
 
     def read_raw(self, doc_id: str) -> str:
         """The raw text of ``doc_id`` decoded as UTF-8 (no newline translation)."""
@@ -145,6 +202,17 @@ class Corpus:
         path = self.annotation_path(annotations.doc_id)
         write_json(path, dump_annotation_file(annotations))
         return path
+
+
+def _ids_in_folder(folder: Path) -> list[str]:
+    """Sorted ids of the ``<id>.json`` files of ``folder`` (unsafe names skipped; none if it is missing)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.name[: -len(ANNOTATION_SUFFIX)]
+        for p in folder.iterdir()
+        if p.name.endswith(ANNOTATION_SUFFIX) and is_safe_id(p.name[: -len(ANNOTATION_SUFFIX)])
+    )
 
 
 def dump_annotation_file(annotations: AnnotationFile) -> dict:

@@ -17,16 +17,14 @@ read SHA256SUMS: run ``corpus verify <release>`` before loading a folder that wa
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._cache import code_fingerprint
-from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, REGISTRY_FILE, CorpusError
+from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, CorpusError
+from .tables.read import iter_release_documents
 
 if TYPE_CHECKING:
     from .schema import Document
@@ -34,14 +32,21 @@ if TYPE_CHECKING:
 # ``datasets`` and ``pyarrow`` are imported inside the functions: ``import corpus_pkg`` (which
 # exports ``load``) stays fast for the CLI.
 
-__all__ = ("CACHE_DIR", "PACKAGE_RELEASE", "content_hash", "iter_release_documents", "load", "load_documents")
+__all__ = (
+    "CACHE_DIR",
+    "PACKAGE_RELEASE",
+    "content_hash",
+    "iter_release_documents",
+    "load",
+    "load_documents",
+)
 
 #: The release shipped inside the wheel.
 PACKAGE_RELEASE = Path(__file__).resolve().parent / "data" / "release"
 #: Folder (under the corpus root) holding releases built on demand.
 CACHE_DIR = ".corpus_cache"
 #: Bump when the release layout changes, so old cache entries are not reused.
-BUILD_FORMAT = "1"
+BUILD_FORMAT = "2"
 
 
 def source_root() -> Path | None:
@@ -52,18 +57,11 @@ def source_root() -> Path | None:
 
 def content_hash(root: str | Path) -> str:
     """sha256 over every input of a build (paths and bytes) and the code that builds it."""
-    root = Path(root)
-    digest = hashlib.sha256(f"corpus_pkg release format {BUILD_FORMAT}\n".encode())
-    digest.update(code_fingerprint("corpus_pkg.release.build").encode())  # the build and every module it imports
-    inputs = [root / CONFIG_FILE, root / REGISTRY_FILE, root / "docs" / "agreement.md"]
-    for folder in (RAW_DIR, ANNOTATIONS_DIR):
-        if (root / folder).is_dir() and not (root / folder).is_symlink():
-            inputs += sorted(p for p in (root / folder).iterdir() if p.is_file())
-    for path in inputs:
-        if path.is_file() and not path.is_symlink():  # a link is never read (the build refuses it)
-            digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    from .release.inputs import inputs_digest
+
+    # the build and every module it imports
+    salt = f"corpus_pkg release format {BUILD_FORMAT}\n{code_fingerprint('corpus_pkg.release.build')}\n"
+    return inputs_digest(root, salt)
 
 
 def release_path(version: str | None = None, root: str | Path | None = None) -> Path:
@@ -156,7 +154,7 @@ def load(
     """A config of the release as ``datasets.Dataset`` (with ``split``) or ``DatasetDict``.
 
     Args:
-        config: one of documents, entities, quotes, numbers, stance, ner, full.
+        config: one of documents, entities, quotes, numbers, stance, ner, full, registry.
         split: e.g. "train"; None returns every split.
         version: a frozen release (``releases/<version>/`` in a checkout, or the packaged version).
         root: corpus folder to build from (default: the source checkout, else the packaged release).
@@ -174,27 +172,6 @@ def load(
     if config not in CONFIG_NAMES:
         raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIG_NAMES)}")
     return datasets.load_dataset(str(verified_release(version, root)), config, split=split, **kwargs)
-
-
-def iter_release_documents(release: str | Path, split: str | None = None) -> Iterator[Document]:
-    """Documents of a release folder's ``full`` config, one at a time, as pydantic objects."""
-    import pyarrow.parquet as pq
-    from datasets import Features
-
-    from .tables.features import decode_row
-    from .tables.rows import document_from_full
-
-    folder = Path(release) / "data" / "full"
-    shard = re.compile(rf"{re.escape(split) if split else '[^/]+'}-\d{{5}}-of-\d{{5}}\.parquet")
-    files = sorted(p for p in folder.glob("*.parquet") if shard.fullmatch(p.name))
-    if not files:
-        raise CorpusError(f"{folder}: no Parquet files{f' for split {split!r}' if split else ''}")
-    for path in files:
-        parquet = pq.ParquetFile(path)
-        features = Features.from_arrow_schema(parquet.schema_arrow)
-        for batch in parquet.iter_batches(batch_size=256):
-            for row in batch.to_pylist():
-                yield document_from_full(decode_row(features, row))
 
 
 def load_documents(

@@ -119,13 +119,49 @@ def _add_article_locked(
         ) from None
     if not text.strip():
         raise CorpusError("article text is empty")
-    first_line = next(line.strip() for line in text.splitlines() if line.strip())
+    annotations = new_annotation_file(
+        doc_id,
+        data,
+        title=title,
+        outlet=outlet,
+        authors=authors,
+        url=url,
+        published=published,
+        language=language,
+        body_segment=body_segment,
+    )
+    atomic_write_bytes(raw_path, data)
+    try:
+        corpus.write_annotations(annotations)
+    except BaseException:
+        raw_path.unlink(missing_ok=True)
+        raise
+    return annotations
+
+
+def new_annotation_file(
+    doc_id: str,
+    data: bytes,
+    title: str | None = None,
+    outlet: str = "unknown",
+    authors: list[str] | None = None,
+    url: str | None = None,
+    published: dt.date | str | None = None,
+    language: str = "en",
+    body_segment: bool = True,
+) -> AnnotationFile:
+    """The annotation file a new document starts with: pinned to ``data``, metadata, no labels.
+
+    ``data`` must be non-empty UTF-8 text (``add_article`` checks it). With ``body_segment`` the
+    text without its leading and trailing white space is one body segment."""
+    text = data.decode("utf-8")
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), doc_id)
     segments = []
-    if body_segment:
+    if body_segment and text.strip():
         start = len(text) - len(text.lstrip())
         end = len(text.rstrip())
         segments.append(Segment(kind="body", start=start, end=end, text=text[start:end]))
-    annotations = AnnotationFile(
+    return AnnotationFile(
         schema_version=SCHEMA_VERSION,
         doc_id=doc_id,
         raw_sha256=sha256_bytes(data),
@@ -141,10 +177,3 @@ def _add_article_locked(
         ),
         segments=segments,
     )
-    atomic_write_bytes(raw_path, data)
-    try:
-        corpus.write_annotations(annotations)
-    except BaseException:
-        raw_path.unlink(missing_ok=True)
-        raise
-    return annotations

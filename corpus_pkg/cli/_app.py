@@ -25,6 +25,15 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: ``--annotator NAME`` (or CORPUS_ANNOTATOR=NAME): write into passes/NAME/ instead of the gold file.
+ANNOTATOR = typer.Option(
+    None,
+    "--annotator",
+    envvar="CORPUS_ANNOTATOR",
+    help="Work in this annotator's independent pass (passes/NAME/<doc>.json) instead of the gold file; "
+    "default: $CORPUS_ANNOTATOR, else the gold file.",
+)
+
 #: Exceptions the API raises for bad input; the CLI shows their message, never a traceback.
 #: ValueError counts only when corpus_pkg raised it (see :func:`is_user_error`).
 USER_ERRORS: tuple[type[BaseException], ...] = (CorpusError, ValueError, FileNotFoundError, FileExistsError)

@@ -28,6 +28,7 @@ from .checks import (
     pair_paths,
 )
 from .issues import CATALOGUE, Issue, IssueCode
+from .passes import check_assignments, pass_paths
 from .report import Report
 
 __all__ = ("CATALOGUE", "CacheStats", "Issue", "IssueCode", "Report", "validate", "validate_documents")
@@ -48,7 +49,8 @@ def validate(
     """Check every file of the corpus at ``root`` and report all issues found.
 
     Args:
-        root: corpus folder (holding corpus.json, raw/, annotations/).
+        root: corpus folder (holding corpus.json, raw/, annotations/; the annotators' passes in
+            passes/<annotator>/ are checked like annotation files).
         select: only keep issues with these codes.
         ignore: drop issues with these codes.
         cache: reuse the issues of documents whose bytes and context did not change since the
@@ -86,11 +88,14 @@ def validate(
                 issue for issue in pairing if issue.doc_id in wanted or issue.doc_id is None and _named(issue, wanted)
             ]
         issues.extend(pairing)
+        passes, pass_issues = pass_paths(local)  # annotators' passes are checked like gold files
+        issues.extend(pass_issues)
+        check_assignments(local, issues)
         cache_dir = None
         if cache is not False and not (cache is True and is_remote(source)):
             cache_dir = default_cache_dir(local, "validate") if cache is True else Path(cache)
         run_stats = CacheStats()
-        for doc_issues in check_documents(source, docs, ctx, cache_dir, workers, run_stats, executor):
+        for doc_issues in check_documents(source, [*docs, *passes], ctx, cache_dir, workers, run_stats, executor):
             issues.extend(doc_issues)
     if stats is not None:
         stats.add(run_stats)

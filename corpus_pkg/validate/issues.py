@@ -166,7 +166,8 @@ CATALOGUE: dict[str, CatalogueEntry] = {
     "span-outside-body": CatalogueEntry(
         severity="warning",
         title="Annotation lies outside the title and body segments",
-        hint="Boilerplate, bylines and captions are usually not annotated; check the span or the segments.",
+        hint="Subtitles, bylines, captions and boilerplate are not annotated (see GUIDELINES.md); "
+        "check the span or the segments.",
     ),
     "span-whitespace": CatalogueEntry(
         severity="warning",
@@ -203,6 +204,7 @@ CATALOGUE: dict[str, CatalogueEntry] = {
         "converted raw file) and validate again.",
     ),
 }
+
 
 def _convert(severity: Severity, title: str, hint: str) -> CatalogueEntry:
     return CatalogueEntry(severity=severity, title=title, hint=hint, scope="convert")
@@ -259,8 +261,7 @@ CATALOGUE.update(
         "offset-mismatch": _convert(
             "warning",
             "Span offsets do not match its text",
-            "The offsets lie outside the text or select other characters than the span's text; the span was "
-            "skipped.",
+            "The offsets lie outside the text or select other characters than the span's text; the span was skipped.",
         ),
         "utf16-offsets": _convert(
             "warning",

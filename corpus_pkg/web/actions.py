@@ -202,9 +202,7 @@ def _stance(ctx: Context, b: StanceBody) -> Any:
 
 
 def _edit(ctx: Context, b: EditBody) -> Any:
-    return edit_annotation(
-        ctx.root, ctx.state.doc_id, b.id, b.changes, annotator=ctx.annotator, expected_version=b.version
-    )
+    return edit_annotation(ctx.root, ctx.state.doc_id, b.id, b.changes, by=ctx.annotator, expected_version=b.version)
 
 
 def _remove(ctx: Context, b: IdsBody) -> Any:
@@ -212,7 +210,7 @@ def _remove(ctx: Context, b: IdsBody) -> Any:
 
 
 def _accept(ctx: Context, b: IdsBody) -> Any:
-    return accept_suggestions(ctx.root, ctx.state.doc_id, b.ids, annotator=ctx.annotator, expected_version=b.version)
+    return accept_suggestions(ctx.root, ctx.state.doc_id, b.ids, by=ctx.annotator, expected_version=b.version)
 
 
 def _reject(ctx: Context, b: IdsBody) -> Any:

@@ -35,3 +35,23 @@ def test_bad_repo_id_and_damaged_release_are_refused(rich_release: Path, tmp_pat
         publish(copy, "my-org/x", dry_run=True)
     with pytest.raises(CorpusError, match="not a release folder"):
         publish(tmp_path, "my-org/x", dry_run=True)
+
+
+def test_dry_run_warns_when_the_release_is_stale(rich_corpus: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from corpus_pkg.release.build import build
+
+    release = build(rich_corpus, rich_corpus / "dist" / "release", cache=False).out
+    assert publish(release, "my-org/x", dry_run=True, root=rich_corpus).warnings == []
+    ann = next(p for p in sorted((rich_corpus / "annotations").glob("*.json")) if '"manual"' in p.read_text("utf-8"))
+    ann.write_text(ann.read_text(encoding="utf-8").replace('"manual"', '"imported"', 1), encoding="utf-8")
+    plan = publish(release, "my-org/x", dry_run=True, root=rich_corpus)
+    assert len(plan.warnings) == 1 and "is stale" in plan.warnings[0]
+    assert plan.to_text().startswith("warning: ")
+    cli = [sys.executable, "-m", "corpus_pkg", "publish", "--repo-id", "my-org/x", "--dry-run"]
+    result = subprocess.run([*cli, "--root", str(rich_corpus)], cwd=rich_corpus, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "warning:" in result.stderr and "is stale" in result.stderr and "corpus build --overwrite" in result.stderr
+    assert result.stdout.startswith("would upload release")

@@ -105,9 +105,9 @@ def test_too_many_issues_in_one_file_are_bounded(mini_corpus: Path, cli) -> None
 
 
 def test_absurd_file_size_is_refused_with_a_clear_message(mini_corpus: Path, monkeypatch) -> None:
-    from corpus_pkg.validate import checks
+    from corpus_pkg.validate import corpus_files
 
-    monkeypatch.setattr(checks, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(corpus_files, "MAX_FILE_BYTES", 100)
     report = validate(mini_corpus, cache=False)
     err = next(i for i in report.errors if i.code == "file-too-large")
     assert "annotations/doc1.json" in err.message and "bytes" in err.message
