@@ -265,12 +265,17 @@ def _full_row_of_models(doc: Document) -> dict[str, Any]:
     """:func:`full_row` with the models in place of their dicts (a missing attribute reads as None,
     as the padded reference keys do)."""
     ann = doc.annotations
+    quotes = [
+        {**q.__dict__, "fragments": {key: [getattr(f, key) for f in q.fragments] for key in ("start", "end", "text")}}
+        for q in ann.quotes
+    ]
     return {
         "doc_id": ann.doc_id,
         "schema_version": ann.schema_version,
         "raw_sha256": ann.raw_sha256,
         "text": doc.text,
         **{name: getattr(ann, name) for name in ("meta", "segments", *ANNOTATION_LAYERS)},
+        "quotes": quotes,
     }
 
 
