@@ -258,17 +258,26 @@ def _out_location(corpus: Corpus, source: str, out: str | Path | None) -> str | 
 
 
 def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Executor) -> Iterator[ShardResult]:
-    """Build every shard on ``executor``; results in task order. Once a shard reports an error the
-    build cannot succeed: shards submitted after that are only checked, not converted."""
+    """Build every shard on ``executor``; results in task order. Shards are submitted largest first,
+    so that no worker is left with a big shard while the others wait at the end. Once a shard
+    reports an error the build cannot succeed: shards submitted after that are only checked, not
+    converted."""
     failed = False
 
     def prepare(task: ShardTask) -> ShardTask:
         return replace(task, convert=False) if failed else task
 
+    order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].docs))  # stable: ties in task order
+    done: dict[int, ShardResult] = {}
+    next_index = 0
     work = Work(build_shard, settings, setup=ShardBuilder)
-    for result in executor.map_in_order(work, tasks, sum(len(t.docs) for t in tasks), prepare):
+    submitted = [tasks[i] for i in order]
+    for i, result in zip(order, executor.map_in_order(work, submitted, sum(len(t.docs) for t in tasks), prepare)):
         failed = failed or result.has_errors
-        yield result
+        done[i] = result
+        while next_index in done:
+            yield done.pop(next_index)
+            next_index += 1
 
 
 def _regular(path: Path) -> bool:
