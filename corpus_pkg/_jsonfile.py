@@ -224,9 +224,13 @@ def decode_text(data: bytes) -> str:
         ) from None
 
 
-def parse_json(data: bytes) -> ParsedJson:
+def parse_json(data: bytes, lone_surrogates: bool = False) -> ParsedJson:
     """Parse bytes as strict JSON: UTF-8 without BOM, no NaN/Infinity, bounded depth, and every
-    duplicate key recorded (as a JSON path) rather than silently dropped."""
+    duplicate key recorded (as a JSON path) rather than silently dropped.
+
+    A string holding a lone surrogate (``"\\ud800"``, half of a UTF-16 pair: no Unicode character)
+    is an error with its position, unless ``lone_surrogates`` (callers that report it themselves).
+    """
     text = decode_text(data)
     if not text.strip():
         raise JsonFileError("file is empty; expected a JSON object", 1, 1)
@@ -242,15 +246,69 @@ def parse_json(data: bytes) -> ParsedJson:
         value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise JsonFileError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except JsonFileError as exc:  # NaN / Infinity: json gives no position, find the literal
+        raise JsonFileError(exc.message, *_literal_position(text, _CONSTANT)) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        line, column = _literal_position(text, _HUGE_NUMBER)
+        raise JsonFileError(f"number too large to read: {str(exc).split(';')[0]}", line, column) from None
     except RecursionError:
         # The C decoder stops at Python's recursion limit; shallower oddities fail schema checks.
         raise JsonFileError(
             f"JSON nesting is {_max_depth(text)} levels deep; annotation files need fewer than 10", 1, 1
         ) from None
+    if not lone_surrogates and _SURROGATE_ESCAPE.search(text):
+        _reject_lone_surrogates(text, value)
     parsed = ParsedJson(value=value, text=text)
     if duplicates:
         parsed.duplicate_keys = _duplicate_key_paths(text)
     return parsed
+
+
+_CONSTANT = re.compile(r"-?(?:NaN|Infinity)\b")
+_HUGE_NUMBER = re.compile(r"-?\d{4000,}")
+# Strings (with escapes) and scalar literals, in order; structural characters and whitespace skipped.
+_LEXEME = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[^\s\[\]{}:,"]+', re.DOTALL)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _literal_position(text: str, pattern: re.Pattern[str]) -> tuple[int | None, int | None]:
+    """1-based (line, column) of the first match of ``pattern`` outside strings."""
+    for match in _LEXEME.finditer(text):
+        if match.group()[0] != '"' and pattern.match(match.group()):
+            return _line_column(text, match.start())
+    return None, None
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _reject_lone_surrogates(text: str, value: Any) -> None:
+    """A ``\\udXXX`` escape not paired with its partner decodes to a lone surrogate, which is no
+    Unicode character (it cannot be written as UTF-8): reject it with its position."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return
+    for match in _LEXEME.finditer(text):
+        token = match.group()
+        if token[0] == '"' and _SURROGATE_ESCAPE.search(token):
+            try:
+                json.loads(token).encode("utf-8")
+            except UnicodeEncodeError:
+                inner = _SURROGATE_ESCAPE.search(token)
+                assert inner is not None
+                line, column = _line_column(text, match.start() + inner.start())
+                raise JsonFileError(
+                    f"string holds a lone surrogate {inner.group()} (half of a UTF-16 pair), which is not a "
+                    "Unicode character; remove it or give both halves",
+                    line,
+                    column,
+                ) from None
+    raise JsonFileError("a string holds a lone surrogate (half of a UTF-16 pair); remove it", None, None)
 
 
 def _max_depth(text: str) -> int:

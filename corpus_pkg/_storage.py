@@ -5,9 +5,10 @@ opened with :func:`fsspec.core.url_to_fs` (S3 needs the optional extra ``s3``: s
 and endpoint come from the usual AWS settings or ``FSSPEC_S3_*`` variables).
 
 For a remote corpus root, the parent process mirrors the *listing* of the corpus locally
-(:func:`mirror_corpus`): corpus.json, entities.json, the guidelines and the agreement page are
-copied, and every entry of ``raw/`` and ``annotations/`` becomes an empty local file (or folder)
-of the same name, so that the config checks and the pairing of raw and annotation files run
+(:func:`mirror_corpus`): corpus.json, entities.json, assignments.json, the guidelines and the
+agreement page are copied, and every entry of ``raw/``, ``annotations/`` and
+``passes/<annotator>/`` becomes an empty local file (or folder) of the same name, so that the
+config checks and the pairing of raw, annotation and pass files run
 unchanged. Document bytes are never read from the mirror: workers read them from the root URL
 (:func:`read_files`).
 """
@@ -21,12 +22,18 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, REGISTRY_FILE, CorpusError
+from .corpus import ANNOTATIONS_DIR, ASSIGNMENTS_FILE, CONFIG_FILE, PASSES_DIR, RAW_DIR, REGISTRY_FILE, CorpusError
 
 __all__ = ("is_remote", "join", "local_path", "mirror_corpus", "open_root", "open_url", "read_files")
 
 #: Files of a corpus root copied into the local mirror when they exist.
-MIRRORED_FILES = (CONFIG_FILE, REGISTRY_FILE, f"{ANNOTATIONS_DIR}/GUIDELINES.md", "docs/agreement.md")
+MIRRORED_FILES = (
+    CONFIG_FILE,
+    REGISTRY_FILE,
+    ASSIGNMENTS_FILE,
+    f"{ANNOTATIONS_DIR}/GUIDELINES.md",
+    "docs/agreement.md",
+)
 
 
 def is_remote(location: str | os.PathLike[str]) -> bool:
@@ -100,16 +107,25 @@ def mirror_corpus(url: str, dest: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(fs.cat_file(source))
     for folder in (RAW_DIR, ANNOTATIONS_DIR):
-        local = dest / folder
-        local.mkdir(parents=True, exist_ok=True)
-        prefix = join(base, folder)
-        if not fs.isdir(prefix):
+        (dest / folder).mkdir(parents=True, exist_ok=True)
+        _mirror_listing(fs, join(base, folder), dest / folder)
+    passes = join(base, PASSES_DIR)
+    if fs.isdir(passes):
+        (dest / PASSES_DIR).mkdir(exist_ok=True)
+        _mirror_listing(fs, passes, dest / PASSES_DIR)
+        for sub in sorted(p for p in (dest / PASSES_DIR).iterdir() if p.is_dir()):
+            _mirror_listing(fs, join(passes, sub.name), sub)
+
+
+def _mirror_listing(fs: Any, prefix: str, local: Path) -> None:
+    """Every entry of the remote folder ``prefix`` as an empty local file or folder in ``local``."""
+    if not fs.isdir(prefix):
+        return
+    for entry in fs.ls(prefix, detail=True):
+        name = entry["name"].rstrip("/").rsplit("/", 1)[-1]
+        if name in ("", ".", "..") or (local / name).exists():
             continue
-        for entry in fs.ls(prefix, detail=True):
-            name = entry["name"].rstrip("/").rsplit("/", 1)[-1]
-            if name in ("", ".", "..") or (local / name).exists():
-                continue
-            if entry["type"] == "directory":
-                (local / name).mkdir()
-            else:
-                (local / name).touch()
+        if entry["type"] == "directory":
+            (local / name).mkdir()
+        else:
+            (local / name).touch()

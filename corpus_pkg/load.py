@@ -10,20 +10,21 @@ Where the data comes from:
   (copied there by ``scripts/sync_package_data.py``).
 
 Both paths read the same Parquet files that ``datasets.load_dataset(<release>, <config>)`` reads.
+Before serving a release the loaders check it against its ``SHA256SUMS`` (a damaged cache entry
+is rebuilt, a damaged frozen or packaged release is refused). ``datasets.load_dataset`` does not
+read SHA256SUMS: run ``corpus verify <release>`` before loading a folder that way.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._cache import code_fingerprint
-from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, RAW_DIR, REGISTRY_FILE, CorpusError
+from .corpus import ANNOTATIONS_DIR, CONFIG_FILE, CorpusError
+from .tables.read import iter_release_documents
 
 if TYPE_CHECKING:
     from .schema import Document
@@ -31,14 +32,21 @@ if TYPE_CHECKING:
 # ``datasets`` and ``pyarrow`` are imported inside the functions: ``import corpus_pkg`` (which
 # exports ``load``) stays fast for the CLI.
 
-__all__ = ("CACHE_DIR", "PACKAGE_RELEASE", "content_hash", "iter_release_documents", "load", "load_documents")
+__all__ = (
+    "CACHE_DIR",
+    "PACKAGE_RELEASE",
+    "content_hash",
+    "iter_release_documents",
+    "load",
+    "load_documents",
+)
 
 #: The release shipped inside the wheel.
 PACKAGE_RELEASE = Path(__file__).resolve().parent / "data" / "release"
 #: Folder (under the corpus root) holding releases built on demand.
 CACHE_DIR = ".corpus_cache"
 #: Bump when the release layout changes, so old cache entries are not reused.
-BUILD_FORMAT = "1"
+BUILD_FORMAT = "2"
 
 
 def source_root() -> Path | None:
@@ -49,18 +57,11 @@ def source_root() -> Path | None:
 
 def content_hash(root: str | Path) -> str:
     """sha256 over every input of a build (paths and bytes) and the code that builds it."""
-    root = Path(root)
-    digest = hashlib.sha256(f"corpus_pkg release format {BUILD_FORMAT}\n".encode())
-    digest.update(code_fingerprint("corpus_pkg.release.build").encode())  # the build and every module it imports
-    inputs = [root / CONFIG_FILE, root / REGISTRY_FILE, root / "docs" / "agreement.md"]
-    for folder in (RAW_DIR, ANNOTATIONS_DIR):
-        if (root / folder).is_dir():
-            inputs += sorted(p for p in (root / folder).iterdir() if p.is_file())
-    for path in inputs:
-        if path.is_file():
-            digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    from .release.inputs import inputs_digest
+
+    # the build and every module it imports
+    salt = f"corpus_pkg release format {BUILD_FORMAT}\n{code_fingerprint('corpus_pkg.release.build')}\n"
+    return inputs_digest(root, salt)
 
 
 def release_path(version: str | None = None, root: str | Path | None = None) -> Path:
@@ -89,17 +90,53 @@ def release_path(version: str | None = None, root: str | Path | None = None) -> 
 
 
 def cached_release(root: Path) -> Path:
-    """Build ``root`` into ``.corpus_cache/releases/<hash>`` unless that build exists; drop stale entries."""
+    """Build ``root`` into ``.corpus_cache/releases/<hash>`` unless a build that verifies exists; drop stale entries.
+
+    A cache entry is reused only when every file matches its SHA256SUMS; a damaged one (a file
+    deleted or edited, a build killed half way) is deleted and rebuilt.
+    """
+    from ._lock import write_lock
     from .release.build import build
+    from .release.verify import verify_release
 
     cache = root / CACHE_DIR / "releases"
     target = cache / content_hash(root)[:20]
-    if not (target / "SHA256SUMS").is_file():
+    with write_lock(root, "release-cache"):  # two loaders in parallel build it once
+        if target.is_dir() and verify_release(target).ok:
+            return target
+        if target.exists() or target.is_symlink():
+            _remove(target)
         build(root, target, overwrite=True)
         for other in cache.iterdir():
-            if other.is_dir() and other != target and not other.name.startswith("."):
-                shutil.rmtree(other, ignore_errors=True)
+            if other != target and not other.name.startswith("."):
+                _remove(other)
     return target
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def verified_release(version: str | None = None, root: str | Path | None = None) -> Path:
+    """:func:`release_path`, checked against its SHA256SUMS.
+
+    A cached build that fails the check is rebuilt; a frozen or packaged release that fails raises.
+
+    Raises:
+        ReleaseIntegrityError: a file differs from SHA256SUMS, is missing, or was added.
+    """
+    from .release.verify import ReleaseIntegrityError, verify_release
+
+    release = release_path(version, root)
+    if release.parent.name == "releases" and release.parent.parent.name == CACHE_DIR:
+        return release  # cached_release() verified it (or has just built it)
+    result = verify_release(release)
+    if result.ok:
+        return release
+    raise ReleaseIntegrityError(result)
 
 
 def _release_version(release: Path) -> str:
@@ -117,7 +154,7 @@ def load(
     """A config of the release as ``datasets.Dataset`` (with ``split``) or ``DatasetDict``.
 
     Args:
-        config: one of documents, entities, quotes, numbers, stance, ner, full.
+        config: one of documents, entities, quotes, numbers, stance, ner, full, registry.
         split: e.g. "train"; None returns every split.
         version: a frozen release (``releases/<version>/`` in a checkout, or the packaged version).
         root: corpus folder to build from (default: the source checkout, else the packaged release).
@@ -134,28 +171,7 @@ def load(
 
     if config not in CONFIG_NAMES:
         raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIG_NAMES)}")
-    return datasets.load_dataset(str(release_path(version, root)), config, split=split, **kwargs)
-
-
-def iter_release_documents(release: str | Path, split: str | None = None) -> Iterator[Document]:
-    """Documents of a release folder's ``full`` config, one at a time, as pydantic objects."""
-    import pyarrow.parquet as pq
-    from datasets import Features
-
-    from .tables.features import decode_row
-    from .tables.rows import document_from_full
-
-    folder = Path(release) / "data" / "full"
-    shard = re.compile(rf"{re.escape(split) if split else '[^/]+'}-\d{{5}}-of-\d{{5}}\.parquet")
-    files = sorted(p for p in folder.glob("*.parquet") if shard.fullmatch(p.name))
-    if not files:
-        raise CorpusError(f"{folder}: no Parquet files{f' for split {split!r}' if split else ''}")
-    for path in files:
-        parquet = pq.ParquetFile(path)
-        features = Features.from_arrow_schema(parquet.schema_arrow)
-        for batch in parquet.iter_batches(batch_size=256):
-            for row in batch.to_pylist():
-                yield document_from_full(decode_row(features, row))
+    return datasets.load_dataset(str(verified_release(version, root)), config, split=split, **kwargs)
 
 
 def load_documents(
@@ -168,5 +184,5 @@ def load_documents(
         >>> docs[0].annotations.entities[0].label
         'PERSON'
     """
-    docs = list(iter_release_documents(release_path(version, root), split))
+    docs = list(iter_release_documents(verified_release(version, root), split))
     return sorted(docs, key=lambda d: d.doc_id)

@@ -23,14 +23,16 @@ import argparse
 import http.client
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from corpus_pkg.annotate.add import add_entity
 from corpus_pkg.annotate.articles import add_article, init_corpus
-from corpus_pkg.annotate.session import open_document, save_annotations
+from corpus_pkg.annotate.session import file_version, open_document, save_annotations
 from corpus_pkg.schema import EntityMention, NumberMention, Quote
 from corpus_pkg.text.tokenize import tokenize
 from corpus_pkg.web.serve import make_server
@@ -86,6 +88,19 @@ def make_corpus(root: Path, size: int, annotations: int, seed: int) -> None:
     save_annotations(root, doc.ann, doc.raw_bytes, tolerate=lambda issue: True)
 
 
+def time_add_entity(root: Path, runs: int) -> list[float]:
+    """``add_entity`` in this process (the server's write without HTTP or page), on the big document."""
+    raw = (root / "raw" / "big.txt").read_bytes().decode("utf-8")
+    spots = [m.start() for m in re.finditer(r"\bsummit\b", raw)]
+    out = []
+    for start in spots[-(runs + 1) :]:
+        version = file_version((root / "annotations" / "big.json").read_bytes())
+        began = time.perf_counter()
+        add_entity(root, "big", "summit", "EVENT", at=(start, start + 6), expected_version=version)
+        out.append(time.perf_counter() - began)
+    return out[1:]
+
+
 def median_ms(values: list[float]) -> float:
     return statistics.median(values) * 1000 if values and values[0] < 10 else statistics.median(values)
 
@@ -103,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp) / "bench"
         make_corpus(root, size, count, args.seed)
         raw_bytes = (root / "raw" / "big.txt").stat().st_size
+        direct = time_add_entity(root, runs)
         server = make_server(root, port=0, annotator="bench").start()
         try:
             fetch: list[float] = []
@@ -115,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
                 conn.close()
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                opened = {"big": [], "small": []}
+                opened: dict[str, list[float]] = {"big": [], "small": []}
+                in_page_open: dict[str, list[float]] = {"big": [], "small": []}
                 for doc_id in ("small", "big"):
                     for _ in range(runs + 1):  # the first run warms the caches and is dropped
                         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -123,8 +140,10 @@ def main(argv: list[str] | None = None) -> int:
                         page.goto(f"{server.url}doc/{doc_id}")
                         page.wait_for_selector("body[data-ready]")
                         opened[doc_id].append(time.perf_counter() - started)
+                        in_page_open[doc_id].append(float(page.get_attribute("body", "data-ready-ms")) / 1000)
                         page.close()
                     opened[doc_id] = opened[doc_id][1:]
+                    in_page_open[doc_id] = in_page_open[doc_id][1:]
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(f"{server.url}doc/big")
                 page.wait_for_selector("body[data-ready]")
@@ -152,28 +171,34 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     big_open, small_open = median_ms(opened["big"]), median_ms(opened["small"])
+    big_in_page = median_ms(in_page_open["big"])
     label_page, label_outside = median_ms(in_page[1:]), median_ms(outside[1:])
-    rows = [
-        ("GET /api/doc (JSON only, baseline)", median_ms(fetch), None),
-        ("open a one-paragraph document (baseline)", small_open, None),
-        (f"open the {raw_bytes / 1000:.0f} KB document, {count} annotations", big_open, 1000.0),
-        ("label action: server part (write + validation + new state)", median_ms(server_side[1:]), None),
-        ("label action round trip (in page)", label_page, 100.0),
-        ("label action round trip (seen from Playwright)", label_outside, 100.0),
-    ]
+    big = f"the {raw_bytes / 1000:.0f} KB document, {count} annotations"
+    rows = [  # (what, median ms, best ms, budget ms)
+        ("GET /api/doc (JSON only, baseline)", median_ms(fetch), min(fetch) * 1000, None),
+        ("open a one-paragraph document (baseline)", small_open, min(opened["small"]) * 1000, None),
+        (f"open {big} (in page)", big_in_page, min(in_page_open["big"]) * 1000, 1000.0),
+        (f"open {big} (seen from Playwright)", big_open, min(opened["big"]) * 1000, 1000.0),
+        ("add_entity in process (compare-and-swap write + validation)", median_ms(direct),
+         min(direct) * 1000, None),
+        ("label action: server part (write + validation + new state)", median_ms(server_side[1:]),
+         min(server_side[1:]) * 1000, None),
+        ("label action round trip (in page)", label_page, min(in_page[1:]) * 1000, 100.0),
+        ("label action round trip (seen from Playwright)", label_outside, min(outside[1:]) * 1000, 100.0),
+    ]  # fmt: skip
     print(f"# corpus serve in headless Chromium: {raw_bytes} bytes, {count} annotations, {drawn} drawn pieces, "
           f"median of {runs} runs\n")  # fmt: skip
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end\n")
-    print("| measure | median ms | budget ms | share of budget |")
-    print("| --- | ---: | ---: | ---: |")
-    for name, value, budget in rows:
+    print("| measure | median ms | best ms | budget ms | median / budget |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, value, best, budget in rows:
         share = f"{value / budget:.2f}" if budget else "-"
-        print(f"| {name} | {value:.1f} | {budget or '-'} | {share} |")
+        print(f"| {name} | {value:.1f} | {best:.1f} | {budget or '-'} | {share} |")
     ratios = (
         f"open / JSON fetch: {big_open / median_ms(fetch):.1f}x; open big / open small: {big_open / small_open:.1f}x"
     )
     print(f"\n{ratios}")
-    ok = big_open < 1000 and label_page < 100
+    ok = big_in_page < 1000 and label_page < 100
     print("budgets met" if ok else "BUDGET MISSED")
     return 0 if ok else 1
 

@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     from corpus_pkg.corpus import Corpus
     from corpus_pkg.schema import AnnotationFile, Document
     from corpus_pkg.tables.columns import column_builders
-    from corpus_pkg.tables.features import LabelSets, release_features
+    from corpus_pkg.tables.features import DOCUMENT_CONFIGS, LabelSets, release_features
     from corpus_pkg.tables.parquet import ConfigWriter
     from corpus_pkg.tables.rows import RowContext, document_rows
     from corpus_pkg.tables.stats import ReleaseStats
@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     stage("release statistics", add_stats)
     with tempfile.TemporaryDirectory() as tmp:
         for config, feats in features.items():
+            if config not in DOCUMENT_CONFIGS:  # the registry is written once per release, not per document
+                continue
             schema = feats.arrow_schema
             writer = ConfigWriter(Path(tmp) / config, schema, column_builders(feats, schema), 1000)
             config_rows = [row for doc_rows in rows for row in doc_rows[config]]

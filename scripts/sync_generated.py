@@ -1,4 +1,5 @@
-"""Regenerate the committed files derived from code: docs/issues.md, annotation.schema.json, docs/cli.md.
+"""Regenerate the committed files derived from code: docs/issues.md, annotation.schema.json, docs/cli.md,
+docs/report.schema.json.
 
 Usage: python scripts/sync_generated.py [--check]
 With --check, exit 1 and name the stale files instead of writing them (tests run this).
@@ -13,6 +14,7 @@ from pathlib import Path
 from corpus_pkg.cli.reference import cli_reference_markdown
 from corpus_pkg.schema.export import annotation_json_schema_text
 from corpus_pkg.validate.issues import issues_markdown
+from corpus_pkg.validate.report import report_json_schema_text
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,6 +25,7 @@ def generated_files() -> dict[Path, str]:
         REPO / "docs" / "issues.md": issues_markdown(),
         REPO / "annotation.schema.json": annotation_json_schema_text(),
         REPO / "docs" / "cli.md": cli_reference_markdown(),
+        REPO / "docs" / "report.schema.json": report_json_schema_text(),
     }
 
 

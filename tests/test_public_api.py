@@ -40,6 +40,11 @@ def test_cli_verbs_have_python_twins() -> None:
         "accept": corpus_pkg.accept_suggestions,
         "reject": corpus_pkg.reject_suggestions,
         "serve": corpus_pkg.serve,
+        "assign": corpus_pkg.assign,
+        "queue": corpus_pkg.queue,
+        "agree": corpus_pkg.compare_passes,
+        "adjudicate": corpus_pkg.adjudicate,
+        "verify": corpus_pkg.verify_release,
     }
     assert set(twins) <= commands
     for verb, func in twins.items():

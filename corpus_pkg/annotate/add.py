@@ -21,7 +21,7 @@ from ..validate import Issue
 from .errors import AnnotationError
 from .locate import AmbiguousTextError, TextNotFoundError, find_occurrences, locate, locate_near, span_at
 from .numbers import guess_number
-from .session import DocumentSession, edit_document, item_spans, next_id, save_annotations
+from .session import DocumentSession, edit_document, file_version, item_spans, next_id
 
 __all__ = (
     "AddResult",
@@ -45,6 +45,7 @@ class AddResult:
     path: str  # annotation file, as given relative to the corpus root
     written: bool
     warnings: list[Issue] = field(default_factory=list)
+    version: str | None = None  # file_version of the file written (None for a dry run)
 
     def to_json(self) -> str:
         """The new annotation as canonical JSON (what ``--dry-run`` prints)."""
@@ -95,11 +96,16 @@ def _holder_text(stance: Stance) -> str:
 
 def _finish(doc: DocumentSession, layer: str, item: Any, dry_run: bool) -> AddResult:
     getattr(doc.ann, layer).append(item)
-    warnings = save_annotations(doc.root, doc.ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes)
-    return AddResult(layer=layer, item=item, path=doc.display(doc.ann_rel), written=not dry_run, warnings=warnings)
+    written: list[bytes] = []
+    warnings = doc.save(dry_run=dry_run, on_write=written.append)
+    version = file_version(written[0]) if written else None
+    path = doc.display(doc.ann_rel)
+    return AddResult(layer=layer, item=item, path=path, written=not dry_run, warnings=warnings, version=version)
 
 
 def _annotation_fields(doc: DocumentSession, layer: str, source: str | None, note: str | None) -> dict[str, Any]:
+    if source is None:
+        source = doc.annotator  # an annotator's pass records whose work it is
     return {"id": next_id(doc.ann, layer), "origin": "manual", "source": source, "note": note}
 
 
@@ -119,6 +125,7 @@ def add_entity(
     dry_run: bool = False,
     at: Sequence[int] | None = None,
     expected_version: str | None = None,
+    annotator: str | None = None,
 ) -> AddResult:
     """Mark ``text`` in document ``doc_id`` as an entity mention with a declared ``label``.
 
@@ -135,11 +142,12 @@ def add_entity(
         at: ``(start, end)`` code-point offsets of this occurrence of ``text`` (instead of ``occurrence``).
         expected_version: write only if the annotation file is still this
             :func:`~corpus_pkg.annotate.session.file_version` (compare-and-swap), else StaleVersionError.
+        annotator: write into this annotator's pass (passes/<annotator>/) instead of the gold file.
 
     Example:
         >>> add_entity("corpus", "doc1", "Amber Rudd", "PERSON", entity_id="amber_rudd")  # doctest: +SKIP
     """
-    with edit_document(root, doc_id, expected_version) as doc:
+    with edit_document(root, doc_id, expected_version, annotator) as doc:
         labels = doc.corpus.config.entity_label_names
         if label not in labels:
             raise AnnotationError(
@@ -191,6 +199,7 @@ def add_quote(
     cue_at: Sequence[int] | None = None,
     speaker_at: Sequence[int] | None = None,
     expected_version: str | None = None,
+    annotator: str | None = None,
 ) -> AddResult:
     """Add a quote whose content starts with ``text`` (plus any further ``fragments``).
 
@@ -205,7 +214,7 @@ def add_quote(
     Example:
         >>> add_quote("corpus", "doc1", "We will act,", cue="said", speaker_mention="e1")  # doctest: +SKIP
     """
-    with edit_document(root, doc_id, expected_version) as doc:
+    with edit_document(root, doc_id, expected_version, annotator) as doc:
         chosen = sum([speaker_mention is not None, speaker_text is not None, speaker_unknown])
         if chosen != 1:
             raise AnnotationError(
@@ -281,6 +290,7 @@ def add_number(
     dry_run: bool = False,
     at: Sequence[int] | None = None,
     expected_version: str | None = None,
+    annotator: str | None = None,
 ) -> AddResult:
     """Mark ``text`` as a number. The value is read from the text ("fourteen million" ->
     14000000) unless ``value`` is given; kind and qualifier are guessed from the context
@@ -291,7 +301,7 @@ def add_number(
         >>> add_number("corpus", "doc1", "90,000", unit="posts")  # doctest: +SKIP
     """
 
-    with edit_document(root, doc_id, expected_version) as doc:
+    with edit_document(root, doc_id, expected_version, annotator) as doc:
         where = doc.display(doc.raw_rel)
         span = span_at(doc.raw, text, at, where) if at else locate(doc.raw, text, occurrence, where=where)
         if value is None:
@@ -340,6 +350,7 @@ def add_stance(
     evidence_at: Sequence[int] | None = None,
     holder_at: Sequence[int] | None = None,
     expected_version: str | None = None,
+    annotator: str | None = None,
 ) -> AddResult:
     """Record that a holder is ``label`` (favor/against/neutral) toward a declared ``target``.
 
@@ -352,7 +363,7 @@ def add_stance(
         >>> add_stance("corpus", "doc1", "platform_action", "favor", holder_mention="e1",
         ...            evidence_quote="q1")  # doctest: +SKIP
     """
-    with edit_document(root, doc_id, expected_version) as doc:
+    with edit_document(root, doc_id, expected_version, annotator) as doc:
         targets = doc.corpus.config.stance_target_ids
         if target not in targets:
             raise AnnotationError(

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .._io import atomic_write_bytes, write_json
+from .._lock import CONFIG, REGISTRY, document_lock_name, write_lock
 from ..corpus import (
     ANNOTATIONS_DIR,
     CONFIG_FILE,
@@ -56,10 +57,14 @@ def init_corpus(
             "stance_targets": [{"id": k, "description": v} for k, v in (stance_targets or {}).items()],
         }
     )
-    (root / RAW_DIR).mkdir(parents=True, exist_ok=True)
-    (root / ANNOTATIONS_DIR).mkdir(exist_ok=True)
-    write_json(root / CONFIG_FILE, config.model_dump(mode="json"))
-    write_json(root / REGISTRY_FILE, {"entities": []})
+    root.mkdir(parents=True, exist_ok=True)
+    with write_lock(root, CONFIG, REGISTRY):  # two `corpus init` of one folder: the second one is refused
+        if (root / CONFIG_FILE).exists() or (root / REGISTRY_FILE).exists():
+            raise FileExistsError(f"{root} is already a corpus; choose a new folder")
+        (root / RAW_DIR).mkdir(parents=True, exist_ok=True)
+        (root / ANNOTATIONS_DIR).mkdir(exist_ok=True)
+        write_json(root / REGISTRY_FILE, {"entities": []})
+        write_json(root / CONFIG_FILE, config.model_dump(mode="json"))
     return Corpus.at(root)
 
 
@@ -85,9 +90,25 @@ def add_article(
     check_safe_id(doc_id)
     if not corpus.config_path.is_file():
         raise CorpusError(f"{corpus.root} is not a corpus (no {CONFIG_FILE}); run `corpus init` first")
+    with write_lock(corpus.root, document_lock_name(doc_id)):  # two writers of one id: the second is refused
+        return _add_article_locked(corpus, doc_id, data, title, outlet, authors, url, published, language, body_segment)
+
+
+def _add_article_locked(
+    corpus: Corpus,
+    doc_id: str,
+    data: bytes,
+    title: str | None,
+    outlet: str,
+    authors: list[str] | None,
+    url: str | None,
+    published: dt.date | str | None,
+    language: str,
+    body_segment: bool,
+) -> AnnotationFile:
     raw_path, ann_path = corpus.raw_path(doc_id), corpus.annotation_path(doc_id)
     for path in (raw_path, ann_path):
-        if path.exists():
+        if path.exists() or path.is_symlink():
             raise FileExistsError(f"{path} already exists; document id {doc_id!r} is taken")
     try:
         text = data.decode("utf-8")
@@ -98,13 +119,49 @@ def add_article(
         ) from None
     if not text.strip():
         raise CorpusError("article text is empty")
-    first_line = next(line.strip() for line in text.splitlines() if line.strip())
+    annotations = new_annotation_file(
+        doc_id,
+        data,
+        title=title,
+        outlet=outlet,
+        authors=authors,
+        url=url,
+        published=published,
+        language=language,
+        body_segment=body_segment,
+    )
+    atomic_write_bytes(raw_path, data)
+    try:
+        corpus.write_annotations(annotations)
+    except BaseException:
+        raw_path.unlink(missing_ok=True)
+        raise
+    return annotations
+
+
+def new_annotation_file(
+    doc_id: str,
+    data: bytes,
+    title: str | None = None,
+    outlet: str = "unknown",
+    authors: list[str] | None = None,
+    url: str | None = None,
+    published: dt.date | str | None = None,
+    language: str = "en",
+    body_segment: bool = True,
+) -> AnnotationFile:
+    """The annotation file a new document starts with: pinned to ``data``, metadata, no labels.
+
+    ``data`` must be non-empty UTF-8 text (``add_article`` checks it). With ``body_segment`` the
+    text without its leading and trailing white space is one body segment."""
+    text = data.decode("utf-8")
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), doc_id)
     segments = []
-    if body_segment:
+    if body_segment and text.strip():
         start = len(text) - len(text.lstrip())
         end = len(text.rstrip())
         segments.append(Segment(kind="body", start=start, end=end, text=text[start:end]))
-    annotations = AnnotationFile(
+    return AnnotationFile(
         schema_version=SCHEMA_VERSION,
         doc_id=doc_id,
         raw_sha256=sha256_bytes(data),
@@ -120,10 +177,3 @@ def add_article(
         ),
         segments=segments,
     )
-    atomic_write_bytes(raw_path, data)
-    try:
-        corpus.write_annotations(annotations)
-    except BaseException:
-        raw_path.unlink(missing_ok=True)
-        raise
-    return annotations

@@ -23,7 +23,7 @@ from ..corpus import sha256_bytes
 from ..schema import Segment, Span
 from ..validate.checks import iter_spans
 from .locate import find_occurrences
-from .session import edit_document, save_annotations
+from .session import edit_document
 
 __all__ = ("CONTEXT", "WINDOW", "Moved", "ReanchorResult", "Unplaced", "reanchor")
 
@@ -236,7 +236,9 @@ def _shift_boundary(pos: int, placed: list[_Probe], length: int) -> int | None:
     return moved if 0 <= moved <= length else None
 
 
-def reanchor(root: str | Path, doc_id: str, partial: bool = False, dry_run: bool = False) -> ReanchorResult:
+def reanchor(
+    root: str | Path, doc_id: str, partial: bool = False, dry_run: bool = False, annotator: str | None = None
+) -> ReanchorResult:
     """Re-find every span of ``doc_id`` in its corrected raw text and update offsets and pin.
 
     Writes only when every span was placed, or with ``partial`` (unplaced spans then keep their
@@ -247,7 +249,7 @@ def reanchor(root: str | Path, doc_id: str, partial: bool = False, dry_run: bool
         >>> [u.text for u in result.unplaced]  # doctest: +SKIP
         []
     """
-    with edit_document(root, doc_id) as doc:
+    with edit_document(root, doc_id, annotator) as doc:
         raw, ann = doc.raw, doc.ann
         spans = list(iter_spans(ann))
         old = _OldText.from_spans([span for _path, _id, span in spans])
@@ -304,6 +306,6 @@ def reanchor(root: str | Path, doc_id: str, partial: bool = False, dry_run: bool
             path = (issue.json_path or "").rsplit(".", 1)[0]
             return issue.code in ("span-text-mismatch", "offset-out-of-bounds") and path in unplaced_paths
 
-        save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, tolerate=tolerate, expected=doc.ann_bytes)
+        doc.save(ann, dry_run=dry_run, tolerate=tolerate)
         result.written = not dry_run
         return result

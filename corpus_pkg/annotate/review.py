@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..schema import ANNOTATION_LAYERS, AnnotationFile, EntityMention, NumberMention, Quote, Stance
 from ..validate import Issue
 from .errors import AnnotationError
-from .session import DocumentSession, credit, edit_document, save_annotations
+from .session import DocumentSession, credit, edit_document, file_version
 
 __all__ = (
     "EDITABLE_FIELDS",
@@ -44,6 +44,7 @@ class ReviewResult:
     ids: list[str]  # annotations changed, in file order
     written: bool
     warnings: list[Issue] = field(default_factory=list)
+    version: str | None = None  # file_version of the file written (None when nothing was written)
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -78,13 +79,16 @@ def edit_annotation(
     dry_run: bool = False,
     annotator: str | None = None,
     expected_version: str | None = None,
+    by: str | None = None,
 ) -> ReviewResult:
     """Set fields of one annotation, e.g. ``{"label": "ORG"}`` or ``{"entity_id": None}``.
 
     The edited file is validated as a whole before it is written (a label must be declared, a
-    registry id must exist, a value must have the schema's type). With ``annotator``, the
-    annotation's ``source`` credits them (see :func:`~corpus_pkg.annotate.session.credit`);
-    ``expected_version`` makes the write a compare-and-swap (see ``edit_document``).
+    registry id must exist, a value must have the schema's type). With ``annotator`` the edit is
+    made in that annotator's pass (passes/<annotator>/) and credits them; ``by`` credits a person
+    in the annotation's ``source`` without changing where it is written (see
+    :func:`~corpus_pkg.annotate.session.credit`); ``expected_version`` makes the write a
+    compare-and-swap (see ``edit_document``).
 
     Raises:
         AnnotationError: the id does not exist, a field cannot be edited in that layer, or the
@@ -93,7 +97,7 @@ def edit_annotation(
     Example:
         >>> edit_annotation("corpus", "doc1", "e2", {"label": "ORG"})  # doctest: +SKIP
     """
-    with edit_document(root, doc_id, expected_version) as doc:
+    with edit_document(root, doc_id, expected_version, annotator) as doc:
         where = doc.display(doc.ann_rel)
         if not changes:
             raise AnnotationError("no changes given; name fields to set, e.g. label=ORG")
@@ -116,7 +120,7 @@ def edit_annotation(
             )
             raise AnnotationError(f"{where}: {ann_id} would not be valid: {problems}") from None
         if edited != items[index] and "source" not in changes:
-            edited.source = credit(edited.source, annotator, "edited")
+            edited.source = credit(edited.source, by or annotator, "edited")
         if edited == items[index]:
             return ReviewResult("edited", where, [], written=False)
         ann = doc.ann.model_copy(update={layer: [*items[:index], edited, *items[index + 1 :]]})
@@ -129,6 +133,7 @@ def remove_annotations(
     ids: Sequence[str],
     cascade: bool = False,
     dry_run: bool = False,
+    annotator: str | None = None,
     expected_version: str | None = None,
 ) -> ReviewResult:
     """Delete the annotations ``ids`` (any layer) from document ``doc_id``.
@@ -142,7 +147,7 @@ def remove_annotations(
     ids = _id_list(ids)
     if not ids:
         raise AnnotationError("no annotation ids given; name the annotations to remove, e.g. e12 q3")
-    with edit_document(root, doc_id, expected_version) as doc:
+    with edit_document(root, doc_id, expected_version, annotator) as doc:
         _require_ids(doc.ann, ids, doc.display(doc.ann_rel))
         doomed = _with_referrers(doc.ann, set(ids), cascade, doc.display(doc.ann_rel))
         return _save(doc, "removed", _remove(doc.ann, doomed), doomed, dry_run)
@@ -156,22 +161,23 @@ def accept_suggestions(
     dry_run: bool = False,
     annotator: str | None = None,
     expected_version: str | None = None,
+    by: str | None = None,
 ) -> ReviewResult:
     """Make suggestions gold (``origin`` becomes ``manual``; ``source`` keeps where they came from).
 
     ``ids`` picks suggestions by id; without ids, every suggestion of the document (of ``layer``
-    only, when given) is accepted. With ``annotator``, ``source`` names them first and keeps the
-    suggestion's provenance in brackets.
+    only, when given) is accepted. With ``annotator`` (in their pass) or ``by``, ``source`` names
+    them first and keeps the suggestion's provenance in brackets.
 
     Raises:
         AnnotationError: an id does not exist or is not a suggestion.
     """
-    with edit_document(root, doc_id, expected_version) as doc:
+    with edit_document(root, doc_id, expected_version, annotator) as doc:
         chosen = _suggestions(doc.ann, _id_list(ids), layer, doc.display(doc.ann_rel))
         accepted = doc.ann.model_copy(
             update={
                 name: [
-                    i.model_copy(update={"origin": "manual", "source": credit(i.source, annotator, "accepted")})
+                    i.model_copy(update={"origin": "manual", "source": credit(i.source, by or annotator, "accepted")})
                     if i.id in chosen
                     else i
                     for i in getattr(doc.ann, name)
@@ -189,6 +195,7 @@ def reject_suggestions(
     layer: str | None = None,
     cascade: bool = False,
     dry_run: bool = False,
+    annotator: str | None = None,
     expected_version: str | None = None,
 ) -> ReviewResult:
     """Delete suggestions: those in ``ids``, or without ids every suggestion (of ``layer``, when given).
@@ -201,7 +208,7 @@ def reject_suggestions(
         AnnotationError: an id does not exist or is not a suggestion, or an annotation that is kept
             refers to a rejected one.
     """
-    with edit_document(root, doc_id, expected_version) as doc:
+    with edit_document(root, doc_id, expected_version, annotator) as doc:
         where = doc.display(doc.ann_rel)
         chosen = _suggestions(doc.ann, _id_list(ids), layer, where)
         doomed = _with_referrers(doc.ann, chosen, cascade, where, follow=_suggestion_ids(doc.ann, ANNOTATION_LAYERS))
@@ -215,14 +222,16 @@ def restore_annotations(
     remove: Sequence[str] = (),
     dry_run: bool = False,
     expected_version: str | None = None,
+    annotator: str | None = None,
 ) -> ReviewResult:
-    """Put annotations back exactly as they were, ids included: what undo and redo write.
+    """Put annotations back exactly as they were, ids included: what undo and redo write
+    (in ``annotator``'s pass when given).
 
     ``items`` are annotations as JSON objects with a ``layer`` key; one whose id exists replaces
     that annotation in place, any other is appended to its layer. The annotations ``remove`` are
     deleted. Each item is checked against the schema and the file is validated as a whole.
     """
-    with edit_document(root, doc_id, expected_version) as doc:
+    with edit_document(root, doc_id, expected_version, annotator) as doc:
         where = doc.display(doc.ann_rel)
         doomed = set(_id_list(remove))
         _require_ids(doc.ann, doomed, where)
@@ -270,8 +279,11 @@ _LAYER_MODELS: dict[str, Any] = {
 def _save(doc: DocumentSession, action: str, ann: AnnotationFile, ids: set[str], dry_run: bool) -> ReviewResult:
     listed = [*doc.ann.layer_items(), *ann.layer_items()] if action == "restored" else doc.ann.layer_items()
     ordered = list(dict.fromkeys(item.id for _layer, item in listed if item.id in ids))
-    warnings = save_annotations(doc.root, ann, doc.raw_bytes, dry_run=dry_run, expected=doc.ann_bytes) if ids else []
-    return ReviewResult(action, doc.display(doc.ann_rel), ordered, written=bool(ids) and not dry_run, warnings=warnings)
+    written: list[bytes] = []
+    warnings = doc.save(ann, dry_run=dry_run, on_write=written.append) if ids else []
+    version = file_version(written[0]) if written else None
+    where = doc.display(doc.ann_rel)
+    return ReviewResult(action, where, ordered, written=bool(written), warnings=warnings, version=version)
 
 
 def _id_list(ids: Sequence[str]) -> list[str]:

@@ -6,6 +6,7 @@ shown as ``Error: <message>`` with exit code 1 (2 for usage errors).
 
 from __future__ import annotations
 
+from . import agree_cmd as _agree_cmd  # noqa: F401  (registers commands)
 from . import annotate_cmd as _annotate_cmd  # noqa: F401  (registers commands)
 from . import build_cmd as _build_cmd  # noqa: F401  (registers commands)
 from . import convert_cmd as _convert_cmd  # noqa: F401  (registers commands)

@@ -15,7 +15,7 @@ from ..annotate.articles import init_corpus
 from ..annotate.reanchor import reanchor
 from ..annotate.render import render, show
 from ..annotate.stats import stats
-from ._app import api_errors, app, fail
+from ._app import ANNOTATOR, api_errors, app, fail
 from ._choices import Color, NumberKind, Qualifier, QuoteKind, StanceLabel, TextOrJson, echo_report
 
 ROOT = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/).")
@@ -114,6 +114,7 @@ def add_entity_command(
     source: str = SOURCE,
     note: str = NOTE,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Mark an entity mention by its text (calls add_entity).
@@ -121,7 +122,17 @@ def add_entity_command(
     Example: corpus add entity doc1 "Amber Rudd" --label PERSON --entity-id amber_rudd
     """
     result = add_entity(
-        root, doc, text, label, occurrence, entity_id, inside_word, source=source, note=note, dry_run=dry_run
+        root,
+        doc,
+        text,
+        label,
+        occurrence,
+        entity_id,
+        inside_word,
+        source=source,
+        note=note,
+        dry_run=dry_run,
+        annotator=annotator,
     )
     _report(result, dry_run)
 
@@ -143,6 +154,7 @@ def add_quote_command(
     source: str = SOURCE,
     note: str = NOTE,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Add a quote with its cue and speaker (calls add_quote).
@@ -165,6 +177,7 @@ def add_quote_command(
         source=source,
         note=note,
         dry_run=dry_run,
+        annotator=annotator,
     )
     _report(result, dry_run)
 
@@ -182,6 +195,7 @@ def add_number_command(
     source: str = SOURCE,
     note: str = NOTE,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Mark a number; its value is read from the text (calls add_number).
@@ -200,6 +214,7 @@ def add_number_command(
         source=source,
         note=note,
         dry_run=dry_run,
+        annotator=annotator,
     )
     _report(result, dry_run)
 
@@ -220,6 +235,7 @@ def add_stance_command(
     source: str = SOURCE,
     note: str = NOTE,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Record a holder's stance toward a declared target (calls add_stance).
@@ -241,6 +257,7 @@ def add_stance_command(
         source=source,
         note=note,
         dry_run=dry_run,
+        annotator=annotator,
     )
     _report(result, dry_run)
 
@@ -305,6 +322,7 @@ def reanchor_command(
     doc: str = typer.Argument(..., help="Document id."),
     partial: bool = typer.Option(False, "--partial", help="Write even if some spans could not be placed."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would move; write nothing."),
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Move spans after the raw text was corrected and update the sha256 pin (calls reanchor).
@@ -313,6 +331,6 @@ def reanchor_command(
 
     Example: corpus reanchor doc1
     """
-    result = reanchor(root, doc, partial=partial, dry_run=dry_run)
+    result = reanchor(root, doc, partial=partial, dry_run=dry_run, annotator=annotator)
     typer.echo(result.to_text(), nl=False)
     raise typer.Exit(0 if result.ok else 1)

@@ -1,4 +1,4 @@
-"""``corpus build``, ``corpus release``, ``corpus diff`` and ``corpus publish``.
+"""``corpus build``, ``corpus rehydrate``, ``corpus release``, ``corpus diff`` and ``corpus publish``.
 
 The API modules import ``datasets`` (slow to import), so they are imported inside the commands:
 other ``corpus`` commands start fast.
@@ -49,6 +49,9 @@ def build_command(
     scheduler: str = typer.Option(
         None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT [default: start a LocalCluster]."
     ),
+    no_text: bool = typer.Option(
+        False, "--no-text", help="Text-free release: offsets and article sha256s, no article text (see rehydrate)."
+    ),
 ) -> None:
     """Validate the corpus and build its Hugging Face release folder (Parquet, card, Croissant).
 
@@ -70,6 +73,7 @@ def build_command(
             progress=typer.echo if verbose else None,
             engine=engine.value,
             scheduler=scheduler,
+            text=not no_text,
         )
     except InvalidCorpusError as exc:
         _invalid(exc)
@@ -77,6 +81,33 @@ def build_command(
     for doc_id, mention_id, reason in result.ner_skipped:
         typer.echo(f"warning: ner: {doc_id} mention {mention_id} not tagged: {reason}")
     typer.echo(f"Release {result.version} written to {result.out} ({len(result.files)} files, {result.seconds:.2f} s)")
+
+
+@app.command("rehydrate")
+@api_errors
+def rehydrate_command(
+    release_dir: Path = typer.Argument(..., help="Text-free release folder (built with --no-text)."),
+    raw: Path = typer.Option(..., "--raw", help="Folder with your copies of the articles, <doc_id>.txt."),
+    out: Path = typer.Option(..., "--out", help="Release folder to write (the full release)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --out folder (atomically)."),
+) -> None:
+    """Rebuild the full release from a text-free one and your copies of the articles.
+
+    Every article's sha256 is checked first; missing or different articles are listed by name
+    (exit code 1) and nothing is written.
+
+    Example: corpus rehydrate dist/release-notext --raw my_articles --out dist/release
+    """
+    from ..release.rehydrate import RehydrateError, rehydrate
+
+    try:
+        result = rehydrate(release_dir, raw, out, overwrite=overwrite)
+    except RehydrateError as exc:
+        for problem in exc.problems:
+            typer.echo(f"{problem.doc_id}: {problem.path}: {problem.problem}", err=True)
+        fail(f"{len(exc.problems)} article(s) missing or different; nothing was written")
+    typer.echo(result.summary())
+    typer.echo(f"Release {result.version} rehydrated to {result.out} ({len(result.files)} files)")
 
 
 @app.command("release")
@@ -127,14 +158,43 @@ def publish_command(
     release_dir: Path = typer.Option(Path("dist/release"), "--release", help="Release folder to upload."),
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would be uploaded; no network."),
     private: bool = typer.Option(False, "--private", help="Create the repo as private."),
+    root: Path = typer.Option(Path("."), "--root", help="Corpus folder the release should be current with."),
 ) -> None:
     """Upload a release folder to the Hugging Face Hub (checks SHA256SUMS first).
 
-    Uses the token from `hf auth login` or HF_TOKEN.
+    Uses the token from `hf auth login` or HF_TOKEN. Warns when the release is stale: built from
+    other corpus files than --root holds now.
 
     Example: corpus publish --repo-id my-org/terror-news --dry-run
     """
+    from ..corpus import CONFIG_FILE
     from ..release.publish import publish
 
-    plan = publish(release_dir, repo_id, dry_run=dry_run, private=private)
+    corpus = root if (root / CONFIG_FILE).is_file() else None
+    plan = publish(release_dir, repo_id, dry_run=dry_run, private=private, root=corpus)
+    for warning in plan.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    plan.warnings = []  # printed above, on stderr
     typer.echo(plan.to_text(), nl=False)
+
+
+@app.command("verify")
+@api_errors
+def verify_command(
+    release_dir: Path = typer.Argument(..., help="Release folder (holds SHA256SUMS)."),
+) -> None:
+    """Check a release folder against its SHA256SUMS: exit 1 naming each changed, missing or extra file.
+
+    Run it before `datasets.load_dataset(<folder>)`, which does not check SHA256SUMS
+    (corpus_pkg.load and load_documents check it themselves).
+
+    Example: corpus verify dist/release
+    """
+    from ..release.verify import verify_release
+
+    result = verify_release(release_dir)
+    if not result.ok:
+        for line in result.lines():
+            typer.echo(f"{release_dir}/{line}")
+        fail(f"{release_dir} does not match its SHA256SUMS ({len(result.lines())} problem(s)); rebuild it")
+    typer.echo(result.summary())

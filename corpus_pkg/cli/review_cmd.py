@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from ..annotate.review import ReviewResult, accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
-from ._app import api_errors, app
+from ._app import ANNOTATOR, api_errors, app
 from ._choices import AnnotationLayer
 
 ROOT = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/).")
@@ -47,6 +47,7 @@ def edit_command(
         ..., "--set", help='FIELD=VALUE (repeatable); VALUE is JSON if it parses: 90000, null, "3".'
     ),
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Set fields of one annotation: a label, a registry link, a number's value (calls edit_annotation).
@@ -54,7 +55,7 @@ def edit_command(
     Example: corpus edit doc1 e12 --set label=ORG --set entity_id=null
     """
     changes = dict(_parse_assignment(text) for text in assignments)
-    _report(edit_annotation(root, doc, ann_id, changes, dry_run=dry_run))
+    _report(edit_annotation(root, doc, ann_id, changes, dry_run=dry_run, annotator=annotator))
 
 
 @app.command("remove")
@@ -64,6 +65,7 @@ def remove_command(
     ids: list[str] = typer.Argument(..., help="Annotation ids to delete (any layer), e.g. e12 q3."),
     cascade: bool = CASCADE,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Delete annotations by id (calls remove_annotations).
@@ -73,7 +75,7 @@ def remove_command(
 
     Example: corpus remove doc1 e12 --cascade
     """
-    _report(remove_annotations(root, doc, ids, cascade=cascade, dry_run=dry_run))
+    _report(remove_annotations(root, doc, ids, cascade=cascade, dry_run=dry_run, annotator=annotator))
 
 
 @app.command("accept")
@@ -83,13 +85,16 @@ def accept_command(
     ids: list[str] = typer.Argument(None, help="Suggestion ids; default: every suggestion of the document."),
     layer: AnnotationLayer = LAYER,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Accept suggestions as gold: origin becomes manual, source is kept (calls accept_suggestions).
 
     Example: corpus accept doc1 --layer numbers
     """
-    _report(accept_suggestions(root, doc, ids or (), layer.value if layer else None, dry_run=dry_run))
+    _report(
+        accept_suggestions(root, doc, ids or (), layer.value if layer else None, dry_run=dry_run, annotator=annotator)
+    )
 
 
 @app.command("reject")
@@ -100,13 +105,18 @@ def reject_command(
     layer: AnnotationLayer = LAYER,
     cascade: bool = CASCADE,
     dry_run: bool = DRY_RUN,
+    annotator: str = ANNOTATOR,
     root: Path = ROOT,
 ) -> None:
     """Delete suggestions (calls reject_suggestions).
 
     Example: corpus reject doc1 n4 n5
     """
-    _report(reject_suggestions(root, doc, ids or (), layer.value if layer else None, cascade=cascade, dry_run=dry_run))
+    _report(
+        reject_suggestions(
+            root, doc, ids or (), layer.value if layer else None, cascade=cascade, dry_run=dry_run, annotator=annotator
+        )
+    )
 
 
 @app.command("serve")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .._io import atomic_write_bytes
-from .._lock import write_lock
+from .._lock import CONFIG, write_lock
 from ..corpus import sha256_bytes
 
 STAGING_PREFIX = ".corpus_import-"
@@ -32,13 +32,14 @@ def apply_files(
 ) -> None:
     """Write ``files`` (path relative to ``root`` -> bytes) all at once under ``locks``.
 
-    ``precheck`` runs under the locks before anything moves; if it raises, nothing is written."""
+    The caller must hold the corpus ``config`` lock (every import does, so no other import is
+    moving files meanwhile). ``precheck`` runs under the locks before anything moves; if it
+    raises, nothing is written."""
     stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root))
     try:
         for rel, data in files.items():
             _write_synced(stage / "files" / rel, data)
         with write_lock(root, *locks):
-            recover_imports(root, keep=stage)
             if precheck is not None:
                 precheck()
             journal = []
@@ -65,14 +66,19 @@ def apply_files(
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def recover_imports(root: str | Path, keep: Path | None = None) -> list[str]:
+def recover_imports(root: str | Path) -> list[str]:
     """Roll back imports that were killed while moving files into place; delete dead staging folders.
 
-    Call it holding the corpus write locks (``apply_files`` does). Returns the paths restored."""
-    root = Path(root)
+    Takes the corpus ``config`` write lock (the one every import holds). Returns the paths restored."""
+    with write_lock(root, CONFIG):
+        return recover_locked(Path(root))
+
+
+def recover_locked(root: Path) -> list[str]:
+    """:func:`recover_imports` for a caller that already holds the ``config`` write lock."""
     restored: list[str] = []
     for stage in sorted(root.glob(f"{STAGING_PREFIX}*")):
-        if stage == keep or not stage.is_dir() or stage.is_symlink():
+        if not stage.is_dir() or stage.is_symlink():
             continue
         journal = stage / JOURNAL
         if journal.is_file():

@@ -173,7 +173,6 @@ def write(corpus: Corpus, docs: list[Document], out: Path, report: ConvertReport
 
 def _doc_block(doc: Document, report: ConvertReport) -> str:
     """The paragraphs, tokens and BIO tags of the ``ner`` release config, one token per line."""
-
     ann = doc.annotations
     gold = [e for e in ann.entities if e.origin in GOLD_ORIGINS]
     paras = list(paragraphs(doc.text, ann))

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from .._io import dumps_json
 from .._jsonfile import parse_json
-from .._lock import CONFIG, REGISTRY, document_lock_name
+from .._lock import CONFIG, REGISTRY, LockTimeoutError, document_lock_name, write_lock
 from ..corpus import (
     ANNOTATION_SUFFIX,
     ANNOTATIONS_DIR,
@@ -39,7 +39,7 @@ from ..validate import validate
 from ..validate.checks import CorpusContext, DocumentFiles, check_document
 from ._common import ImportBatch, ReadContext, describe_validation_error
 from ._report import ConvertReport, ImportRefused, SourceError
-from ._staging import apply_files
+from ._staging import apply_files, recover_locked
 from .formats import converter_for
 from .interface import parse_options
 
@@ -97,11 +97,36 @@ def import_corpus(
         try:
             DocumentMeta(title="t", outlet="o", language=language)
         except ValidationError:
-            raise CorpusError(f"--language {language!r} is not a BCP 47 tag such as en or pt-BR") from None
+            raise CorpusError(
+                f"--language {language!r} is not valid document metadata: expected a BCP 47 tag such as en or pt-BR"
+            ) from None
     mapping = load_label_map(label_map)
+    report = ConvertReport(format=format, direction="import", files=[str(src)])
+    try:
+        # Imports wait for each other, and read corpus.json and entities.json under the lock they write under.
+        with write_lock(corpus.root, CONFIG, REGISTRY):
+            recover_locked(corpus.root)
+            _import_locked(corpus, converter, src, opts, report, mapping, encoding, id_prefix, language)
+    except LockTimeoutError as exc:
+        raise CorpusError(str(exc)) from None
+    report.valid = validate(corpus.root).valid
+    return report
+
+
+def _import_locked(
+    corpus: Corpus,
+    converter: Any,
+    src: Path,
+    opts: Any,
+    report: ConvertReport,
+    mapping: dict[str, str | None],
+    encoding: str | None,
+    id_prefix: str,
+    language: str | None,
+) -> None:
+    """Read, check, stage and apply (the caller holds the config and registry locks)."""
     config_bytes = read_regular_file(corpus.config_path)
     config = corpus.config
-    report = ConvertReport(format=format, direction="import", files=[str(src)])
     batch = _read(converter, src, ReadContext(report=report, registry=corpus.registry, encoding=encoding, options=opts))
     _prefix_and_language(batch, id_prefix, language)
     used = _apply_label_map(batch, mapping, report)
@@ -117,7 +142,7 @@ def import_corpus(
         raise ImportRefused(report)
 
     def precheck() -> None:
-        if read_regular_file(corpus.config_path) != config_bytes:
+        if read_regular_file(corpus.config_path) != config_bytes:  # a writer that does not take the lock
             raise CorpusError("corpus.json changed while the import ran; nothing was written; run it again")
         taken = [d.doc_id for d in batch.documents if _taken(corpus, d.doc_id)]
         if taken:
@@ -125,15 +150,12 @@ def import_corpus(
                 f"document id(s) added while the import ran: {', '.join(taken[:10])}; nothing was written"
             )
 
-    locks = [CONFIG, REGISTRY, *(document_lock_name(d.doc_id) for d in batch.documents)]
-    apply_files(corpus.root, files, locks, precheck)
+    apply_files(corpus.root, files, [document_lock_name(d.doc_id) for d in batch.documents], precheck)
     report.applied = True
     for doc in batch.documents:
         report.documents.append(doc.doc_id)
         for layer in ANNOTATION_LAYERS:
             report.count(layer, len(getattr(doc.annotations, layer)))
-    report.valid = validate(corpus.root).valid
-    return report
 
 
 def _read(converter: Any, src: Path, ctx: ReadContext) -> ImportBatch:

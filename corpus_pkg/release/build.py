@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from datasets import Features
 
 from .._cache import CacheStats, ContentCache, default_cache_dir
 from .._io import dumps_json
 from .._pool import Executor, Work, open_executor
 from .._storage import is_remote, local_path, open_root
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
-from ..tables.features import CONFIG_NAMES, LabelSets, release_features
-from ..tables.parquet import PARQUET_OPTIONS
+from ..tables.features import CONFIG_NAMES, DOCUMENT_CONFIGS, LabelSets, release_features
+from ..tables.parquet import PARQUET_OPTIONS, write_table
 from ..tables.plan import ShardTask, assign_splits, shard_plan
-from ..tables.rows import RowContext
+from ..tables.rows import RowContext, registry_rows
 from ..tables.shard import ShardBuilder, ShardResult, ShardSettings, build_shard, shard_code
 from ..tables.stats import ReleaseStats, merge_stats
 from ..validate import Report, decode_issues, make_report, validate, validation_code
@@ -35,7 +38,8 @@ from ..validate.checks import DocumentPaths, load_config_issues, pair_paths
 from ..validate.issues import Issue
 from .card import dataset_card
 from .croissant import croissant_jsonld, sha256_file
-from .info import ReleaseInfo
+from .info import ReleaseInfo, agreement_summary
+from .inputs import AGREEMENT, inputs_digest
 from .target import CHECKSUMS_FILE, FolderTarget, ReleaseTarget, open_target
 
 __all__ = (
@@ -53,7 +57,10 @@ __all__ = (
 DEFAULT_OUT = Path("dist") / "release"
 
 GUIDELINES = Path("annotations") / "GUIDELINES.md"
-AGREEMENT = Path("docs") / "agreement.md"
+#: What kind of release this is and what it was built from: ``{"text": bool, "inputs_sha256": str}``.
+RELEASE_FILE = "metadata/release.json"
+#: The split of the corpus-level ``registry`` config (it has no documents to split by).
+REGISTRY_SPLIT = "train"
 
 
 class InvalidCorpusError(CorpusError):
@@ -101,6 +108,7 @@ def build(
     workers: int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    text: bool = True,
 ) -> BuildResult:
     """Validate the corpus at ``root`` and write its release folder to ``out``.
 
@@ -123,6 +131,9 @@ def build(
             with ``engine="dask"`` and no scheduler, the LocalCluster's worker processes (default 2).
         engine: ``"local"`` (a process pool) or ``"dask"`` (one task per shard on a Dask cluster).
         scheduler: address of the Dask scheduler (``tcp://HOST:PORT``); none starts a LocalCluster.
+        text: False builds a text-free release (``--no-text``): the same configs with offsets, each
+            article's sha256 and no copy of article text (see :mod:`corpus_pkg.tables.textfree`);
+            ``corpus rehydrate`` turns it back into the full release from the user's copies of the articles.
 
     Raises:
         InvalidCorpusError: validation found errors (nothing is written).
@@ -162,7 +173,7 @@ def build(
                 settings = ShardSettings(
                     root=source,
                     release=target.staging,
-                    features=features,
+                    features={name: features[name] for name in DOCUMENT_CONFIGS},
                     row_ctx=RowContext(entity_names={e.id: e.name for e in registry.entities}),
                     check_ctx=check_ctx,
                     row_group_size=row_group_size,
@@ -170,6 +181,7 @@ def build(
                     shard_cache=str(default_cache_dir(corpus.root, "build")) if cache else None,
                     validate_code=validation_code() if cache else "",
                     shard_code=shard_code() if cache else "",
+                    with_text=text,
                 )
                 results: list[ShardResult] = []
                 for result in run_shards(settings, tasks, executor):
@@ -186,8 +198,23 @@ def build(
                     merge_stats(stats, result.stats)
                     for config_name, nbytes in result.nbytes.items():
                         stats.nbytes[config_name][result.task.split] += nbytes
-                info = ReleaseInfo(config, version, features, data_files, facts)
-                client_files = _client_files(corpus, info, stats)
+                registry_file = _registry_file(registry_rows(registry), features["registry"], row_group_size, stats)
+                if registry_file:
+                    rel, data = registry_file
+                    target.write(rel, data)
+                    data_files["registry"] = {REGISTRY_SPLIT: [rel]}
+                    facts[rel] = (len(data), hashlib.sha256(data).hexdigest())
+                info = ReleaseInfo(
+                    config,
+                    version,
+                    features,
+                    data_files,
+                    facts,
+                    with_text=text,
+                    agreement=None if is_remote(source) else agreement_summary(corpus.root),
+                    dates=(stats.dates[0], stats.dates[1]) if stats.dates else None,
+                )
+                client_files = _client_files(corpus, info, stats, source)
                 for rel, data in client_files.items():
                     target.write(rel, data)
                 digests = {rel: sha for rel, (_size, sha) in facts.items()}
@@ -243,19 +270,30 @@ def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Execut
         yield result
 
 
+def _regular(path: Path) -> bool:
+    """A regular file that is not a link, inside a folder that is not a link: nothing outside the
+    corpus is ever read through a link (validation reports such links as linked-path)."""
+    return path.is_file() and not path.is_symlink() and not path.parent.is_symlink()
+
+
 def _read_optional(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    return path.read_text(encoding="utf-8") if _regular(path) else None
 
 
-def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats) -> dict[str, bytes]:
-    """The files the client writes: corpus.json (stamped with the release version), entities.json and
-    the guidelines under metadata/, the dataset card and the Croissant metadata."""
+def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats, source: str) -> dict[str, bytes]:
+    """The files the client writes: corpus.json (stamped with the release version), entities.json, the
+    guidelines and the agreement study under metadata/, release.json (text or text-free, and the digest
+    of the corpus files the release was built from), the dataset card and the Croissant metadata."""
     meta = info.config.model_copy(update={"version": info.version}).model_dump(mode="json")
     files = {"metadata/corpus.json": dumps_json(meta).encode("utf-8")}
-    if corpus.registry_path.is_file():
+    kind = {"text": info.with_text, "inputs_sha256": inputs_digest(corpus.root, source=source)}
+    files[RELEASE_FILE] = dumps_json(kind).encode("utf-8")
+    if _regular(corpus.root / AGREEMENT):
+        files["metadata/agreement.md"] = (corpus.root / AGREEMENT).read_bytes()
+    if _regular(corpus.registry_path):
         files["metadata/entities.json"] = corpus.registry_path.read_bytes()
     guidelines = corpus.root / GUIDELINES
-    if guidelines.is_file():
+    if _regular(guidelines):
         files["metadata/GUIDELINES.md"] = guidelines.read_bytes()
     card = dataset_card(
         info, stats, guidelines=_read_optional(guidelines), agreement=_read_optional(corpus.root / AGREEMENT)
@@ -263,6 +301,21 @@ def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats) -> dic
     files["README.md"] = card.encode("utf-8")
     files["croissant.json"] = dumps_json(croissant_jsonld(info)).encode("utf-8")
     return files
+
+
+def _registry_file(
+    rows: list[dict], features: Features, row_group_size: int, stats: ReleaseStats
+) -> tuple[str, bytes] | None:
+    """The ``registry`` config (one row per entity of entities.json) as one Parquet file, written like
+    the shards' files; None when the registry is empty."""
+    if not rows:
+        return None
+    with tempfile.TemporaryDirectory(prefix="corpus-registry-") as tmp:
+        path = Path(tmp) / "registry.parquet"
+        stats.nbytes["registry"][REGISTRY_SPLIT] += write_table(path, features, rows, row_group_size)
+        data = path.read_bytes()
+    stats.rows["registry"][REGISTRY_SPLIT] += len(rows)
+    return f"data/registry/{REGISTRY_SPLIT}-00000-of-00001.parquet", data
 
 
 def _report(issues: list[Issue], docs: list[DocumentPaths], results: list[ShardResult]) -> Report:

@@ -16,8 +16,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ..corpus import CONFIG_FILE, Corpus, CorpusError
-from ..load import iter_release_documents
 from ..schema import ANNOTATION_LAYERS, Document
+from ..tables.read import iter_release_documents
 from ..tables.rows import gold_only
 
 __all__ = ("Changes", "DiffReport", "diff")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..corpus import CorpusError
-from .build import CHECKSUMS_FILE
-from .croissant import sha256_file
+from .verify import CHECKSUMS_FILE, verify_release
 
-__all__ = ("PublishPlan", "publish", "verify_release")
+__all__ = ("PublishPlan", "publish", "stale_warning", "verify_release")
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
@@ -31,34 +30,33 @@ class PublishPlan:
     files: list[tuple[str, int]]  # (release-relative path, bytes)
     dry_run: bool
     url: str
+    warnings: list[str] = field(default_factory=list)  # e.g. the release is stale against the corpus
 
     def to_text(self) -> str:
         verb = "would upload" if self.dry_run else "uploaded"
-        lines = [f"{verb} release {self.version} from {self.release} to {self.url} ({len(self.files)} files):"]
+        lines = [f"warning: {warning}" for warning in self.warnings]
+        lines.append(f"{verb} release {self.version} from {self.release} to {self.url} ({len(self.files)} files):")
         lines += [f"  {path}  ({size} bytes)" for path, size in self.files]
         return "\n".join(lines) + "\n"
 
 
-def verify_release(release: str | Path) -> list[str]:
-    """Release-relative files whose sha256 differs from ``SHA256SUMS`` (or that are missing/unlisted)."""
-    release = Path(release)
-    sums = release / CHECKSUMS_FILE
-    if not sums.is_file():
-        raise CorpusError(f"{release} is not a release folder (no {CHECKSUMS_FILE}); run `corpus build` first")
-    listed = {}
-    for line in sums.read_text(encoding="utf-8").splitlines():
-        digest, _, rel = line.partition("  ")
-        listed[rel] = digest
-    problems = []
-    for rel, digest in sorted(listed.items()):
-        path = release / rel
-        if not path.is_file():
-            problems.append(f"{rel}: missing")
-        elif sha256_file(path) != digest:
-            problems.append(f"{rel}: sha256 differs from {CHECKSUMS_FILE}")
-    present = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
-    problems += [f"{rel}: not listed in {CHECKSUMS_FILE}" for rel in sorted(present - set(listed) - {CHECKSUMS_FILE})]
-    return problems
+def stale_warning(release: str | Path, root: str | Path) -> str | None:
+    """Why ``release`` may not be the current build of the corpus at ``root``, or None when it is: its
+    ``metadata/release.json`` records a digest of the corpus files it was built from."""
+    from .inputs import inputs_digest
+
+    release, root = Path(release), Path(root)
+    kind = release / "metadata" / "release.json"
+    if not kind.is_file():
+        return f"{release} has no metadata/release.json, so whether it matches {root} is unknown; rebuild it"
+    recorded = json.loads(kind.read_text(encoding="utf-8")).get("inputs_sha256")
+    if recorded != inputs_digest(root):
+        return (
+            f"{release} is stale: it was built from other corpus files than {root} holds now (corpus.json, "
+            "entities.json, raw/, annotations/ or docs/agreement.md changed); rebuild it with "
+            "`corpus build --overwrite`"
+        )
+    return None
 
 
 def publish(
@@ -67,8 +65,12 @@ def publish(
     dry_run: bool = False,
     private: bool = False,
     token: str | None = None,
+    root: str | Path | None = None,
 ) -> PublishPlan:
     """Upload ``release`` to the dataset repo ``repo_id`` (``ORG/NAME``), tagged ``v<version>``.
+
+    ``root`` (a corpus folder): warn in ``plan.warnings`` when the release was built from other corpus
+    files than ``root`` holds now (see :func:`stale_warning`).
 
     Raises:
         ValueError: ``repo_id`` is not ``ORG/NAME``.
@@ -80,12 +82,17 @@ def publish(
     release = Path(release)
     if not _REPO_ID.fullmatch(repo_id):
         raise ValueError(f"--repo-id {repo_id!r} must look like ORG/NAME (letters, digits, '-', '_', '.')")
-    problems = verify_release(release)
+    if not release.is_dir():
+        raise CorpusError(f"{release} is not a release folder; run `corpus build` first")
+    problems = verify_release(release).lines()
     if problems:
         raise CorpusError(f"{release} does not match its {CHECKSUMS_FILE}; rebuild it: " + "; ".join(problems[:5]))
     version = json.loads((release / "metadata" / "corpus.json").read_text(encoding="utf-8"))["version"]
     files = sorted((p.relative_to(release).as_posix(), p.stat().st_size) for p in release.rglob("*") if p.is_file())
     plan = PublishPlan(repo_id, release, version, files, dry_run, f"https://huggingface.co/datasets/{repo_id}")
+    warning = stale_warning(release, root) if root is not None else None
+    if warning:
+        plan.warnings.append(warning)
     if dry_run:
         return plan
     try:

@@ -19,7 +19,9 @@ only in :meth:`commit`:
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -27,10 +29,10 @@ from pathlib import Path
 
 from .._io import atomic_write_bytes
 from .._storage import is_remote, join, local_path, open_url
+from .verify import CHECKSUMS_FILE
 
 __all__ = ("CHECKSUMS_FILE", "INCOMPLETE_MARKER", "FolderTarget", "ObjectStoreTarget", "ReleaseTarget", "open_target")
 
-CHECKSUMS_FILE = "SHA256SUMS"
 INCOMPLETE_MARKER = ".corpus-release-incomplete"
 
 
@@ -79,7 +81,8 @@ class FolderTarget(ReleaseTarget):
 
     def start(self) -> None:
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+        remove_stale_temporaries(self.out)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-{os.getpid()}-", dir=self.out.parent))
         self.tmp.chmod(0o755)
         self.staging = str(self.tmp)
 
@@ -119,7 +122,7 @@ def swap_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
     if not out.exists():
         os.rename(tmp, out)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
     old.rmdir()
     os.rename(out, old)
     try:
@@ -128,6 +131,33 @@ def swap_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
         os.rename(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_stale_temporaries(out: Path) -> list[Path]:
+    """Delete ``.<out>.tmp-<pid>-*`` and ``.<out>.old-<pid>-*`` folders left by builds that were killed.
+
+    A folder is stale when the process named in it is gone; a folder of a build still running
+    (here or in another process) is kept. Returns the folders removed.
+    """
+    removed = []
+    for path in out.parent.glob(f".{glob.escape(out.name)}.*-*"):
+        match = re.fullmatch(rf"\.{re.escape(out.name)}\.(?:tmp|old)-(\d+)-[^/]+", path.name)
+        if match and path.is_dir() and not path.is_symlink() and not _process_alive(int(match.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process, or a number we cannot check: keep its folder
+    return True
 
 
 class ObjectStoreTarget(ReleaseTarget):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from .._io import atomic_write_text
+from .._lock import CONFIG, write_lock
 from ..corpus import Corpus, CorpusError
 from .build import BuildResult, build
 from .diff import diff
@@ -68,7 +69,11 @@ def release(
     Example:
         >>> release(".", bump="minor", message="Stance for all five articles")  # doctest: +SKIP
     """
-    corpus = Corpus.at(root)
+    with write_lock(Corpus.at(root).root, CONFIG):  # corpus.json and CHANGELOG.md: one release at a time
+        return _release_locked(Corpus.at(root), bump, message, date)
+
+
+def _release_locked(corpus: Corpus, bump: Bump | None, message: str | None, date: dt.date | None) -> BuildResult:
     current = corpus.config.version
     version = bump_version(current, bump) if bump else current
     target = corpus.root / RELEASES_DIR / version

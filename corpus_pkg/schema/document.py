@@ -18,6 +18,11 @@ SCHEMA_VERSION = "1.0"
 
 SegmentKind = Literal["title", "subtitle", "byline", "body", "caption", "boilerplate"]
 
+#: Segment kinds that hold article content: the only ones annotated (entities, quotes, numbers, stance
+#: evidence must lie inside one, see annotations/GUIDELINES.md) and the only ones the ``ner`` view
+#: tokenizes. Subtitles, bylines, captions and boilerplate are segmented but never annotated.
+ANNOTATED_SEGMENTS: tuple[SegmentKind, ...] = ("title", "body")
+
 
 class Segment(Span):
     """Marks which part of the raw text is what. Only ``body`` (and ``title``) hold article text;

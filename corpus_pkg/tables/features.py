@@ -18,11 +18,13 @@ from datasets import ClassLabel, Features, LargeList, List, Value
 from ..schema import GOLD_ORIGINS, CorpusConfig
 from ..schema.document import SegmentKind
 from ..schema.numbers import NumberKind, Qualifier
-from ..schema.quotes import QuoteKind
-from ..schema.stance import StanceLabel
+from ..schema.quotes import QuoteKind, Speaker
+from ..schema.stance import Evidence, Holder, StanceLabel
 
-#: Release configs in the order the card lists them.
-CONFIG_NAMES: tuple[str, ...] = ("documents", "entities", "quotes", "numbers", "stance", "ner", "full")
+#: Configs with rows per document (built shard by shard), in the order the card lists them.
+DOCUMENT_CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "numbers", "stance", "ner", "full")
+#: Every release config: the per-document ones and the corpus-level entity ``registry``.
+CONFIG_NAMES: tuple[str, ...] = (*DOCUMENT_CONFIGS, "registry")
 
 #: Origins that count as gold; ``suggestion`` never enters a release config.
 
@@ -31,6 +33,17 @@ QUOTE_KINDS: tuple[str, ...] = get_args(QuoteKind)
 NUMBER_KINDS: tuple[str, ...] = get_args(NumberKind)
 QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
 STANCE_LABELS: tuple[str, ...] = get_args(StanceLabel)
+
+
+def union_tags(union: Any) -> tuple[str, ...]:
+    """The ``type`` tags of a discriminated union of pydantic models, in declaration order."""
+    members = get_args(get_args(union)[0])  # Annotated[A | B | C, Field(...)] -> (A, B, C)
+    return tuple(tag for model in members for tag in get_args(model.model_fields["type"].annotation))
+
+
+SPEAKER_TYPES: tuple[str, ...] = union_tags(Speaker)
+HOLDER_TYPES: tuple[str, ...] = union_tags(Holder)
+EVIDENCE_TYPES: tuple[str, ...] = union_tags(Evidence)
 
 _STR = Value("string")
 _INT = Value("int64")
@@ -111,7 +124,7 @@ def release_features(labels: LabelSets) -> dict[str, Features]:
             "fragments": List(_span()),
             "kind": _labels(QUOTE_KINDS),
             "speaker": _STR,
-            "speaker_type": _STR,
+            "speaker_type": _labels(SPEAKER_TYPES),
             "speaker_mention_id": _STR,
             "speaker_entity_id": _STR,
             "cue": _STR,
@@ -137,23 +150,24 @@ def release_features(labels: LabelSets) -> dict[str, Features]:
             "doc_id": _STR,
             "stance_id": _STR,
             "holder": _STR,
-            "holder_type": _STR,
+            "holder_type": _labels(HOLDER_TYPES),
             "holder_mention_id": _STR,
             "holder_entity_id": _STR,
             "target": stance_target,
             "label": _labels(STANCE_LABELS),
-            "evidence_type": _STR,
+            "evidence_type": _labels(EVIDENCE_TYPES),
             "evidence_quote_id": _STR,
             "evidence_start": _INT,
             "evidence_end": _INT,
             "evidence_text": _STR,
+            "evidence_fragments": List(_span()),
             **_provenance(),
         }
     )
     ner = Features(
         {
             "doc_id": _STR,
-            "paragraph": Value("int32"),
+            "paragraph": _INT,
             "segment_kind": _labels(SEGMENT_KINDS),
             **_span(),
             "tokens": List(_STR),
@@ -184,7 +198,9 @@ def release_features(labels: LabelSets) -> dict[str, Features]:
                 {
                     **annotation,
                     "kind": _labels(QUOTE_KINDS),
-                    "fragments": List(_span()),
+                    # columns of lists, not a list of spans: one level of lists per column keeps the
+                    # nesting within what Croissant readers (mlcroissant) can walk
+                    "fragments": {"start": List(_INT), "end": List(_INT), "text": List(_STR)},
                     "cue": _span(),
                     "speaker": reference,
                 }
@@ -210,6 +226,16 @@ def release_features(labels: LabelSets) -> dict[str, Features]:
             ),
         }
     )
+    registry = Features(
+        {
+            "entity_id": _STR,
+            "name": _STR,
+            "label": entity_label,
+            "aliases": List(_STR),
+            "wikidata": _STR,
+            "description": _STR,
+        }
+    )
     out = {
         "documents": documents,
         "entities": entities,
@@ -218,6 +244,7 @@ def release_features(labels: LabelSets) -> dict[str, Features]:
         "stance": stance,
         "ner": ner,
         "full": full,
+        "registry": registry,
     }
     assert tuple(out) == CONFIG_NAMES
     return out

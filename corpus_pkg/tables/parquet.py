@@ -9,11 +9,12 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from datasets import Features
 
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
-from .columns import ColumnBuilder, LabelError
+from .columns import ColumnBuilder, LabelError, column_builders
 
-__all__ = ("PARQUET_OPTIONS", "ConfigWriter")
+__all__ = ("PARQUET_OPTIONS", "ConfigWriter", "write_table")
 
 #: Parquet writer settings, all explicit so two builds produce the same bytes.
 PARQUET_OPTIONS: dict[str, Any] = {
@@ -110,3 +111,13 @@ class ConfigWriter:
         self.writer.write_table(group, row_group_size=n)
         self.rows += n
         self.nbytes += group.nbytes
+
+
+def write_table(path: Path, features: Features, rows: list[dict[str, Any]], row_group_size: int) -> int:
+    """Write ``rows`` (label names) as one Parquet file of ``features``, as a shard's files are written;
+    returns the Arrow bytes (for the card's ``dataset_size``). For small corpus-level tables (the registry)."""
+    schema = features.arrow_schema
+    writer = ConfigWriter(path, schema, column_builders(features, schema), row_group_size)
+    writer.add(rows)
+    writer.close()
+    return writer.nbytes

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..schema import AnnotationFile, Document, Quote, Span, joined_text
+from ..schema import AnnotationFile, Document, EntityRegistry, Quote, Span, joined_text
 from ..text.tokenize import bio_tags, paragraphs
 from .features import GOLD_ORIGINS
 
@@ -157,7 +157,7 @@ def document_rows(doc: Document, ctx: RowContext) -> dict[str, list[dict[str, An
                 "label": s.label,
                 "evidence_type": s.evidence.type,
                 "evidence_quote_id": getattr(s.evidence, "quote_id", None),
-                **{f"evidence_{k}": v for k, v in evidence.items()},
+                **evidence,
                 "origin": s.origin,
                 "source": s.source,
             }
@@ -201,12 +201,36 @@ def _reference(ref: Any, mentions: dict, ctx: RowContext) -> dict[str, Any]:
 
 
 def _evidence(evidence: Any, quotes: dict[str, Quote]) -> dict[str, Any]:
+    """Evidence columns: ``evidence_fragments`` always (one span, or the quote's fragments); the flat
+    ``evidence_start``/``evidence_end``/``evidence_text`` only for contiguous evidence, so wherever they
+    are set ``raw[evidence_start:evidence_end] == evidence_text`` (null for a split quote)."""
     if evidence.type == "span":
-        return {"start": evidence.start, "end": evidence.end, "text": evidence.text}
-    quote = quotes.get(evidence.quote_id)
-    if quote is None:
-        return {"start": None, "end": None, "text": None}
-    return {"start": quote.fragments[0].start, "end": quote.fragments[-1].end, "text": joined_text(quote.fragments)}
+        fragments: list[Span] = [evidence]
+    else:
+        quote = quotes.get(evidence.quote_id)
+        fragments = quote.fragments if quote is not None else []
+    flat = fragments[0] if len(fragments) == 1 else None
+    return {
+        "evidence_start": flat.start if flat else None,
+        "evidence_end": flat.end if flat else None,
+        "evidence_text": flat.text if flat else None,
+        "evidence_fragments": [_span_dict(f) for f in fragments],
+    }
+
+
+def registry_rows(registry: EntityRegistry) -> list[dict[str, Any]]:
+    """Rows of the ``registry`` config: one per registry entity, in file order."""
+    return [
+        {
+            "entity_id": e.id,
+            "name": e.name,
+            "label": e.label,
+            "aliases": list(e.aliases),
+            "wikidata": e.wikidata,
+            "description": e.description,
+        }
+        for e in registry.entities
+    ]
 
 
 # --- the nested ``full`` config: lossless for gold annotations ---------------------------------
@@ -215,10 +239,12 @@ _REFERENCE_KEYS = ("type", "mention_id", "entity_id", "quote_id", "start", "end"
 
 
 def full_row(doc: Document) -> dict[str, Any]:
-    """The ``full`` row of a document: every field of the annotation file plus the raw text."""
+    """The ``full`` row of a document: every field of the annotation file plus the raw text. A quote's
+    ``fragments`` become three parallel lists (``{"start": [...], "end": [...], "text": [...]}``)."""
     data = doc.annotations.model_dump(mode="python")
     for quote in data["quotes"]:
         quote["speaker"] = {key: quote["speaker"].get(key) for key in _REFERENCE_KEYS}
+        quote["fragments"] = {key: [f[key] for f in quote["fragments"]] for key in ("start", "end", "text")}
     for item in data["stance"]:
         item["holder"] = {key: item["holder"].get(key) for key in _REFERENCE_KEYS}
         item["evidence"] = {key: item["evidence"].get(key) for key in _REFERENCE_KEYS}
@@ -237,6 +263,11 @@ def document_from_full(row: dict[str, Any]) -> Document:
     text = row.pop("text")
     for quote in row["quotes"]:
         quote["speaker"] = _drop_none(quote["speaker"])
+        columns = quote["fragments"]
+        quote["fragments"] = [
+            {"start": start, "end": end, "text": text}
+            for start, end, text in zip(columns["start"], columns["end"], columns["text"])
+        ]
         if quote.get("cue") is not None and all(v is None for v in quote["cue"].values()):
             quote["cue"] = None
     for item in row["stance"]:

@@ -38,6 +38,7 @@ from .parquet import ConfigWriter
 from .plan import ShardTask
 from .rows import RowContext, document_rows
 from .stats import ReleaseStats, stats_to_json
+from .textfree import strip_text
 
 __all__ = ("ShardBuilder", "ShardResult", "ShardSettings", "build_shard", "shard_code")
 
@@ -76,6 +77,7 @@ class ShardSettings:
     shard_cache: str | None
     validate_code: str  # fingerprints of the code, taken once by the parent process
     shard_code: str
+    with_text: bool = True  # False: a text-free release (see corpus_pkg.tables.textfree)
 
     @cached_property
     def schemas(self) -> dict[str, pa.Schema]:
@@ -86,7 +88,7 @@ class ShardSettings:
         """Digest of everything besides the documents that shapes a shard's files."""
         schemas = b"".join(self.schemas[c].serialize().to_pybytes() for c in sorted(self.schemas))
         names = json.dumps(sorted(self.row_ctx.entity_names.items()), ensure_ascii=False)
-        layout = f"row_group_size={self.row_group_size}"
+        layout = f"row_group_size={self.row_group_size} with_text={self.with_text}"
         return cache_key(self.shard_code, self.validate_code, self.check_ctx.fingerprint(), schemas, names, layout)
 
 
@@ -183,6 +185,8 @@ class ShardBuilder:
                 doc = Document(text=doc_files.raw_bytes.decode("utf-8"), annotations=ann)
                 rows = document_rows(doc, self.settings.row_ctx)
                 stats.add(doc, rows, task.split)
+                if not self.settings.with_text:
+                    strip_text(rows)
                 for config, config_rows in rows.items():
                     writers[config].add(config_rows)
             if not ok:  # the build fails: drop the rows (the temporary release folder is deleted)

@@ -26,6 +26,7 @@ class ReleaseStats:
     outlets: Counter = field(default_factory=Counter)
     languages: Counter = field(default_factory=Counter)
     dates: list[str] = field(default_factory=list)  # [min, max] ISO dates
+    undated: int = 0  # articles without a publication date
     entity_labels: Counter = field(default_factory=Counter)
     entity_ids: dict[str, set] = field(default_factory=lambda: defaultdict(set))
     quote_kinds: Counter = field(default_factory=Counter)
@@ -53,6 +54,8 @@ class ReleaseStats:
         if ann.meta.published is not None:
             iso = ann.meta.published.isoformat()
             self.dates = [min([iso, *self.dates[:1]]), max([iso, *self.dates[1:]])]
+        else:
+            self.undated += 1
         for layer, item in ann.layer_items():
             if item.origin in GOLD_ORIGINS:
                 self.origins[layer][item.origin] += 1

@@ -5,7 +5,8 @@ Tokenization is deterministic and rule-based (no model): a token is a run of let
 characters, or any single other non-space character. ``pro-ISIS`` gives ``pro``, ``-``, ``ISIS``;
 ``U.K.`` gives ``U``, ``.``, ``K``, ``.``. Fine tokens let most mentions align to token boundaries.
 
-A paragraph is a maximal stretch of a ``title``, ``subtitle`` or ``body`` segment without a line
+A paragraph is a maximal stretch of an annotated segment (``title`` or ``body``, see
+``schema.ANNOTATED_SEGMENTS``) without a line
 break. A mention is tagged only when it starts and ends exactly on token boundaries inside one
 paragraph; otherwise it is *skipped and reported* (never silently widened or cut).
 """
@@ -19,13 +20,11 @@ from dataclasses import dataclass
 from itertools import accumulate, repeat
 from typing import NamedTuple
 
-from ..schema import AnnotationFile, EntityMention
+from ..schema import ANNOTATED_SEGMENTS, AnnotationFile, EntityMention
 
 #: The token pattern (see the module docstring); offsets are code points into the raw text.
 TOKEN_PATTERN = re.compile(r"\d+(?:[.,]\d+)*|(?:[^\W\d_]|[\u0300-\u036f])+|[\d_]+|[^\w\s]")
 
-#: Segment kinds whose text is tokenized.
-NER_SEGMENTS = ("title", "subtitle", "body")
 
 _LINE = re.compile(r"[^\r\n]+")
 # TOKEN_PATTERN spelled for speed, same tokens (tests/text/test_tokenize.py checks it): runs of ASCII
@@ -87,12 +86,12 @@ def token_spans(text: str, offset: int = 0) -> tuple[list[str], list[int], list[
 
 
 def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
-    """Paragraphs of the title/subtitle/body segments in text order, surrounding whitespace trimmed.
+    """Paragraphs of the annotated (title/body) segments in text order, surrounding whitespace trimmed.
 
     Each segment's text is tokenized in one go and its tokens dealt out to its lines: a token never
     holds a blank, and every other character starts one, so the tokens of a line are the same
     whether the line is tokenized alone or with its neighbours."""
-    segments = sorted((s for s in ann.segments if s.kind in NER_SEGMENTS), key=lambda s: (s.start, s.end))
+    segments = sorted((s for s in ann.segments if s.kind in ANNOTATED_SEGMENTS), key=lambda s: (s.start, s.end))
     covered = 0  # text before this offset was already emitted (segments may overlap)
     for seg in segments:
         seg_start = max(seg.start, covered)

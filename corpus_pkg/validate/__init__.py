@@ -28,6 +28,7 @@ from .checks import (
     pair_paths,
 )
 from .issues import CATALOGUE, Issue, IssueCode
+from .passes import check_assignments, pass_paths
 from .report import Report
 
 __all__ = ("CATALOGUE", "CacheStats", "Issue", "IssueCode", "Report", "validate", "validate_documents")
@@ -42,11 +43,14 @@ def validate(
     stats: CacheStats | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    documents: Iterable[str] | None = None,
+    max_issues: int | None = None,
 ) -> Report:
     """Check every file of the corpus at ``root`` and report all issues found.
 
     Args:
-        root: corpus folder (holding corpus.json, raw/, annotations/).
+        root: corpus folder (holding corpus.json, raw/, annotations/; the annotators' passes in
+            passes/<annotator>/ are checked like annotation files).
         select: only keep issues with these codes.
         ignore: drop issues with these codes.
         cache: reuse the issues of documents whose bytes and context did not change since the
@@ -59,6 +63,10 @@ def validate(
             cluster: the one at ``scheduler``, e.g. ``tcp://10.0.0.5:8786``, or a LocalCluster of
             ``workers`` processes, default 2). ``root`` may be a URL such as ``s3://bucket/corpus``;
             the default cache is then off.
+        documents: check only these document ids (corpus.json and entities.json are always
+            checked); ``None`` checks every document.
+        max_issues: list at most this many issues (``Report.omitted`` counts the rest; the
+            stats and ``valid`` count them all).
 
     Example:
         >>> report = validate("tests/data/minimal")  # doctest: +SKIP
@@ -67,19 +75,37 @@ def validate(
     """
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    if max_issues is not None and max_issues < 0:
+        raise ValueError(f"max_issues must be 0 or more, got {max_issues}")
+    make_report([], 0, select, ignore)  # unknown codes are refused before any work
     with open_root(root) as (local, source), open_executor(engine, workers, scheduler) as executor:
         ctx, issues, _config = load_config_issues(local)
         docs, pairing = pair_paths(local)
+        if documents is not None:
+            wanted = set(documents)
+            docs = [doc for doc in docs if doc.doc_id in wanted]
+            pairing = [
+                issue for issue in pairing if issue.doc_id in wanted or issue.doc_id is None and _named(issue, wanted)
+            ]
         issues.extend(pairing)
+        passes, pass_issues = pass_paths(local)  # annotators' passes are checked like gold files
+        issues.extend(pass_issues)
+        check_assignments(local, issues)
         cache_dir = None
         if cache is not False and not (cache is True and is_remote(source)):
             cache_dir = default_cache_dir(local, "validate") if cache is True else Path(cache)
         run_stats = CacheStats()
-        for doc_issues in check_documents(source, docs, ctx, cache_dir, workers, run_stats, executor):
+        for doc_issues in check_documents(source, [*docs, *passes], ctx, cache_dir, workers, run_stats, executor):
             issues.extend(doc_issues)
     if stats is not None:
         stats.add(run_stats)
-    return make_report(issues, len(docs), select, ignore)
+    return make_report(issues, len(docs), select, ignore).limited(max_issues)
+
+
+def _named(issue: Issue, doc_ids: set[str]) -> bool:
+    """An issue about a file whose name (without suffix) is one of ``doc_ids``."""
+    stem = (issue.file or "").rpartition("/")[2].rpartition(".")[0]
+    return stem in doc_ids
 
 
 def check_documents(
@@ -161,7 +187,8 @@ class DocumentChecker:
         """The document's issues as JSON bytes, and its parsed annotations when they were parsed now
         (None on a cache hit or when the file fails the schema)."""
         key = ""
-        if self.cache is not None:
+        cache = self.cache if not files.oversized else None  # nothing was read: nothing to key on
+        if cache is not None:
             key = cache_key(
                 "validate",
                 self.context,
@@ -171,7 +198,7 @@ class DocumentChecker:
                 files.annotation_bytes,
                 files.raw_bytes,
             )
-            hit = self.cache.get(key, check=_is_issue_list)
+            hit = cache.get(key, check=_is_issue_list)
             if hit is not None:
                 return hit, None
         else:
@@ -181,9 +208,9 @@ class DocumentChecker:
         payload = json.dumps(
             [issue.model_dump(mode="json") for issue in issues], ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
-        if self.cache is not None:
+        if cache is not None:
             if self.write:
-                self.cache.put(key, payload)
+                cache.put(key, payload)
             else:
                 self.unwritten.append((key, payload))
         return payload, ann

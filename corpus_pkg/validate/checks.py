@@ -3,57 +3,51 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from .._jsonfile import JsonFileError, JsonLocator, ParsedJson, parse_json, validate_json_fast
-from ..corpus import (
-    ANNOTATION_SUFFIX,
-    ANNOTATIONS_DIR,
-    CONFIG_FILE,
-    RAW_DIR,
-    RAW_SUFFIX,
-    REGISTRY_FILE,
-    is_safe_id,
+from ..corpus import ANNOTATION_SUFFIX
+from ..schema import ANNOTATED_SEGMENTS, AnnotationFile, Span
+from . import corpus_files
+from .context import CorpusContext, DocumentFiles
+from .corpus_files import (
+    LINK_CHECKED,
+    MAX_FILE_BYTES,
+    DocumentPaths,
+    link_issues,
+    load_config_issues,
+    pair_paths,
+    read_corpus_file,
 )
-from ..schema import AnnotationFile, CorpusConfig, EntityRegistry, Span
 from .issues import Issue, IssueCode
+from .salvage import original_indices, salvage
+from .values import jsonable, loc_to_path, shown
 
-#: Segment kinds whose text counts as article content.
-CONTENT_SEGMENTS = frozenset({"title", "subtitle", "body"})
+__all__ = (
+    "LINK_CHECKED",
+    "MAX_DOCUMENT_ISSUES",
+    "MAX_FILE_BYTES",
+    "CorpusContext",
+    "DocumentFiles",
+    "DocumentPaths",
+    "check_document",
+    "check_document_model",
+    "iter_spans",
+    "link_issues",
+    "load_config_issues",
+    "loc_to_path",
+    "pair_paths",
+    "read_corpus_file",
+)
 
-
-@dataclass
-class CorpusContext:
-    """What document checks need to know about the corpus as a whole."""
-
-    labels: frozenset[str] | None = None  # None: config invalid, skip label checks
-    targets: frozenset[str] | None = None
-    registry_ids: frozenset[str] | None = None
-
-    def fingerprint(self) -> str:
-        """Stable digest of this context, for cache keys."""
-        parts = [sorted(x) if x is not None else None for x in (self.labels, self.targets, self.registry_ids)]
-        return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-@dataclass
-class DocumentFiles:
-    """The bytes of one document's files (None when the file is missing)."""
-
-    doc_id: str
-    annotation_file: str  # relative path used in reports
-    raw_file: str
-    annotation_bytes: bytes | None
-    raw_bytes: bytes | None
+#: Issues listed per document; the rest are counted in one too-many-issues issue.
+MAX_DOCUMENT_ISSUES = 1000
 
 
 @dataclass
@@ -63,8 +57,13 @@ class _DocChecker:
     parsed: ParsedJson | JsonLocator | None = None  # where issues are located in the file
     issues: list[Issue] = field(default_factory=list)
     locate: bool = True  # find the line and column of each issue (a walk of the whole JSON text)
+    #: layer -> original index of each item that parsed (set when a file only partly fits the schema)
+    index_map: dict[str, list[int]] | None = None
 
     def add(self, code: IssueCode, message: str, json_path: str | None = None, **extra: Any) -> None:
+        if self.index_map is not None:  # paths and messages name the items' places in the file
+            json_path = original_indices(self.index_map, json_path) if json_path else json_path
+            message = original_indices(self.index_map, message)
         line = column = None
         if json_path is not None and self.parsed is not None and self.locate:
             pos = self.parsed.locate(json_path)
@@ -74,167 +73,6 @@ class _DocChecker:
         self.issues.append(
             Issue.make(code, message, doc_id=self.files.doc_id, json_path=json_path, line=line, column=column, **extra)
         )
-
-
-def load_config_issues(root: Path) -> tuple[CorpusContext, list[Issue], CorpusConfig | None]:
-    """Check corpus.json and entities.json; return the context for document checks."""
-    issues: list[Issue] = []
-    ctx = CorpusContext()
-    config = _load_model(root / CONFIG_FILE, CorpusConfig, issues, required=True)
-    registry = _load_model(root / REGISTRY_FILE, EntityRegistry, issues, required=False)
-    if config is not None:
-        ctx.labels = frozenset(config.entity_label_names)
-        ctx.targets = frozenset(config.stance_target_ids)
-        for split, ids in config.splits.items():
-            for i, doc_id in enumerate(ids):
-                if not (root / ANNOTATIONS_DIR / f"{doc_id}{ANNOTATION_SUFFIX}").is_file():
-                    issues.append(
-                        Issue.make(
-                            "unresolved-reference",
-                            f"split {split!r} lists document {doc_id!r}, which has no annotation file",
-                            file=CONFIG_FILE,
-                            json_path=f"splits.{split}[{i}]",
-                            value=doc_id,
-                            expected="an existing document id",
-                        )
-                    )
-    if registry is not None:
-        seen: set[str] = set()
-        for i, entity in enumerate(registry.entities):
-            if entity.id in seen:
-                issues.append(
-                    Issue.make(
-                        "duplicate-id",
-                        f"registry id {entity.id!r} is used more than once",
-                        file=REGISTRY_FILE,
-                        json_path=f"entities[{i}].id",
-                        value=entity.id,
-                    )
-                )
-            seen.add(entity.id)
-            if ctx.labels is not None and entity.label not in ctx.labels:
-                issues.append(
-                    Issue.make(
-                        "undeclared-label",
-                        f"registry entity {entity.id!r} has undeclared label {entity.label!r}",
-                        file=REGISTRY_FILE,
-                        json_path=f"entities[{i}].label",
-                        value=entity.label,
-                        expected="one of " + ", ".join(sorted(ctx.labels)),
-                    )
-                )
-        ctx.registry_ids = frozenset(seen)
-    elif not (root / REGISTRY_FILE).exists():
-        ctx.registry_ids = frozenset()
-    return ctx, issues, config
-
-
-def _load_model(path: Path, model: type[BaseModel], issues: list[Issue], required: bool) -> Any:
-    name = path.name
-    if not path.exists():
-        if required:
-            issues.append(
-                Issue.make("invalid-config", f"{name} not found in the corpus root", file=name, expected=name)
-            )
-        return None
-    try:
-        parsed = parse_json(path.read_bytes())
-    except JsonFileError as exc:
-        issues.append(Issue.make("invalid-json", exc.message, file=name, line=exc.line, column=exc.column))
-        return None
-    try:
-        return model.model_validate(parsed.value)
-    except ValidationError as exc:
-        for err in exc.errors():
-            json_path = loc_to_path(err["loc"], parsed.value)
-            pos = parsed.locate(json_path)
-            issues.append(
-                Issue.make(
-                    "invalid-config",
-                    f"{json_path or '(root)'}: {err['msg']}",
-                    file=name,
-                    json_path=json_path,
-                    line=pos[0] if pos else None,
-                    column=pos[1] if pos else None,
-                    value=_jsonable(err.get("input")),
-                    expected=err["msg"],
-                )
-            )
-        return None
-
-
-@dataclass(frozen=True)
-class DocumentPaths:
-    """Where one document's files are, relative to the corpus root (read only when checked)."""
-
-    doc_id: str
-    annotation_file: str
-    raw_file: str
-
-    def read(self, root: Path) -> DocumentFiles:
-        """The bytes of both files (``raw_bytes`` is None when the raw file is missing)."""
-        raw_path = root / self.raw_file
-        try:
-            raw_regular = stat.S_ISREG(os.lstat(raw_path).st_mode)
-        except (FileNotFoundError, NotADirectoryError):
-            raw_regular = False
-        return DocumentFiles(
-            doc_id=self.doc_id,
-            annotation_file=self.annotation_file,
-            raw_file=self.raw_file,
-            annotation_bytes=(root / self.annotation_file).read_bytes(),
-            # a symlinked raw file was reported as unsafe-id and is never read
-            raw_bytes=raw_path.read_bytes() if raw_regular else None,
-        )
-
-
-def pair_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:
-    """Match raw/<id>.txt with annotations/<id>.json without reading them; report unsafe names
-    and raw files that have no annotation file."""
-    issues: list[Issue] = []
-    raw_ids = _ids_in(root / RAW_DIR, RAW_SUFFIX, issues)
-    ann_ids = _ids_in(root / ANNOTATIONS_DIR, ANNOTATION_SUFFIX, issues)
-    for doc_id in sorted(raw_ids - ann_ids):
-        issues.append(
-            Issue.make(
-                "missing-annotation-file",
-                f"raw/{doc_id}{RAW_SUFFIX} has no annotations/{doc_id}{ANNOTATION_SUFFIX}",
-                file=f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}",
-                doc_id=doc_id,
-                expected=f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}",
-            )
-        )
-    docs = [
-        DocumentPaths(doc_id, f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}", f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}")
-        for doc_id in sorted(ann_ids)
-    ]
-    return docs, issues
-
-
-def _ids_in(folder: Path, suffix: str, issues: list[Issue]) -> set[str]:
-    ids: set[str] = set()
-    if not folder.is_dir():
-        return ids
-    with os.scandir(folder) as entries:  # file types come with the listing: no stat per file
-        found = [(entry.name, entry.is_symlink() or not entry.is_file()) for entry in entries]
-    for name, not_regular in found:
-        if not name.endswith(suffix):
-            continue
-        stem = name[: -len(suffix)]
-        rel = f"{folder.name}/{name}"
-        if not is_safe_id(stem) or not_regular:
-            issues.append(
-                Issue.make(
-                    "unsafe-id",
-                    f"{rel!r} is not a safe document file name (or is a link or folder); it was not read",
-                    file=rel,
-                    value=stem,
-                    expected="a regular file named <id>" + suffix,
-                )
-            )
-            continue
-        ids.add(stem)
-    return ids
 
 
 def check_document(files: DocumentFiles, ctx: CorpusContext, locate: bool = True) -> list[Issue]:
@@ -250,6 +88,22 @@ def check_document_model(
     """Like :func:`check_document`, plus the parsed annotations (None when they fail the schema),
     so that a caller building rows from a valid document parses it only once."""
     checker = _DocChecker(files=files, ctx=ctx, locate=locate)
+    assert files.annotation_bytes is not None
+    if files.oversized:
+        for what in files.oversized:
+            checker.add("file-too-large", f"{what} exceeds {corpus_files.MAX_FILE_BYTES} bytes; it was not checked")
+        return checker.issues, None
+    issues, ann = _check_document_model(checker)
+    if len(issues) > MAX_DOCUMENT_ISSUES:
+        more = len(issues) - MAX_DOCUMENT_ISSUES
+        checker.issues = issues[:MAX_DOCUMENT_ISSUES]
+        checker.index_map = None
+        checker.add("too-many-issues", f"{more} more issue(s) in this file are not listed", value=more)
+    return checker.issues, ann
+
+
+def _check_document_model(checker: _DocChecker) -> tuple[list[Issue], AnnotationFile | None]:
+    files = checker.files
     assert files.annotation_bytes is not None
     ann = validate_json_fast(files.annotation_bytes, AnnotationFile)
     if ann is not None:  # valid, no duplicate key: positions are looked up only for issues reported
@@ -268,7 +122,7 @@ def check_document_model(
         )
     raw = _check_raw_presence(checker)
     spans = list(iter_spans(ann))
-    if raw is not None:
+    if raw is not None and not _raw_changed_on_disk(checker, ann):
         digest = hashlib.sha256(files.raw_bytes or b"").hexdigest()
         if digest != ann.raw_sha256:
             checker.add(
@@ -309,15 +163,55 @@ def _strict_annotations(checker: _DocChecker, data: bytes) -> AnnotationFile | N
     except ValidationError as exc:
         for err in exc.errors():
             path = loc_to_path(err["loc"], parsed.value)
+            value = jsonable(err.get("input"))
             checker.add(
                 "schema-violation",
-                f"{path or '(root)'}: {err['msg']}",
+                f"{path or '(root)'}: {err['msg']} (got {shown(value)})",
                 path,
-                value=_jsonable(err.get("input")),
+                value=value,
                 expected=err["msg"],
             )
-        _check_raw_presence(checker)
+        raw = _check_raw_presence(checker)
+        partial = salvage(parsed.value, exc)
+        if partial is not None:  # every item that did parse still gets its span, reference and label checks
+            ann, checker.index_map, unparsed_ids = partial
+            if raw is not None and not _raw_changed_on_disk(checker, ann):
+                _check_spans(checker, list(iter_spans(ann)), raw)
+            _check_ids_and_refs(checker, ann, unparsed_ids)
         return None
+
+
+def _raw_changed_on_disk(checker: _DocChecker, ann: AnnotationFile) -> bool:
+    """Report a raw file that only gained a byte-order mark or CRLF line endings (an editor or a
+    Windows checkout did it) as one issue, instead of one span error per annotation. True if so."""
+    data = checker.files.raw_bytes or b""
+    pinned = ann.raw_sha256 if isinstance(ann.raw_sha256, str) else None
+    if pinned is None or not (data.startswith(_BOM) or b"\r\n" in data):
+        return False
+    if hashlib.sha256(data).hexdigest() == pinned:
+        return False
+    what, fixed = [], data
+    if fixed.startswith(_BOM):
+        what.append("a UTF-8 byte-order mark (BOM) at the start")
+        fixed = fixed[len(_BOM) :]
+    if b"\r\n" in fixed:
+        what.append("Windows (CRLF) line endings")
+        fixed = fixed.replace(b"\r\n", b"\n")
+    if hashlib.sha256(fixed).hexdigest() != pinned:
+        return False
+    checker.add(
+        "raw-hash-mismatch",
+        f"{checker.files.raw_file} gained {' and '.join(what)} after it was pinned; the text is otherwise "
+        "unchanged. Restore the original bytes (remove the BOM, convert the line endings back to LF; "
+        "`.gitattributes` marks raw/** as -text so git keeps them); spans were not checked",
+        "raw_sha256",
+        value=ann.raw_sha256,
+        expected="the pinned bytes (" + " and ".join(what) + " removed)",
+    )
+    return True
+
+
+_BOM = b"\xef\xbb\xbf"
 
 
 def _check_raw_presence(checker: _DocChecker) -> str | None:
@@ -403,7 +297,9 @@ def _check_spans(checker: _DocChecker, spans: list[tuple[str, str | None, Span]]
             )
 
 
-def _check_ids_and_refs(checker: _DocChecker, ann: AnnotationFile) -> None:
+def _check_ids_and_refs(
+    checker: _DocChecker, ann: AnnotationFile, unparsed: frozenset[str] | set[str] = frozenset()
+) -> None:
     ctx = checker.ctx
     seen: dict[str, str] = {}
     for layer in ("entities", "quotes", "numbers", "stance"):
@@ -419,8 +315,8 @@ def _check_ids_and_refs(checker: _DocChecker, ann: AnnotationFile) -> None:
                 )
             else:
                 seen[item.id] = f"{layer}[{i}]"
-    mention_ids = {e.id for e in ann.entities}
-    quote_ids = {q.id for q in ann.quotes}
+    mention_ids = {e.id for e in ann.entities} | unparsed  # an item that failed the schema is reported already
+    quote_ids = {q.id for q in ann.quotes} | unparsed
 
     def ref(kind: str, value: str, known: frozenset[str] | set[str] | None, path: str, ann_id: str) -> None:
         if known is None or value in known:
@@ -466,11 +362,11 @@ def _check_ids_and_refs(checker: _DocChecker, ann: AnnotationFile) -> None:
 
 
 def _content_index(ann: AnnotationFile) -> Callable[[int, int], bool] | None:
-    """A test "does [start, end) lie inside one title/subtitle/body segment?" in O(log segments), or
+    """A test "does [start, end) lie inside one annotated (title or body) segment?" in O(log segments), or
     None when the document has no such segment. Segments sorted by start, with the running maximum
     of their ends: among the segments starting at or before ``start``, one contains the span exactly
     when the largest of their ends reaches ``end``."""
-    content = sorted((s.start, s.end) for s in ann.segments if s.kind in CONTENT_SEGMENTS)
+    content = sorted((s.start, s.end) for s in ann.segments if s.kind in ANNOTATED_SEGMENTS)
     if not content:
         return None
     starts = [start for start, _ in content]
@@ -529,39 +425,3 @@ def _check_warnings(checker: _DocChecker, ann: AnnotationFile, spans: list[tuple
                 layer,
                 value=len(pending),
             )
-
-
-def loc_to_path(loc: tuple[int | str, ...], data: Any) -> str:
-    """Turn a pydantic error location into a JSON path over ``data``, dropping union tags
-    (``('quotes', 3, 'speaker', 'mention', 'mention_id')`` -> ``quotes[3].speaker.mention_id``)."""
-    path = ""
-    current = data
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-            current = current[part] if isinstance(current, list) and 0 <= part < len(current) else None
-        elif isinstance(current, dict) and part not in current and current.get("type") == part:
-            continue  # discriminated-union tag
-        elif "[" in str(part):
-            continue  # validator name such as function-after[...]
-        elif isinstance(current, dict) and part in current:
-            path = f"{path}.{part}" if path else part
-            current = current[part]
-        elif isinstance(current, dict) or current is None:
-            path = f"{path}.{part}" if path else part
-            current = None
-        else:
-            continue
-    return path
-
-
-def _jsonable(value: Any) -> Any:
-    """Error input values as JSON-safe, size-bounded data for reports."""
-    if value is None or isinstance(value, bool | int | str):
-        if isinstance(value, str) and len(value) > 200:
-            return value[:200] + "..."
-        return value
-    if isinstance(value, float):
-        return value if value == value and abs(value) != float("inf") else repr(value)
-    text = repr(value)
-    return text if len(text) <= 200 else text[:200] + "..."

@@ -31,6 +31,9 @@ IssueCode = Literal[
     "span-whitespace",
     "overlapping-segments",
     "unreviewed-suggestion",
+    "linked-path",
+    "file-too-large",
+    "too-many-issues",
     # converters (corpus import / corpus export)
     "unreadable-source",
     "unsafe-source",
@@ -163,7 +166,8 @@ CATALOGUE: dict[str, CatalogueEntry] = {
     "span-outside-body": CatalogueEntry(
         severity="warning",
         title="Annotation lies outside the title and body segments",
-        hint="Boilerplate, bylines and captions are usually not annotated; check the span or the segments.",
+        hint="Subtitles, bylines, captions and boilerplate are not annotated (see GUIDELINES.md); "
+        "check the span or the segments.",
     ),
     "span-whitespace": CatalogueEntry(
         severity="warning",
@@ -181,7 +185,26 @@ CATALOGUE: dict[str, CatalogueEntry] = {
         hint="Review the suggestion and set its origin to manual, or delete it. Suggestions never enter "
         "gold release configs.",
     ),
+    "linked-path": CatalogueEntry(
+        severity="error",
+        title="Corpus file or folder is a symbolic link",
+        hint="Nothing is read through a link (it could point outside the corpus and leak a file into a "
+        "release). Replace the link with the real file or folder.",
+    ),
+    "file-too-large": CatalogueEntry(
+        severity="error",
+        title="File is too large to check",
+        hint="Annotation and raw files are read whole; split the article or remove generated bulk. "
+        "The limit protects validation and builds from absurd inputs.",
+    ),
+    "too-many-issues": CatalogueEntry(
+        severity="error",
+        title="Too many issues in one file",
+        hint="Only the first issues of this file are listed; fix them (often one cause, such as a "
+        "converted raw file) and validate again.",
+    ),
 }
+
 
 def _convert(severity: Severity, title: str, hint: str) -> CatalogueEntry:
     return CatalogueEntry(severity=severity, title=title, hint=hint, scope="convert")
@@ -238,8 +261,7 @@ CATALOGUE.update(
         "offset-mismatch": _convert(
             "warning",
             "Span offsets do not match its text",
-            "The offsets lie outside the text or select other characters than the span's text; the span was "
-            "skipped.",
+            "The offsets lie outside the text or select other characters than the span's text; the span was skipped.",
         ),
         "utf16-offsets": _convert(
             "warning",
@@ -314,11 +336,21 @@ CATALOGUE.update(
 
 
 def clip(text: str, limit: int = 200) -> str:
-    """Shorten hostile, huge values so reports stay readable: keep both ends."""
-    if len(text) <= limit:
-        return text
-    half = limit // 2
-    return f"{text[:half]}...[{len(text) - 2 * half} characters]...{text[-half:]}"
+    """Shorten hostile, huge values so reports stay readable: keep both ends. Lone surrogates
+    (which cannot be printed or written as UTF-8) are shown as ``\\udXXX`` escapes."""
+    if len(text) > limit:
+        half = limit // 2
+        text = f"{text[:half]}...[{len(text) - 2 * half} characters]...{text[-half:]}"
+    return printable(text)
+
+
+def printable(text: str) -> str:
+    """``text`` with lone surrogates escaped, so it can be printed and encoded as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 class Issue(BaseModel):
@@ -346,9 +378,9 @@ class Issue(BaseModel):
     def make(cls, code: IssueCode, message: str, **location: Any) -> Issue:
         """Build an issue whose severity and hint come from the catalogue."""
         entry = CATALOGUE[code]
-        for key in ("value", "expected"):
-            if isinstance(location.get(key), str):
-                location[key] = clip(location[key])
+        for key, value in location.items():
+            if isinstance(value, str):
+                location[key] = clip(value) if key in ("value", "expected") else printable(value)
         return cls(code=code, severity=entry.severity, hint=entry.hint, message=clip(message, 500), **location)
 
     @property

@@ -26,7 +26,7 @@ from ..annotate.review import (
 )
 from .state import DocumentState
 
-__all__ = ("ACTIONS", "Context", "run_action")
+__all__ = ("ACTIONS", "Context", "describe", "run_action")
 
 Version = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[str, Field(min_length=1, max_length=128)]
@@ -202,9 +202,7 @@ def _stance(ctx: Context, b: StanceBody) -> Any:
 
 
 def _edit(ctx: Context, b: EditBody) -> Any:
-    return edit_annotation(
-        ctx.root, ctx.state.doc_id, b.id, b.changes, annotator=ctx.annotator, expected_version=b.version
-    )
+    return edit_annotation(ctx.root, ctx.state.doc_id, b.id, b.changes, by=ctx.annotator, expected_version=b.version)
 
 
 def _remove(ctx: Context, b: IdsBody) -> Any:
@@ -212,7 +210,7 @@ def _remove(ctx: Context, b: IdsBody) -> Any:
 
 
 def _accept(ctx: Context, b: IdsBody) -> Any:
-    return accept_suggestions(ctx.root, ctx.state.doc_id, b.ids, annotator=ctx.annotator, expected_version=b.version)
+    return accept_suggestions(ctx.root, ctx.state.doc_id, b.ids, by=ctx.annotator, expected_version=b.version)
 
 
 def _reject(ctx: Context, b: IdsBody) -> Any:
@@ -242,11 +240,14 @@ ACTIONS: dict[str, tuple[type[_Body], Callable[[Context, Any], Any]]] = {
 }
 
 
-def run_action(name: str, ctx: Context, body: Any) -> dict[str, Any]:
-    """Validate ``body`` for action ``name``, run it, and describe the result as JSON."""
+def run_action(name: str, ctx: Context, body: Any) -> Any:
+    """Validate ``body`` for action ``name`` and run it; the annotate API's result."""
     model, function = ACTIONS[name]
-    request = model.model_validate(body)
-    result = function(ctx, request)
+    return function(ctx, model.model_validate(body))
+
+
+def describe(name: str, result: Any) -> dict[str, Any]:
+    """An action's result as JSON for the page."""
     if name == "registry":
         return {"summary": f"Added {result.id} to the registry", "entity": result.model_dump(mode="json")}
     out: dict[str, Any] = {"summary": result.summary(), "written": result.written}

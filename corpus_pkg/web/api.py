@@ -21,7 +21,7 @@ from starlette.responses import Response
 from .._lock import LockTimeoutError
 from ..annotate.errors import AnnotationError, StaleVersionError
 from ..corpus import Corpus, CorpusError, is_safe_id
-from .actions import ACTIONS, Context, run_action
+from .actions import ACTIONS, Context, describe, run_action
 from .security import BodyTooLarge
 from .state import DocumentState, read_state, summary_row
 
@@ -111,7 +111,7 @@ async def document(request: Request) -> JSONResponse:
     except _REFUSED as exc:
         return _error(409, str(exc))
     have = request.query_params.get("have")
-    return JSONResponse(state.payload(with_text=have != (state.ann.raw_sha256 if state.ann else None)))
+    return JSONResponse(_payload(state, have))
 
 
 async def action(request: Request) -> JSONResponse:
@@ -137,8 +137,12 @@ async def action(request: Request) -> JSONResponse:
         except StaleVersionError as exc:
             fresh = _state(corpus, doc_id)
             return 409, {"error": str(exc), "conflict": True, "state": _payload(fresh, have)}
-        after = _state(corpus, doc_id)
-        return 200, {"result": result, "state": _payload(after, have)}
+        after = _state(corpus, doc_id, check=False)
+        if getattr(result, "version", None) == after.version:
+            after = after.checked_by_writer(result.warnings)  # the writer validated these very bytes
+        else:  # nothing written, or another writer came in between: check what is there now
+            after = _state(corpus, doc_id)
+        return 200, {"result": describe(name, result), "state": _payload(after, have)}
 
     started = time.perf_counter()
     try:
@@ -153,7 +157,7 @@ async def action(request: Request) -> JSONResponse:
 
 
 def _payload(state: DocumentState, have: str | None) -> dict[str, Any]:
-    return state.payload(with_text=have != (state.ann.raw_sha256 if state.ann else None))
+    return state.payload(with_text=not state.valid or have != state.data["raw_sha256"])
 
 
 def api_routes() -> list[Any]:

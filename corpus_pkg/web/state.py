@@ -37,8 +37,18 @@ class DocumentState:
     raw: str
     raw_bytes: bytes
     ann_bytes: bytes
-    ann: AnnotationFile | None  # None when the file fails the schema
+    ann: AnnotationFile | None  # None when the file fails the schema or was not parsed
     issues: list[Issue]
+    valid: bool = False  # the file passed the schema (checked here, or by the writer that wrote it)
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The annotation file as JSON (only for a valid file)."""
+        return orjson.loads(self.ann_bytes)
+
+    def checked_by_writer(self, warnings: list[Issue]) -> DocumentState:
+        """This read, with the issues the annotate API found when it wrote exactly these bytes."""
+        return DocumentState(self.corpus, self.doc_id, self.raw, self.raw_bytes, self.ann_bytes, None, warnings, True)
 
     @property
     def version(self) -> str:
@@ -70,8 +80,8 @@ class DocumentState:
         out: dict[str, Any] = {
             "doc_id": self.doc_id,
             "version": self.version,
-            "raw_sha256": self.ann.raw_sha256 if self.ann else None,
-            "title": self.ann.meta.title if self.ann else self.doc_id,
+            "raw_sha256": self.data["raw_sha256"] if self.valid else None,
+            "title": self.data["meta"]["title"] if self.valid else self.doc_id,
             "segments": [],
             "annotations": [],
             "issues": [self._issue_json(i) for i in self.issues],
@@ -79,10 +89,10 @@ class DocumentState:
         if with_text:
             out["text"] = self.raw
             out["tokens"] = self._tokens()
-        if self.ann is None:
+        if not self.valid:
             return out
         # the file's own JSON (valid: it passed the checks) is the items' JSON; no model dumps needed
-        data = orjson.loads(self.ann_bytes)
+        data = self.data
         convert = self._converter()
         out["segments"] = [{**self.span_json(seg, "segment", convert), "kind": seg["kind"]} for seg in data["segments"]]
         out["annotations"] = [
@@ -142,7 +152,7 @@ def read_state(corpus: Corpus, doc_id: str, check: bool = True) -> DocumentState
         return DocumentState(corpus, doc_id, raw, raw_bytes, ann_bytes, None, [])
     ctx = load_config_issues(corpus.root)[0]
     issues, ann = check_document_model(files, ctx, locate=False)  # issues are drawn by offsets, not lines
-    return DocumentState(corpus, doc_id, raw, raw_bytes, ann_bytes, ann, issues)
+    return DocumentState(corpus, doc_id, raw, raw_bytes, ann_bytes, ann, issues, ann is not None)
 
 
 def summary_row(state: DocumentState) -> dict[str, Any]:

@@ -56,9 +56,9 @@ def test_spans_pinned_by_offsets_are_checked(news: Path) -> None:
 def test_annotator_credit_and_restore(news: Path) -> None:
     add_entity(news, "rudd", "ISIS", "ORG", source="rule:x")
     edit_annotation(news, "rudd", "e1", {"origin": "suggestion"})
-    accept_suggestions(news, "rudd", annotator="alice")
+    accept_suggestions(news, "rudd", by="alice")
     assert load(news)["entities"][0]["source"] == "alice (accepted rule:x)"
-    edit_annotation(news, "rudd", "e1", {"label": "NORP"}, annotator="alice")
+    edit_annotation(news, "rudd", "e1", {"label": "NORP"}, by="alice")
     assert load(news)["entities"][0]["source"] == "alice (accepted rule:x)"  # credited once
     before = load(news)["entities"]
     remove_annotations(news, "rudd", ["e1"])

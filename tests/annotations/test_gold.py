@@ -167,4 +167,9 @@ def test_outlets_and_authors(docs):
     assert [meta[k].outlet for k in ("000", "001", "003", "004")] == ["CNET", "iHLS", "CNET", "Daily Sabah"]
     assert meta["002"].outlet == "Gizmodo" and meta["002"].authors == ["Darren Orf"]
     assert meta["000"].authors == ["Katie Collins"]
-    assert all(m.published is None for m in meta.values())  # no article states its date
+    # dates pinned down by dated events the texts report, or by the page address (GUIDELINES.md section 6)
+    published = {k: m.published.isoformat() if m.published else None for k, m in meta.items()}
+    assert published == {"000": "2015-12-07", "001": None, "002": None, "003": "2017-08-01", "004": "2016-01-11"}
+    guidelines = (REPO / "annotations" / "GUIDELINES.md").read_text(encoding="utf-8")
+    for key, date in published.items():
+        assert f"| `{key}` | {date or 'null'} |" in guidelines, key

@@ -124,3 +124,33 @@ def test_an_error_while_moving_undoes_the_moves(tmp_path: Path, monkeypatch: pyt
     monkeypatch.undo()
     assert _state(root) == ([], []) and (root / "corpus.json").read_bytes() == config_before
     assert not list(root.glob(f"{STAGING_PREFIX}*"))
+
+
+def test_concurrent_imports_wait_for_each_other(tmp_path: Path) -> None:
+    root = fresh_corpus(tmp_path)
+    sources = []
+    for n in range(3):
+        src = tmp_path / f"part{n}.jsonl"
+        records = [
+            {"doc_id": f"p{n}-{k}", "text": f"Amber Rudd spoke ({n}/{k}).", "label": [[0, 10, "PERSON"]]}
+            for k in range(5)
+        ]
+        src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        sources.append(src)
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "corpus_pkg", "import", "doccano", str(src), "--root", str(root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for src in sources
+    ]
+    results = [(child.wait(timeout=300), child.stdout.read(), child.stderr.read()) for child in children]
+    assert [code for code, _, _ in results] == [0, 0, 0], results
+    raw, ann = _state(root)
+    assert raw == ann == sorted(f"p{n}-{k}" for n in range(3) for k in range(5))
+    assert json.loads((root / "corpus.json").read_text(encoding="utf-8"))["entity_labels"] == [
+        {"name": "PERSON", "description": ""}
+    ]
+    assert validate(root, cache=False).valid

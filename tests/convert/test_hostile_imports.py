@@ -88,7 +88,8 @@ def test_label_studio_lone_surrogate_writes_nothing(tmp_path: Path) -> None:
     assert "invalid-text" in codes
     src = _ls(tmp_path, None, raw='[{"data": {"text": "Hello \\ud800 world"}}]')
     (issue,) = _refused("labelstudio", src, root).report.errors
-    assert issue.code == "invalid-text" and "lone surrogate" in issue.message and issue.json_path == "[0]"
+    assert issue.code == "invalid-text" and "lone surrogate" in issue.message
+    assert (issue.file, issue.line, issue.column) == ("ls.json", 1, 27)
 
 
 def test_label_studio_holder_entity_missing_from_the_registry_is_dropped(tmp_path: Path) -> None:
@@ -211,6 +212,7 @@ def test_exports_count_what_they_wrote_and_report_every_loss(tmp_path: Path) -> 
     assert brat.counts["stance"] == 1  # the registry-held stance has no brat form and is not counted
     assert any("s1" in line for w in brat.warnings for line in (w.lines or []))
     doccano = export_corpus("doccano", tmp_path / "doccano", root=src)
+    assert doccano.counts == {"entities": 1, "quotes": 1}  # numbers and stance are not written
     messages = " ".join(w.message + " " + " ".join(w.lines or []) for w in doccano.warnings)
     assert "registry link" in messages and "e1 -> amber_rudd" in messages
     assert "outlet" in messages  # document metadata doccano cannot hold

@@ -15,7 +15,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from corpus_pkg.corpus import Corpus
 from corpus_pkg.release.build import InvalidCorpusError, build
-from corpus_pkg.release.publish import verify_release
+from corpus_pkg.release.verify import verify_release
 from corpus_pkg.tables.features import CONFIG_NAMES, LabelSets, release_features
 from tests.conftest import REPO
 
@@ -123,13 +123,24 @@ def test_rich_corpus_splits_origins_and_suggestions(rich_release: Path, load_rel
     q1 = next(q for q in quotes if (q["doc_id"], q["quote_id"]) == ("doc2", "q1"))
     assert q1["text"] == "we remove content quickly within hours"
     assert [f["text"] for f in q1["fragments"]] == ["we remove content quickly", "within hours"]
-    assert (q1["speaker"], q1["speaker_type"], q1["speaker_mention_id"]) == ("A spokesman", "nominal", None)
+    speaker_type = quotes.features["speaker_type"]
+    assert (q1["speaker"], speaker_type.int2str(q1["speaker_type"]), q1["speaker_mention_id"]) == (
+        "A spokesman",
+        "nominal",
+        None,
+    )
     stance = {
         row["stance_id"]: row for row in load_release(rich_release, "stance", split="train") if row["doc_id"] == "doc2"
     }
     assert (stance["s1"]["holder"], stance["s1"]["holder_entity_id"]) == ("Facebook", "facebook")
     assert stance["s1"]["evidence_text"] == "disagreed"
-    assert stance["s2"]["evidence_text"] == "we remove content quickly within hours"
+    # split-quote evidence: fragments carry the offsets; the flat columns stay null, so wherever
+    # evidence_start/evidence_end are set, raw[evidence_start:evidence_end] == evidence_text
+    assert stance["s2"]["evidence_text"] is None and stance["s2"]["evidence_start"] is None
+    assert [f["text"] for f in stance["s2"]["evidence_fragments"]] == ["we remove content quickly", "within hours"]
+    assert [f["text"] for f in stance["s1"]["evidence_fragments"]] == ["disagreed"]
+    evidence_type = load_release(rich_release, "stance", split="train").features["evidence_type"]
+    assert evidence_type.names == ["span", "quote"]
     # a config/split without rows is left out (datasets cannot load an empty split)
     assert sorted(load_release(rich_release, "entities")) == ["train"]
 
@@ -151,7 +162,11 @@ def test_misaligned_mention_is_reported_not_widened(rich_release: Path, load_rel
 
 def test_card_front_matter_matches_the_data(rich_release: Path) -> None:
     meta = front_matter(rich_release)
-    assert meta["license"] == "cc-by-4.0" and meta["language"] == ["en"] and meta["version"] == "0.1.0"
+    # annotations under the corpus license, third-party article text not: `other`, with both named
+    assert meta["license"] == "other" and meta["license_name"] == "cc-by-4.0-annotations-third-party-text"
+    assert meta["language"] == ["en"] and meta["version"] == "0.1.0"
+    assert meta["annotations_creators"] == ["expert-generated"] and meta["language_creators"] == ["found"]
+    assert meta["multilinguality"] == ["monolingual"] and meta["source_datasets"] == ["original"]
     assert "token-classification" in meta["task_categories"] and meta["size_categories"] == ["n<1K"]
     configs = {c["config_name"]: c for c in meta["configs"]}
     assert list(configs) == list(CONFIG_NAMES)
@@ -190,7 +205,7 @@ def test_card_quotes_guidelines_and_agreement(rich_corpus: Path, tmp_path: Path)
 
 
 def test_checksums_cover_every_file(rich_release: Path) -> None:
-    assert verify_release(rich_release) == []
+    assert verify_release(rich_release).ok
     listed = [line.split("  ")[1] for line in (rich_release / "SHA256SUMS").read_text().splitlines()]
     assert sorted(listed) == sorted(set(tree_bytes(rich_release)) - {"SHA256SUMS"})
     result = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=rich_release)

@@ -6,19 +6,30 @@ import pytest
 from datasets import ClassLabel
 
 from corpus_pkg.corpus import Corpus
-from corpus_pkg.tables.features import CONFIG_NAMES, LabelSets, decode_row, encode_row, release_features
-from corpus_pkg.tables.rows import RowContext, document_from_full, document_rows, full_row, gold_only
+from corpus_pkg.tables.features import DOCUMENT_CONFIGS, LabelSets, decode_row, encode_row, release_features
+from corpus_pkg.tables.rows import RowContext, document_from_full, document_rows, full_row, gold_only, registry_rows
 
 
 def test_every_feature_has_a_column_and_back(rich_source) -> None:
     corpus = Corpus.at(rich_source)
     features = release_features(LabelSets.from_config(corpus.config))
     rows = document_rows(corpus.read_document("doc2"), RowContext({"facebook": "Facebook"}))
-    assert list(rows) == list(CONFIG_NAMES)
+    assert list(rows) == list(DOCUMENT_CONFIGS)
+    rows["registry"] = registry_rows(corpus.registry)
+    assert list(rows) == list(features)
     for config, config_rows in rows.items():
         assert config_rows, config
         for row in config_rows:
             assert list(row) == list(features[config]), config
+
+
+def test_type_columns_are_class_labels_from_the_schema() -> None:
+    feats = release_features(LabelSets(("PER",), ("t",)))
+    assert feats["quotes"]["speaker_type"].names == ["mention", "nominal", "unknown"]
+    assert feats["stance"]["holder_type"].names == ["mention", "nominal", "entity"]
+    assert feats["stance"]["evidence_type"].names == ["span", "quote"]
+    assert feats["ner"]["paragraph"].dtype == "int64"
+    assert feats["registry"]["label"].names == ["PER"]
 
 
 def test_ner_tags_follow_declared_label_order() -> None:

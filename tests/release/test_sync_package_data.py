@@ -36,3 +36,39 @@ def test_sync_refuses_a_damaged_release(rich_release: Path, tmp_path: Path) -> N
 
 def test_pyproject_ships_the_package_data() -> None:
     assert '"data/**/*"' in (REPO / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def _edit_a_label(corpus: Path) -> None:
+    ann = next(p for p in sorted((corpus / "annotations").glob("*.json")) if '"PERSON"' in p.read_text("utf-8"))
+    ann.write_text(ann.read_text(encoding="utf-8").replace('"PERSON"', '"ORG"', 1), encoding="utf-8")
+
+
+def test_check_fails_when_the_packaged_copy_is_stale_against_the_corpus(rich_source: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(rich_source, corpus)
+    packaged = tmp_path / "package" / "release"
+    sync_package_data.sync(sync_package_data.build(corpus, tmp_path / "dist", cache=False).out, packaged)
+    assert sync_package_data.stale_reasons(corpus, packaged, None, cache=False) == []
+    _edit_a_label(corpus)  # the corpus changes; the packaged copy is not rebuilt
+    reasons = sync_package_data.stale_reasons(corpus, packaged, tmp_path / "dist", cache=False)
+    assert reasons == [f"{packaged} differs from a fresh build of {corpus}"]
+    missing = tmp_path / "nothing"
+    assert sync_package_data.stale_reasons(corpus, missing, None) == [f"{missing} holds no release"]
+
+
+def test_check_cli_exits_1_on_a_stale_copy_and_0_on_a_fresh_one(rich_source: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(rich_source, corpus)
+    packaged = tmp_path / "package" / "release"
+    script = [sys.executable, str(REPO / "scripts" / "sync_package_data.py")]
+    where = ["--root", str(corpus), "--target", str(packaged), "--release", str(tmp_path / "dist")]
+    subprocess.run([*script, "--build", *where], check=True, capture_output=True)
+    fresh = subprocess.run([*script, "--check", *where], capture_output=True, text=True)
+    assert fresh.returncode == 0, fresh.stderr
+    _edit_a_label(corpus)
+    stale = subprocess.run([*script, "--check", *where], capture_output=True, text=True)
+    assert stale.returncode == 1
+    assert f"stale: {packaged} differs from a fresh build of {corpus}" in stale.stderr

@@ -58,7 +58,7 @@ def test_symlinked_raw_file_is_never_read(mini_corpus: Path, tmp_path: Path, cli
     raw.unlink()
     raw.symlink_to(secret)
     report = validate(mini_corpus)
-    assert "unsafe-id" in {i.code for i in report.errors}
+    assert "linked-path" in {i.code for i in report.errors}
     assert "TOP SECRET" not in report.model_dump_json()
     with pytest.raises(CorpusError, match="symbolic link"):
         Corpus.at(mini_corpus).read_raw("doc1")

@@ -22,7 +22,7 @@ from corpus_pkg.release.build import build, shard_plan
 from corpus_pkg.schema import AnnotationFile, Document
 from corpus_pkg.tables.features import LabelSets, encode_row, release_features
 from corpus_pkg.tables.parquet import PARQUET_OPTIONS
-from corpus_pkg.tables.rows import RowContext, document_rows
+from corpus_pkg.tables.rows import RowContext, document_rows, registry_rows
 from corpus_pkg.validate.checks import pair_paths
 from tests.conftest import MINI
 from tests.release.helpers import make_rich_corpus
@@ -37,7 +37,7 @@ def plain_parquet(root: Path, row_group_size: int = 1000) -> dict[str, bytes]:
     assert [t.split for t in tasks] == splits, "the reference covers one shard per split"
     out = {}
     for task in tasks:
-        rows: dict[str, list[dict]] = {config: [] for config in features}
+        rows: dict[str, list[dict]] = {config: [] for config in features if config != "registry"}
         for paths in task.docs:
             ann = AnnotationFile.model_validate(json.loads((root / paths.annotation_file).read_bytes()))
             doc = Document(text=(root / paths.raw_file).read_text(encoding="utf-8"), annotations=ann)
@@ -50,6 +50,12 @@ def plain_parquet(root: Path, row_group_size: int = 1000) -> dict[str, bytes]:
             sink = io.BytesIO()
             pq.write_table(table, sink, row_group_size=row_group_size, **PARQUET_OPTIONS)
             out[f"data/{config}/{task.split}-00000-of-00001.parquet"] = sink.getvalue()
+    registry = [encode_row(features["registry"], row) for row in registry_rows(corpus.registry)]
+    if registry:  # the corpus-level registry config: one file, split train
+        table = pa.Table.from_pylist(registry, schema=features["registry"].arrow_schema)
+        sink = io.BytesIO()
+        pq.write_table(table, sink, row_group_size=row_group_size, **PARQUET_OPTIONS)
+        out["data/registry/train-00000-of-00001.parquet"] = sink.getvalue()
     return out
 
 

@@ -81,8 +81,9 @@ def test_warnings_alone_exit_zero(cli, mini_corpus: Path) -> None:
 
 def test_select_unknown_code_is_a_clean_error(cli, mini_corpus: Path) -> None:
     result = cli("validate", "--root", str(mini_corpus), "--select", "no-such-code")
-    assert result.returncode == 1
-    assert result.stderr.startswith("Error: unknown issue code(s): no-such-code")
+    assert result.returncode == 2  # a usage error, not an invalid corpus
+    assert result.stderr.startswith("Error: --select: unknown issue code(s) 'no-such-code'")
+    assert result.stdout == ""
 
 
 def test_missing_root_is_a_clean_error(cli, tmp_path: Path) -> None:

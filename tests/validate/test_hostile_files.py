@@ -46,11 +46,27 @@ def test_crlf_annotation_file_is_fine(mini_corpus: Path) -> None:
     assert validate(mini_corpus).valid
 
 
-def test_crlf_raw_file_offsets_count_both_characters(mini_corpus: Path) -> None:
+def test_crlf_raw_file_is_diagnosed_as_line_endings(mini_corpus: Path) -> None:
     raw = mini_corpus / "raw" / "doc1.txt"
     raw.write_bytes(raw.read_bytes().replace(b"\n", b"\r\n"))
     report = validate(mini_corpus)
-    # the pin and every span after the first line break now disagree: reported, not crashed
+    # one issue that names the cause, not one span error per annotation after the first line break
+    (err,) = report.errors
+    assert err.code == "raw-hash-mismatch" and "line endings" in err.message and "CRLF" in err.message
+
+
+def test_bom_in_raw_file_is_diagnosed_as_bom(mini_corpus: Path) -> None:
+    raw = mini_corpus / "raw" / "doc1.txt"
+    raw.write_bytes(b"\xef\xbb\xbf" + raw.read_bytes())
+    (err,) = validate(mini_corpus).errors
+    assert err.code == "raw-hash-mismatch" and "BOM" in err.message
+
+
+def test_crlf_and_other_edits_still_get_span_errors(mini_corpus: Path) -> None:
+    raw = mini_corpus / "raw" / "doc1.txt"
+    raw.write_bytes(raw.read_bytes().replace(b"\n", b"\r\n").replace(b"Amber", b"Ambre"))
+    report = validate(mini_corpus)
+    # the pin and the spans after the first line break disagree: reported as such, not crashed
     assert {i.code for i in report.errors} == {"raw-hash-mismatch", "span-text-mismatch"}
 
 

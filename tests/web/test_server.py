@@ -165,3 +165,31 @@ def test_hostile_corpus_files(corpus: Path) -> None:
     (corpus / "corpus.json").write_text("{", encoding="utf-8")
     with pytest.raises(CorpusError, match="corpus.json or entities.json is invalid"):
         make_server(corpus, port=0)
+
+
+def test_delete_cascade_and_restore_as_undo_does(client: Client, corpus: Path) -> None:
+    def post(action: str, **body: object) -> tuple[int, dict]:
+        return client.post(action, {"version": client.state()["version"], **body})
+
+    assert post("entity", label="PERSON", span=sel("Amber Rudd"))[0] == 200
+    speaker = {"type": "mention", "mention_id": "e1"}
+    status, answer = post("quote", kind="direct", fragments=[sel("never again,")], cue=sel("said", 2), speaker=speaker)
+    assert status == 200, answer
+    before = load(corpus)
+    status, answer = post("remove", ids=["e1"])
+    assert status == 422 and "still referred to by q1 (quote speaker of e1)" in answer["error"]
+    status, answer = post("remove", ids=["e1"], cascade=True)
+    assert status == 200 and answer["result"]["ids"] == ["e1", "q1"]
+    items = [{"layer": "entities", **before["entities"][0]}, {"layer": "quotes", **before["quotes"][0]}]
+    status, answer = post("restore", items=items)
+    assert status == 200 and load(corpus) == before  # the same ids, offsets and fields
+
+
+def test_registry_entities_from_the_page(client: Client, corpus: Path) -> None:
+    status, answer = client.post("registry", {"name": "東京", "label": "GPE", "aliases": ["Tokyo"]})
+    assert status == 200 and answer["result"]["entity"]["id"] == "entity"  # no ASCII letters in the name
+    registry = json.loads(client.request("GET", "/api/corpus")[2])["registry"]
+    assert [e["name"] for e in registry] == ['<svg onload="window.__pwned=4">Amber Rudd', "東京"]
+    status, answer = client.post("entity", {"version": client.state()["version"], "label": "GPE", "span": sel("東京"),
+                                            "entity_id": "entity"})  # fmt: skip
+    assert status == 200 and load(corpus)["entities"][0]["entity_id"] == "entity"

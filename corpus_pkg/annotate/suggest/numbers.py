@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ...schema import Span
+from ...schema import ANNOTATED_SEGMENTS, Span
 from ...text.numbers import NumberMatch, scan_numbers
 from ..numbers import DETERMINERS, guess_number
 from .registry import Candidate, Suggester, SuggestInput, register
@@ -54,7 +54,7 @@ NUMBERS = register(
         run=_numbers,
         description="Digits, grouped digits, decimals and number words with their values; kind, unit and "
         "qualifier guessed from the words around them.",
-        segments=frozenset({"title", "subtitle", "body"}),
+        segments=frozenset(ANNOTATED_SEGMENTS),  # the segments the guidelines annotate
     )
 )
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...schema import AnnotationFile, EntityRegistry, Span
+from ...schema import ANNOTATED_SEGMENTS, AnnotationFile, EntityRegistry, Span
 
 __all__ = (
     "SUGGESTERS",
@@ -66,7 +66,7 @@ class Suggester:
     run: SuggestFunction
     description: str
     #: Segment kinds it proposes spans in (documents without segments: everywhere).
-    segments: frozenset[str] = frozenset({"title", "body"})
+    segments: frozenset[str] = frozenset(ANNOTATED_SEGMENTS)
 
     @property
     def source(self) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from ..._jsonfile import ParsedJson, parse_json
 from ...schema import Document, Span
 from ...text.offsets import UnitConverter
-from .._common import ImportBatch, ReadContext, is_int, new_document, safe_doc_id, short
+from .._common import ImportBatch, ReadContext, is_int, json_error, new_document, safe_doc_id, short
 from .._report import ConvertReport, SourceError
 from .layers import build_layers
 
@@ -65,9 +65,9 @@ def read(path: Path, ctx: ReadContext) -> ImportBatch:
         path = path / EXPORT_FILE
     text = ctx.read_text(path)
     try:
-        parsed = parse_json(text.encode("utf-8", "surrogatepass"))
+        parsed = parse_json(text.encode("utf-8", "surrogatepass"), lone_surrogates=True)
     except ValueError as exc:
-        raise SourceError(f"{path.name}: {exc}", line=getattr(exc, "line", None)) from None
+        raise json_error(exc) from None
     data = parsed.value
     tasks = data if isinstance(data, list) else [data]
     batch = ImportBatch()

@@ -29,8 +29,16 @@ function suggestions() {
 
 function redraw() {
   const issueIds = new Set(S.doc.issues.map((i) => i.annotation_id).filter(Boolean));
-  drawText(textNode, S.doc, S.focus, issueIds);
+  drawText(textNode, S.doc, S.focus, issueIds, pendingSpans());
   panels();
+}
+
+// The spans of the quote or stance being built, drawn before they are saved.
+function pendingSpans() {
+  const b = S.builder;
+  if (!b) return [];
+  const parts = b.type === "number" ? [b.span] : b.type === "quote" ? [...b.fragments, b.cue, b.speaker.span] : [b.holder.span, b.evidence.span];
+  return parts.filter(Boolean);
 }
 
 function panels() {
@@ -156,7 +164,7 @@ async function startNumber() {
   const { status: code, data } = await postJSON(`/api/doc/${encodeURIComponent(docId)}/number?have=${S.doc.raw_sha256}`, { version: S.doc.version, span: sel, preview: true });
   const guess = code === 200 ? data.result.item : {};
   S.builder = { type: "number", span: sel, value: guess.value, kind: guess.kind, unit: guess.unit, qualifier: guess.qualifier, problem: code === 200 ? null : data.error };
-  panels();
+  redraw();
   $("number-value")?.focus();
 }
 
@@ -166,14 +174,14 @@ function startQuote() {
   if (S.builder?.type === "quote") { S.builder.fragments.push(sel); S.builder.fragments.sort((a, b) => a.s - b.s); }
   else S.builder = { type: "quote", kind: "direct", fragments: [sel], cue: null, speaker: { type: "none" } };
   window.getSelection().removeAllRanges();
-  panels();
+  redraw();
 }
 
 function startStance() {
   const sel = selection();
   S.builder = { type: "stance", holder: { type: "none" }, target: S.corpus.targets[0]?.id ?? "", label: "favor", evidence: sel ? { type: "span", span: sel } : { type: "none" } };
   window.getSelection().removeAllRanges();
-  panels();
+  redraw();
 }
 
 const ctx = {
@@ -181,7 +189,7 @@ const ctx = {
   get picking() { return S.picking; },
   redraw: panels,
   focus(id) { S.focus = id; redraw(); showAnnotation(textNode, id); },
-  cancel() { S.builder = null; S.picking = null; panels(); },
+  cancel() { S.builder = null; S.picking = null; redraw(); },
   pick(what) { S.picking = what; status("idle", what === "evidence" ? "Click a quote in the text." : "Click a mention in the text."); panels(); },
   builderSet(part) {
     const sel = needSelection();
@@ -193,7 +201,7 @@ const ctx = {
     else if (part === "holder") b.holder = { type: "nominal", span: sel };
     else if (part === "evidence") b.evidence = { type: "span", span: sel };
     window.getSelection().removeAllRanges();
-    panels();
+    redraw();
   },
   async saveBuilder() {
     const b = S.builder;
@@ -332,12 +340,12 @@ async function start() {
   S.corpus = corpus.data;
   S.doc = doc.data;
   $("doc-title").textContent = S.doc.title;
-  performance.mark("doc-loaded");
   document.title = `${S.doc.title} · ${docId}`;
   toolbar();
   keysPanel($("keys"));
   redraw();
   status("ready", S.corpus.annotator ? `Annotating as ${S.corpus.annotator}` : "Ready");
+  document.body.dataset.readyMs = performance.now().toFixed(1); // since navigation started
   document.body.dataset.ready = "1";
 }
 

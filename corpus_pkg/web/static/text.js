@@ -8,13 +8,14 @@ const LAYER_CLASS = { entities: "ent", quotes: "quo", numbers: "num", stance: "s
 
 // Draw state.text into container: one <span> per stretch between consecutive span boundaries,
 // carrying the ids of the annotations covering it. textContent of container === state.text.
-export function drawText(container, state, focusId, issueIds) {
+export function drawText(container, state, focusId, issueIds, pending = []) {
   const text = state.text;
   const marks = [];
   for (const ann of state.annotations) {
     for (const span of ann.spans) marks.push({ s: span.s, e: span.e, ann, role: span.role });
   }
   for (const seg of state.segments) marks.push({ s: seg.s, e: seg.e, seg });
+  for (const part of pending) marks.push({ s: part.s, e: part.e, pending: true });
   for (const issue of state.issues) if (issue.s !== undefined && issue.e > issue.s) marks.push({ s: issue.s, e: issue.e, issue });
   const points = new Set([0, text.length]);
   for (const m of marks) { points.add(Math.max(0, Math.min(m.s, text.length))); points.add(Math.max(0, Math.min(m.e, text.length))); }
@@ -50,6 +51,7 @@ function decorate(node, active, s, focusId, issueIds) {
       continue;
     }
     if (m.issue) { classes.push("issue"); continue; }
+    if (m.pending) { classes.push("pending"); continue; }
     const item = m.ann.item;
     ids.push(item.id);
     classes.push(m.role === "cue" ? "cue" : m.role === "speaker" || m.role === "holder" ? "who" : LAYER_CLASS[m.ann.layer]);

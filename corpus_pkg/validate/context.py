@@ -1,0 +1,32 @@
+"""What the document checks get to know: the corpus context and the bytes of one document."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+
+@dataclass
+class CorpusContext:
+    """What document checks need to know about the corpus as a whole."""
+
+    labels: frozenset[str] | None = None  # None: config invalid, skip label checks
+    targets: frozenset[str] | None = None
+    registry_ids: frozenset[str] | None = None
+
+    def fingerprint(self) -> str:
+        """Stable digest of this context, for cache keys."""
+        parts = [sorted(x) if x is not None else None for x in (self.labels, self.targets, self.registry_ids)]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@dataclass
+class DocumentFiles:
+    """The bytes of one document's files (None when the file is missing)."""
+
+    doc_id: str
+    annotation_file: str  # relative path used in reports
+    raw_file: str
+    annotation_bytes: bytes | None
+    raw_bytes: bytes | None
+    oversized: tuple[str, ...] = ()  # files not read because they exceed MAX_FILE_BYTES
