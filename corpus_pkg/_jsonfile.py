@@ -224,12 +224,12 @@ def decode_text(data: bytes) -> str:
         ) from None
 
 
-def parse_json(data: bytes, lone_surrogates: bool = False) -> ParsedJson:
+def parse_json(data: bytes) -> ParsedJson:
     """Parse bytes as strict JSON: UTF-8 without BOM, no NaN/Infinity, bounded depth, and every
     duplicate key recorded (as a JSON path) rather than silently dropped.
 
     A string holding a lone surrogate (``"\\ud800"``, half of a UTF-16 pair: no Unicode character)
-    is an error with its position, unless ``lone_surrogates`` (callers that report it themselves).
+    is an error with its position.
     """
     text = decode_text(data)
     if not text.strip():
@@ -256,7 +256,7 @@ def parse_json(data: bytes, lone_surrogates: bool = False) -> ParsedJson:
         raise JsonFileError(
             f"JSON nesting is {_max_depth(text)} levels deep; annotation files need fewer than 10", 1, 1
         ) from None
-    if not lone_surrogates and _SURROGATE_ESCAPE.search(text):
+    if _SURROGATE_ESCAPE.search(text):
         _reject_lone_surrogates(text, value)
     parsed = ParsedJson(value=value, text=text)
     if duplicates:

@@ -25,7 +25,6 @@ __all__ = (
     "LocalPool",
     "Work",
     "fewer_collections",
-    "open_executor",
     "worker_count",
 )
 
@@ -76,25 +75,6 @@ class Executor(Protocol):
 
 #: The engines ``--engine`` accepts.
 ENGINES = ("local", "dask")
-
-
-@contextlib.contextmanager
-def open_executor(
-    engine: str = "local", workers: int | None = None, scheduler: str | None = None
-) -> Iterator[Executor]:
-    """The executor of ``engine``: ``local`` (a :class:`LocalPool` of ``workers`` processes) or ``dask``
-    (the cluster at ``scheduler``, or a LocalCluster of ``workers`` processes, default 2)."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
-    if engine == "local":
-        if scheduler is not None:
-            raise ValueError("a scheduler address needs the dask engine (--engine dask)")
-        yield LocalPool(workers)
-        return
-    from ._dask import DaskExecutor
-
-    with DaskExecutor(scheduler, workers) as executor:
-        yield executor
 
 
 def worker_count(workers: int | None, n_docs: int) -> int:

@@ -194,11 +194,15 @@ def touch_one_document(root: Path, index: int) -> None:
     path.write_bytes(data.replace(a, b, 1) if a in data else data.replace(b, a, 1))
 
 
-def make_corpus(workdir: Path, n: int, seed: int) -> Path:
+def make_corpus(workdir: Path, n: int, seed: int, reuse: bool = False) -> Path:
+    """A fresh synthetic corpus of ``n`` articles; with ``reuse``, one this benchmark made before with the
+    same ``n`` and ``seed`` (and never edited: only the engines comparison reuses) is kept."""
     sys.path.insert(0, str(REPO / "scripts"))
     from make_synthetic_corpus import make_corpus as generate
 
     root = workdir / f"n{n}"
+    if reuse and (root / MARKER).is_file() and (root / MARKER).read_text() == f"{n} {seed}\n":
+        return root
     if root.exists():
         if not (root / MARKER).exists():
             raise SystemExit(f"{root} exists and was not made by this benchmark; choose another --workdir")
@@ -287,13 +291,16 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
     big = results[-1]
     n = f"{big['n']:,}"
     build, floor, naive = (big[k]["seconds"] for k in ("build_clean", "floor", "naive"))
+    check = big["validate_clean"]["seconds"]
     rows = [
-        (f"clean build <= 4x parse floor (N={n})", f"{build / floor:.1f}x", build <= 4 * floor),
-        (f"clean build >= 2x faster than naive (N={n})", f"{naive / build:.1f}x faster", naive >= 2 * build),
+        (f"clean build <= 5x parse floor (N={n})", f"{build / floor:.1f}x", build <= 5 * floor),
+        (f"stretch: clean build <= 4x parse floor (N={n})", f"{build / floor:.1f}x", build <= 4 * floor),
+        (f"clean build >= 10x faster than naive (N={n})", f"{naive / build:.1f}x faster", naive >= 10 * build),
+        (f"clean validate <= 3x parse floor (N={n})", f"{check / floor:.1f}x", check <= 3 * floor),
     ]
-    for kind in ("build", "validate"):
+    for kind, share in (("build", 0.1), ("validate", 0.25)):
         inc, clean = big[f"{kind}_incremental"]["seconds"], big[f"{kind}_clean"]["seconds"]
-        rows.append((f"incremental {kind} <= 0.25 of clean (N={n})", f"{inc / clean:.2f}", inc <= 0.25 * clean))
+        rows.append((f"incremental {kind} <= {share} of clean (N={n})", f"{inc / clean:.2f}", inc <= share * clean))
     if len(results) >= 2:
         small = results[-2]
         doublings = math.log2(big["n"] / small["n"]) if big["n"] > small["n"] else 1.0
@@ -365,7 +372,7 @@ def compare_engines(sizes: list[int], args: argparse.Namespace, facts: list[str]
     rows = []
     try:
         for n in sizes:
-            root = make_corpus(workdir, n, args.seed)
+            root = make_corpus(workdir, n, args.seed, reuse=True)
             runs: dict[str, list[float]] = {path: [] for path in ENGINE_PATHS}
             for i in range(args.repeat):
                 for path in ENGINE_PATHS if i % 2 == 0 else reversed(ENGINE_PATHS):

@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import orjson
 
-    from corpus_pkg._jsonfile import parse_json
+    from corpus_pkg._jsonfile import parse_json, validate_json_fast
     from corpus_pkg.corpus import Corpus
     from corpus_pkg.schema import AnnotationFile, Document
     from corpus_pkg.tables.columns import column_builders
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from corpus_pkg.tables.parquet import ConfigWriter
     from corpus_pkg.tables.rows import RowContext, document_rows
     from corpus_pkg.tables.stats import ReleaseStats
+    from corpus_pkg.text.tokenize import paragraphs
     from corpus_pkg.validate.checks import check_document_model, load_config_issues, pair_paths
 
     gc.freeze()  # as in the build's workers
@@ -65,11 +66,18 @@ def main(argv: list[str] | None = None) -> int:
         return [check_document_model(f, ctx) for f in files]
 
     stage("pydantic AnnotationFile.model_validate", lambda: [AnnotationFile.model_validate(v) for v in values])
+    stage(
+        "pydantic model_validate_json + duplicate-key count (the build's reader)",
+        lambda: [validate_json_fast(f.annotation_bytes, AnnotationFile) for f in files],
+    )
     checked = stage(
-        "check_document_model (all of the above + checks)", lambda: [check_document_model(f, ctx) for f in files]
+        "check_document_model (the build's reader + every check)", lambda: [check_document_model(f, ctx) for f in files]
     )
     docs = [Document(text=f.raw_bytes.decode("utf-8"), annotations=ann) for f, (_, ann) in zip(files, checked)]
-    rows = stage("document_rows (tokens, BIO tags, 7 configs)", lambda: [document_rows(d, row_ctx) for d in docs])
+    stage("tokens: paragraphs()", lambda: [list(paragraphs(d.text, d.annotations)) for d in docs])
+    rows = stage(
+        "document_rows (tokens, BIO tags, 7 configs)", lambda: [document_rows(d, row_ctx, models=True) for d in docs]
+    )
 
     def add_stats() -> None:
         stats = ReleaseStats(splits=["train"])

@@ -89,6 +89,15 @@ class ImportBatch:
     files: dict[str, str] = field(default_factory=dict)
 
 
+def json_error(exc: ValueError, prefix: str = "", suffix: str = "", line: int | None = None) -> SourceError:
+    """A strict-JSON parse error as a :class:`SourceError`: ``invalid-text`` for a lone surrogate
+    (UTF-8 cannot store it), ``unreadable-source`` otherwise; the line and column when known (``line``,
+    when given, is the line of the file the parsed text starts on)."""
+    code = "invalid-text" if "lone surrogate" in str(exc) else "unreadable-source"
+    location = {"line": line or getattr(exc, "line", None), "column": getattr(exc, "column", None)}
+    return SourceError(f"{prefix}{exc}{suffix}", code=code, **{k: v for k, v in location.items() if v is not None})
+
+
 def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
     """pydantic's errors as one short line: ``field: message (got value)``; never a raw dump."""
     parts = []

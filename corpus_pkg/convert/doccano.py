@@ -30,6 +30,7 @@ from ._common import (
     ReadContext,
     build,
     is_int,
+    json_error,
     make_span,
     new_document,
     safe_ann_id,
@@ -65,9 +66,9 @@ def read(path: Path, ctx: ReadContext) -> ImportBatch:
 
 def _parse_line(line: str, number: int, path: Path) -> dict[str, Any]:
     try:
-        record = parse_json(line.encode("utf-8", "surrogatepass"), lone_surrogates=True).value
+        record = parse_json(line.encode("utf-8", "surrogatepass")).value
     except ValueError as exc:
-        raise SourceError(f"{exc} (doccano exports one JSON object per line)", line=number) from None
+        raise json_error(exc, suffix=" (doccano exports one JSON object per line)", line=number) from None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
         raise SourceError("expected an object with a non-empty 'text' string", line=number)
     for key in ("label", "entities", "relations"):

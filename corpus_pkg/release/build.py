@@ -23,8 +23,9 @@ from pathlib import Path
 from datasets import Features
 
 from .._cache import CacheStats, ContentCache, default_cache_dir
+from .._engines import open_executor
 from .._io import dumps_json
-from .._pool import Executor, Work, open_executor
+from .._pool import Executor, Work
 from .._storage import is_remote, local_path, open_root
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
 from ..tables.features import CONFIG_NAMES, DOCUMENT_CONFIGS, LabelSets, release_features
@@ -211,7 +212,7 @@ def build(
                     data_files,
                     facts,
                     with_text=text,
-                    agreement=agreement_summary(corpus.root),
+                    agreement=None if is_remote(source) else agreement_summary(corpus.root),
                     dates=(stats.dates[0], stats.dates[1]) if stats.dates else None,
                 )
                 client_files = _client_files(corpus, info, stats, source)
@@ -257,17 +258,26 @@ def _out_location(corpus: Corpus, source: str, out: str | Path | None) -> str | 
 
 
 def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Executor) -> Iterator[ShardResult]:
-    """Build every shard on ``executor``; results in task order. Once a shard reports an error the
-    build cannot succeed: shards submitted after that are only checked, not converted."""
+    """Build every shard on ``executor``; results in task order. Shards are submitted largest first,
+    so that no worker is left with a big shard while the others wait at the end. Once a shard
+    reports an error the build cannot succeed: shards submitted after that are only checked, not
+    converted."""
     failed = False
 
     def prepare(task: ShardTask) -> ShardTask:
         return replace(task, convert=False) if failed else task
 
+    order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].docs))  # stable: ties in task order
+    done: dict[int, ShardResult] = {}
+    next_index = 0
     work = Work(build_shard, settings, setup=ShardBuilder)
-    for result in executor.map_in_order(work, tasks, sum(len(t.docs) for t in tasks), prepare):
+    submitted = [tasks[i] for i in order]
+    for i, result in zip(order, executor.map_in_order(work, submitted, sum(len(t.docs) for t in tasks), prepare)):
         failed = failed or result.has_errors
-        yield result
+        done[i] = result
+        while next_index in done:
+            yield done.pop(next_index)
+            next_index += 1
 
 
 def _regular(path: Path) -> bool:

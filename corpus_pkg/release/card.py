@@ -105,7 +105,7 @@ def dataset_card(
         sections.stance_targets_section(config),
         sections.guidelines_section(guidelines),
         sections.statistics_section(config, stats),
-        sections.agreement_section(agreement),
+        sections.agreement_section(agreement, info.agreement),
         sections.personal_information_section(config),
         sections.bias_and_risks_section(config),
         sections.limitations_section(stats),

@@ -220,7 +220,7 @@ def _rai(info: ReleaseInfo) -> dict[str, Any]:
     values = {
         "rai:dataCollection": rai.data_collection,
         "rai:dataCollectionTimeframe": timeframe,
-        "rai:dataAnnotationProtocol": rai.data_annotation_protocol,
+        "rai:dataAnnotationProtocol": info.annotation_protocol,
         "rai:dataAnnotationPlatform": rai.data_annotation_platform,
         "rai:annotationsPerItem": info.annotations_per_item,
         "rai:dataAnnotationAnalysis": info.annotation_analysis,

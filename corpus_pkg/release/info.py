@@ -13,18 +13,27 @@ from ..schema import CorpusConfig
 @dataclass(frozen=True)
 class AgreementSummary:
     """What an agreement study over stored annotator passes says, for Croissant's
-    ``rai:annotationsPerItem`` and ``rai:dataAnnotationAnalysis`` and the card."""
+    ``rai:annotationsPerItem``, ``rai:dataAnnotationAnalysis`` and ``rai:dataAnnotationProtocol``
+    and the card's agreement section."""
 
-    annotations_per_item: str  # e.g. "2 (two independent passes of every document)"
-    analysis: str  # e.g. per-layer F1 and label agreement, in a sentence or two
+    annotations_per_item: str  # e.g. "2 independent passes on 5 of 5 documents (annotators: ...)"
+    analysis: str  # per-layer F1, kappa and alpha of each pair of annotators
+    protocol: str = ""  # how passes are made, assigned and merged ("" : the rai text of corpus.json)
+    markdown: str = ""  # the card's table of each pair and layer
 
 
 def agreement_summary(root: Path) -> AgreementSummary | None:
-    """The agreement study of the corpus at ``root``, computed from its stored annotator passes.
+    """The agreement study of the corpus at ``root``, computed from its stored annotator passes by
+    :func:`corpus_pkg.agree.summary.agreement_study` (the figures of ``corpus agree``).
 
-    The boundary for that computation: it returns None for now, and the metadata fall back to the
+    None without two annotators who share a document: the metadata then fall back to the
     ``rai.annotations_per_item`` / ``rai.data_annotation_analysis`` texts of corpus.json."""
-    return None
+    from ..agree.summary import agreement_study  # the agreement code is needed only here
+
+    study = agreement_study(root)
+    if study is None:
+        return None
+    return AgreementSummary(study.annotations_per_item(), study.analysis(), study.protocol(), study.markdown())
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,12 @@ class ReleaseInfo:
     @property
     def annotations_per_item(self) -> str:
         return self.agreement.annotations_per_item if self.agreement else self.config.rai.annotations_per_item
+
+    @property
+    def annotation_protocol(self) -> str:
+        """corpus.json's protocol text, then how the stored passes were made and merged (measured)."""
+        parts = [self.config.rai.data_annotation_protocol, self.agreement.protocol if self.agreement else ""]
+        return " ".join(part for part in parts if part)
 
     @property
     def annotation_analysis(self) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from ..schema import CorpusConfig
 from ..tables.features import CONFIG_NAMES, GOLD_ORIGINS, NUMBER_KINDS, QUOTE_KINDS, SPEAKER_TYPES, STANCE_LABELS
 from ..tables.stats import ReleaseStats
+from .info import AgreementSummary
 
 CONFIG_DESCRIPTIONS = {
     "documents": "one row per article: metadata, raw text, body text, segments, layer counts",
@@ -125,14 +126,23 @@ def statistics_section(config: CorpusConfig, stats: ReleaseStats) -> str:
     )
 
 
-def agreement_section(text: str | None) -> str:
-    if not text:
-        return (
-            "## Inter-annotator agreement\n\nNo agreement study is recorded for this release "
-            "(it would be read from `docs/agreement.md` in the corpus root).\n"
+def agreement_section(text: str | None, measured: AgreementSummary | None = None) -> str:
+    """The agreement ``measured`` at build time from the stored passes, then ``docs/agreement.md``."""
+    parts = ["## Inter-annotator agreement\n"]
+    if measured is not None and measured.markdown:
+        parts.append(
+            "Measured at build time from the annotators' independent passes (`passes/`), as `corpus agree` "
+            "computes it; pass A is the reference.\n\n" + measured.markdown
         )
-    body = re.sub(r"^(#+)", r"\1##", text.strip(), flags=re.M)
-    return "## Inter-annotator agreement\n\nFrom `docs/agreement.md`:\n\n" + body + "\n"
+    if text:
+        body = re.sub(r"^(#+)", r"\1##", text.strip(), flags=re.M)
+        parts.append("From `docs/agreement.md`:\n\n" + body + "\n")
+    if len(parts) == 1:
+        parts.append(
+            "No agreement study is recorded for this release (no two annotators' passes in `passes/`, and "
+            "no `docs/agreement.md` in the corpus root).\n"
+        )
+    return "\n".join(parts)
 
 
 def limitations_section(stats: ReleaseStats) -> str:

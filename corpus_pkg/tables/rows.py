@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..schema import AnnotationFile, Document, EntityRegistry, Quote, Span, joined_text
+from ..schema import ANNOTATION_LAYERS, AnnotationFile, Document, EntityRegistry, Quote, Span, joined_text
 from ..text.tokenize import bio_tags, paragraphs
 from .features import GOLD_ORIGINS
 
@@ -39,8 +39,12 @@ def gold_only(doc: Document) -> Document:
     return Document(text=doc.text, annotations=gold)
 
 
-def document_rows(doc: Document, ctx: RowContext) -> dict[str, list[dict[str, Any]]]:
-    """Rows of every config for one document, in a fixed order (annotation order of the file)."""
+def document_rows(doc: Document, ctx: RowContext, models: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """Rows of every config for one document, in a fixed order (annotation order of the file).
+
+    With ``models``, nested values of the ``full`` row and the ``segments`` of the ``documents`` row
+    are the validated models themselves rather than dicts of them (no copy): what
+    :mod:`corpus_pkg.tables.columns` reads, attribute by attribute, into the same columns."""
     full_ann = doc.annotations
     gold = gold_only(doc)
     ann = gold.annotations
@@ -79,7 +83,7 @@ def document_rows(doc: Document, ctx: RowContext) -> dict[str, list[dict[str, An
             "published": meta.published,
             "language": meta.language,
             "raw_sha256": ann.raw_sha256,
-            "segments": [_span_dict(s, kind=s.kind) for s in ann.segments],
+            "segments": ann.segments if models else [_span_dict(s, kind=s.kind) for s in ann.segments],
             "num_entities": len(ann.entities),
             "num_quotes": len(ann.quotes),
             "num_numbers": len(ann.numbers),
@@ -170,7 +174,7 @@ def document_rows(doc: Document, ctx: RowContext) -> dict[str, list[dict[str, An
         "numbers": numbers,
         "stance": stance,
         "ner": ner,
-        "full": [full_row(gold)],
+        "full": [_full_row_of_models(gold) if models else full_row(gold)],
     }
 
 
@@ -254,6 +258,24 @@ def full_row(doc: Document) -> dict[str, Any]:
         "raw_sha256": data.pop("raw_sha256"),
         "text": doc.text,
         **data,
+    }
+
+
+def _full_row_of_models(doc: Document) -> dict[str, Any]:
+    """:func:`full_row` with the models in place of their dicts (a missing attribute reads as None,
+    as the padded reference keys do)."""
+    ann = doc.annotations
+    quotes = [
+        {**q.__dict__, "fragments": {key: [getattr(f, key) for f in q.fragments] for key in ("start", "end", "text")}}
+        for q in ann.quotes
+    ]
+    return {
+        "doc_id": ann.doc_id,
+        "schema_version": ann.schema_version,
+        "raw_sha256": ann.raw_sha256,
+        "text": doc.text,
+        **{name: getattr(ann, name) for name in ("meta", "segments", *ANNOTATION_LAYERS)},
+        "quotes": quotes,
     }
 
 

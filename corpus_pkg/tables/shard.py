@@ -183,7 +183,8 @@ class ShardBuilder:
                 if ann is None:  # a validate cache hit: parse again, without the strict reader
                     ann = _parse_annotations(doc_files.annotation_bytes, doc_files.doc_id)
                 doc = Document(text=doc_files.raw_bytes.decode("utf-8"), annotations=ann)
-                rows = document_rows(doc, self.settings.row_ctx)
+                # models in rows are read as they are; strip_text edits dicts, so text-free builds get dicts
+                rows = document_rows(doc, self.settings.row_ctx, models=self.settings.with_text)
                 stats.add(doc, rows, task.split)
                 if not self.settings.with_text:
                     strip_text(rows)

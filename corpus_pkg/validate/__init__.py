@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._cache import CacheStats, ContentCache, cache_key, code_fingerprint, default_cache_dir
-from .._pool import Executor, LocalPool, Work, open_executor
+from .._engines import open_executor
+from .._pool import Executor, LocalPool, Work
 from .._storage import is_remote, local_path, open_root, read_files
 from ..schema import AnnotationFile
 from .checks import (

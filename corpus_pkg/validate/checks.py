@@ -56,7 +56,7 @@ class _DocChecker:
     ctx: CorpusContext
     parsed: ParsedJson | JsonLocator | None = None  # where issues are located in the file
     issues: list[Issue] = field(default_factory=list)
-    locate: bool = True  # find the line and column of each issue (a walk of the whole JSON text)
+    locate: bool = True  # find the line and column of each issue (a walk of the JSON text up to it)
     #: layer -> original index of each item that parsed (set when a file only partly fits the schema)
     index_map: dict[str, list[int]] | None = None
 
@@ -301,20 +301,21 @@ def _check_ids_and_refs(
     checker: _DocChecker, ann: AnnotationFile, unparsed: frozenset[str] | set[str] = frozenset()
 ) -> None:
     ctx = checker.ctx
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int]] = {}
     for layer in ("entities", "quotes", "numbers", "stance"):
         for i, item in enumerate(getattr(ann, layer)):
             if item.id in seen:
+                first_layer, first = seen[item.id]
                 checker.add(
                     "duplicate-id",
-                    f"id {item.id!r} is already used by {seen[item.id]}",
+                    f"id {item.id!r} is already used by {first_layer}[{first}]",
                     f"{layer}[{i}].id",
                     annotation_id=item.id,
                     value=item.id,
                     expected="an id not used elsewhere in this document",
                 )
             else:
-                seen[item.id] = f"{layer}[{i}]"
+                seen[item.id] = (layer, i)
     mention_ids = {e.id for e in ann.entities} | unparsed  # an item that failed the schema is reported already
     quote_ids = {q.id for q in ann.quotes} | unparsed
 
@@ -344,10 +345,14 @@ def _check_ids_and_refs(
             expected="one of " + ", ".join(sorted(allowed)),
         )
 
-    for i, ent in enumerate(ann.entities):
-        declared("undeclared-label", "entity label", ent.label, ctx.labels, f"entities[{i}].label", ent.id)
-        if ent.entity_id is not None:
-            ref("registry entity", ent.entity_id, ctx.registry_ids, f"entities[{i}].entity_id", ent.id)
+    labels, registry = ctx.labels, ctx.registry_ids
+    if (labels is not None and not labels.issuperset(e.label for e in ann.entities)) or (
+        registry is not None and not registry.issuperset(e.entity_id for e in ann.entities if e.entity_id is not None)
+    ):  # only then walk the mentions one by one, to report each problem in file order
+        for i, ent in enumerate(ann.entities):
+            declared("undeclared-label", "entity label", ent.label, labels, f"entities[{i}].label", ent.id)
+            if ent.entity_id is not None:
+                ref("registry entity", ent.entity_id, registry, f"entities[{i}].entity_id", ent.id)
     for i, quote in enumerate(ann.quotes):
         if quote.speaker.type == "mention":
             ref("entity mention", quote.speaker.mention_id, mention_ids, f"quotes[{i}].speaker.mention_id", quote.id)

@@ -55,3 +55,27 @@ def test_remote_root_validates_passes_and_assignments(tmp_path: Path):
     found = {(i.code, i.file) for i in validate("memory://agree-remote", cache=False, workers=1).issues}
     assert ("undeclared-label", "passes/b/d1.json") in found
     assert ("unresolved-reference", "assignments.json") in found
+
+
+def test_card_and_croissant_report_the_measured_agreement(releases: tuple[Path, Path]):
+    with_passes, without = releases
+    card = (with_passes / "README.md").read_text(encoding="utf-8")
+    section = card[card.index("## Inter-annotator agreement") : card.index("## Limitations")]
+    # the hand-computed figures of test_compare.py (entities F1 1/3, kappa 1/3, token alpha 118/253)
+    assert "| a | b | 1 | entities | 3 | 3 | 1 | 0.333 | 0.333 | 0.466 |" in section
+    assert "| a | b | 1 | stance | 2 | 3 | 1 | 0.400 | 0.333 | 0.400 |" in section
+    croissant = json.loads((with_passes / "croissant.json").read_text(encoding="utf-8"))
+    assert croissant["rai:annotationsPerItem"].startswith("2 independent passes on 1 of 1 documents")
+    assert "entities F1 0.333 (same span and label)" in croissant["rai:dataAnnotationAnalysis"]
+    assert "passes/<annotator>/" in croissant["rai:dataAnnotationProtocol"]
+    assert croissant["@context"]["rai"] == "http://mlcommons.org/croissant/RAI/"
+    plain = json.loads((without / "croissant.json").read_text(encoding="utf-8"))
+    assert "rai:dataAnnotationAnalysis" not in plain
+    assert "No agreement study is recorded" in (without / "README.md").read_text(encoding="utf-8")
+
+
+def test_croissant_with_agreement_passes_mlcroissant(releases: tuple[Path, Path]):
+    import mlcroissant as mlc  # in the dev extra
+
+    dataset = mlc.Dataset(jsonld=str(releases[0] / "croissant.json"))
+    assert dataset.metadata.name

@@ -155,7 +155,7 @@ def test_bad_line_is_a_clear_error(tmp_path: Path, cli) -> None:
     root = fresh_corpus(tmp_path)
     result = cli("import", "doccano", str(path), "--root", str(root))
     assert result.returncode == 1
-    assert result.stderr.startswith("Error: import refused, nothing was written: bad.jsonl:2: invalid JSON")
+    assert result.stderr.startswith("Error: import refused, nothing was written: bad.jsonl:2:10: invalid JSON")
     assert list((root / "raw").iterdir()) == []
 
 

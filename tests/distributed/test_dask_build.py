@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from corpus_pkg._dask import DaskExecutor
+from corpus_pkg.corpus import CorpusError
 from corpus_pkg.release.build import build
 from corpus_pkg.validate import validate
 from tests.conftest import run_cli
@@ -142,3 +145,31 @@ def test_without_the_dask_extra_the_error_names_it(synth_corpus: Path, tmp_path:
 def test_a_scheduler_address_needs_the_dask_engine(synth_corpus: Path, engine: str) -> None:
     with pytest.raises(ValueError, match="needs the dask engine"):
         validate(synth_corpus, engine=engine, scheduler="tcp://127.0.0.1:1")
+
+
+def test_a_scheduler_without_workers_fails_fast_with_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    from .conftest import BIN, _spawn
+
+    port = free_port()
+    scheduler = _spawn(
+        [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        tmp_path / "scheduler.log",
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # wait until the scheduler listens
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the scheduler did not start"
+                time.sleep(0.2)
+        started = time.monotonic()
+        with pytest.raises(CorpusError, match="has no workers"), DaskExecutor(f"tcp://127.0.0.1:{port}", 2, 3):
+            pass
+        assert time.monotonic() - started < 30
+    finally:
+        os.killpg(scheduler.pid, signal.SIGTERM)
+        scheduler.wait(timeout=30)

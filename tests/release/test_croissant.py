@@ -74,6 +74,11 @@ def test_repo_release_has_rai_and_citation_from_corpus_json(tmp_path: Path) -> N
     for key in RAI_FIELDS:
         assert doc.get(key), key
     assert doc["rai:dataBiases"] == config["rai"]["data_biases"]
+    # measured from passes/annotator-a and passes/annotator-b at build time (docs/agreement.md)
+    assert "stance F1 0.933 (same holder, target and label), kappa 0.946" in doc["rai:dataAnnotationAnalysis"]
+    assert doc["rai:annotationsPerItem"].startswith("2 independent passes on 5 of 5 documents")
+    assert doc["rai:dataAnnotationProtocol"].startswith(config["rai"]["data_annotation_protocol"])
+    assert "passes/<annotator>/" in doc["rai:dataAnnotationProtocol"]
     published = sorted(
         json.loads(p.read_text(encoding="utf-8"))["meta"].get("published") or "9999"
         for p in (REPO / "annotations").glob("*.json")

@@ -191,7 +191,9 @@ def test_invalid_documents_in_several_shards_fail_the_build_with_the_validate_re
 def test_after_a_failed_shard_later_shards_are_checked_not_converted(synth_corpus: Path, tmp_path: Path) -> None:
     from corpus_pkg.release.build import InvalidCorpusError
 
-    path = synth_corpus / "annotations" / "art000001.json"  # in the first shard
+    tasks = plan(synth_corpus, 10)
+    first = max(tasks, key=lambda task: len(task.docs))  # shards are submitted largest first
+    path = synth_corpus / "annotations" / f"{first.docs[0].doc_id}.json"
     path.write_text(path.read_text(encoding="utf-8").replace('"label": "PERSON"', '"label": "PER"', 1))
     with pytest.raises(InvalidCorpusError) as info:
         build(synth_corpus, tmp_path / "rel", workers=1, docs_per_shard=10)

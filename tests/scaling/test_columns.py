@@ -16,7 +16,7 @@ from corpus_pkg.tables.rows import RowContext, document_rows
 from tests.release.helpers import make_rich_corpus
 
 
-def _rows(root: Path) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+def _rows(root: Path, models: bool = False) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     corpus = Corpus.at(root)
     features = release_features(LabelSets.from_config(corpus.config))
     ctx = RowContext({e.id: e.name for e in corpus.registry.entities})
@@ -24,19 +24,24 @@ def _rows(root: Path) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     for path in sorted((root / "annotations").glob("*.json")):
         ann = AnnotationFile.model_validate_json(path.read_bytes())
         doc = Document(text=(root / "raw" / f"{path.stem}.txt").read_text(encoding="utf-8"), annotations=ann)
-        for config, config_rows in document_rows(doc, ctx).items():
+        for config, config_rows in document_rows(doc, ctx, models=models).items():
             rows[config] += config_rows
     return features, rows
 
 
-def _assert_same_arrays(features: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> None:
+def _assert_same_arrays(
+    features: dict[str, Any], rows: dict[str, list[dict[str, Any]]], built_from: dict | None = None
+) -> None:
+    """Builders over ``built_from`` (default: ``rows``) equal pa.array of ``rows`` encoded."""
+    built_from = built_from or rows
     for config, feats in features.items():
         schema = feats.arrow_schema
         builders = column_builders(feats, schema)
         encoded = [encode_row(feats, row) for row in rows[config]]
+        assert len(built_from[config]) == len(encoded)
         for name in schema.names:
             expected = pa.array([row.get(name) for row in encoded], type=schema.field(name).type)
-            actual = builders[name]([row.get(name) for row in rows[config]])
+            actual = builders[name]([row.get(name) for row in built_from[config]])
             assert actual.type == expected.type
             assert actual.equals(expected), (config, name)
 
@@ -69,3 +74,12 @@ def test_an_undeclared_label_is_refused(synth_corpus: Path) -> None:
     builders = column_builders(feats, feats.arrow_schema)
     with pytest.raises(LabelError, match="NOT_A_LABEL"):
         builders["label"]([rows["entities"][0]["label"], "NOT_A_LABEL"])
+
+
+@pytest.mark.parametrize("source", ["synthetic", "rich"])
+def test_rows_holding_models_give_the_same_columns(source: str, synth_corpus: Path, tmp_path: Path) -> None:
+    root = synth_corpus if source == "synthetic" else make_rich_corpus(tmp_path / "rich")
+    features, rows = _rows(root)
+    _, model_rows = _rows(root, models=True)
+    assert not isinstance(model_rows["full"][0]["entities"][0], dict)  # the models themselves
+    _assert_same_arrays(features, rows, built_from=model_rows)

@@ -5,16 +5,36 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, get_args
+from typing import Any, get_args
 
-from ...schema import Document, EntityMention, NumberMention, Quote, Stance
+from ...schema import Document, EntityMention, NumberMention, Quote, Span, Stance
 from ...schema.numbers import NumberKind, Qualifier
 from ...schema.stance import StanceLabel
 from .._common import ReadContext, build, safe_ann_id, short
 from ..regions import Link, Region, assemble_quotes, role
 
-if TYPE_CHECKING:
-    from .read import LsRegion, ResultSet
+
+@dataclass
+class LsRegion:
+    """One labelled region of a result set, its span already in code points."""
+
+    rid: str
+    labels: list[str]
+    span: Span
+    meta: list[str]
+    shown: str
+
+
+@dataclass
+class ResultSet:
+    """One annotation or prediction of a task."""
+
+    origin: str
+    source: str
+    prefix: str
+    regions: dict[str, LsRegion] = field(default_factory=dict)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+    choices: list[dict[str, Any]] = field(default_factory=list)
 
 
 def meta_fields(lines: list[str]) -> dict[str, str]:

@@ -4,39 +4,18 @@ relations and choices (checked against the text), then one builder per layer (:m
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..._jsonfile import ParsedJson, parse_json
 from ...schema import Document, Span
 from ...text.offsets import UnitConverter
-from .._common import ImportBatch, ReadContext, is_int, new_document, safe_doc_id, short
+from .._common import ImportBatch, ReadContext, is_int, json_error, new_document, safe_doc_id, short
 from .._report import ConvertReport, SourceError
-from .layers import build_layers
+from .layers import LsRegion, ResultSet, build_layers
 
 EXPORT_FILE = "tasks.json"
-
-
-@dataclass
-class LsRegion:
-    rid: str
-    labels: list[str]
-    span: Span
-    meta: list[str]
-    shown: str
-
-
-@dataclass
-class ResultSet:
-    """One annotation or prediction of a task."""
-
-    origin: str
-    source: str
-    prefix: str
-    regions: dict[str, LsRegion] = field(default_factory=dict)
-    relations: list[dict[str, Any]] = field(default_factory=list)
-    choices: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -65,9 +44,9 @@ def read(path: Path, ctx: ReadContext) -> ImportBatch:
         path = path / EXPORT_FILE
     text = ctx.read_text(path)
     try:
-        parsed = parse_json(text.encode("utf-8", "surrogatepass"), lone_surrogates=True)
+        parsed = parse_json(text.encode("utf-8", "surrogatepass"))
     except ValueError as exc:
-        raise SourceError(f"{path.name}: {exc}", line=getattr(exc, "line", None)) from None
+        raise json_error(exc) from None
     data = parsed.value
     tasks = data if isinstance(data, list) else [data]
     batch = ImportBatch()

@@ -18,7 +18,7 @@ export const KEYS = [
   ["s", "start a stance (evidence: the selection, if any)"],
   ["Enter", "save the open builder or editor"],
   ["Escape", "close the builder, clear the choice"],
-  ["Delete", "delete the chosen annotation (asks to cascade when referenced)"],
+  ["Delete", "delete the chosen annotation (refused while referenced; tick the editor's box to cascade)"],
   ["j / k", "next / previous suggestion"],
   ["a / x", "accept / reject the chosen suggestion and go to the next"],
   ["e", "edit the chosen annotation's fields"],
