@@ -10,12 +10,13 @@ from pydantic import BaseModel, Field
 
 from ..corpus import CorpusError
 from ..validate.issues import Issue, IssueCode
+from ..validate.report import IssuesBySeverity
 
 #: A converter warning is an :class:`~corpus_pkg.validate.issues.Issue` (code, severity, hint, location).
 ConvertWarning = Issue
 
 
-class ConvertReport(BaseModel):
+class ConvertReport(IssuesBySeverity, BaseModel):
     """Result of :func:`corpus_pkg.convert.import_corpus` or :func:`~corpus_pkg.convert.export_corpus`."""
 
     format: str
@@ -27,14 +28,6 @@ class ConvertReport(BaseModel):
     issues: list[Issue] = Field(default_factory=list, description="Errors and warnings, in the order found.")
     applied: bool = Field(default=False, description="Import: whether anything was written (all or nothing).")
     valid: bool | None = Field(default=None, description="Import: whether the corpus validates afterwards.")
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
 
     def add(
         self,

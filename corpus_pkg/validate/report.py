@@ -13,7 +13,19 @@ from .issues import Issue
 REPORT_SCHEMA_VERSION = "1.0"
 
 
-class Report(BaseModel):
+class IssuesBySeverity:
+    """Mixin for a report model with an ``issues`` list: its errors and its warnings, in order."""
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+class Report(IssuesBySeverity, BaseModel):
     """``valid`` is true when no error (warnings allowed) was found.
 
     ``stats`` counts every issue (documents, errors, warnings); ``issues`` may be cut to the first
@@ -46,14 +58,6 @@ class Report(BaseModel):
             for i in self.issues
         ]
         return self.model_copy(update={"issues": issues})
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
 
     def to_text(self, hints: bool = True) -> str:
         """Human-readable report: one line per issue, ``file:line:col: severity[code] message``."""
