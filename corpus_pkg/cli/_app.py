@@ -34,6 +34,16 @@ ANNOTATOR = typer.Option(
     "default: $CORPUS_ANNOTATOR, else the gold file.",
 )
 
+#: ``--root``: the corpus folder of the annotate, review and suggest commands.
+ROOT = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/).")
+
+
+def echo_warnings(result: Any) -> None:
+    """Print each of ``result.warnings`` (issues) to stderr as ``Warning: [code] message``."""
+    for issue in result.warnings:
+        typer.echo(f"Warning: [{issue.code}] {issue.message}", err=True)
+
+
 #: Exceptions the API raises for bad input; the CLI shows their message, never a traceback.
 #: ValueError counts only when corpus_pkg raised it (see :func:`is_user_error`).
 USER_ERRORS: tuple[type[BaseException], ...] = (CorpusError, ValueError, FileNotFoundError, FileExistsError)

@@ -15,10 +15,9 @@ from ..annotate.articles import init_corpus
 from ..annotate.reanchor import reanchor
 from ..annotate.render import render, show
 from ..annotate.stats import stats
-from ._app import ANNOTATOR, api_errors, app, fail
+from ._app import ANNOTATOR, ROOT, api_errors, app, echo_warnings, fail
 from ._choices import Color, NumberKind, Qualifier, QuoteKind, StanceLabel, TextOrJson, echo_report
 
-ROOT = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/).")
 DRY_RUN = typer.Option(False, "--dry-run", help="Validate and print the JSON that would be added; write nothing.")
 SOURCE = typer.Option(None, "--source", help="Provenance stored on the annotation, e.g. your handle.")
 NOTE = typer.Option(None, "--note", help="Annotator comment stored on the annotation.")
@@ -97,8 +96,7 @@ def add_article_command(
 def _report(result: AddResult, dry_run: bool) -> None:
     if dry_run:
         typer.echo(result.to_json(), nl=False)
-    for issue in result.warnings:
-        typer.echo(f"Warning: [{issue.code}] {issue.message}", err=True)
+    echo_warnings(result)
     typer.echo(result.summary(), err=dry_run)
 
 

@@ -10,10 +10,9 @@ from typing import Any
 import typer
 
 from ..annotate.review import ReviewResult, accept_suggestions, edit_annotation, reject_suggestions, remove_annotations
-from ._app import ANNOTATOR, api_errors, app
+from ._app import ANNOTATOR, ROOT, api_errors, app, echo_warnings
 from ._choices import AnnotationLayer
 
-ROOT = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/).")
 DRY_RUN = typer.Option(False, "--dry-run", help="Check the change and print what it would do; write nothing.")
 CASCADE = typer.Option(False, "--cascade", help="Also remove the annotations that refer to the removed ones.")
 
@@ -22,8 +21,7 @@ LAYER = typer.Option(None, "--layer", help="Only suggestions of this layer (give
 
 
 def _report(result: ReviewResult) -> None:
-    for issue in result.warnings:
-        typer.echo(f"Warning: [{issue.code}] {issue.message}", err=True)
+    echo_warnings(result)
     typer.echo(result.summary())
 
 

@@ -12,9 +12,8 @@ import typer
 
 from ..annotate.suggest import SuggestResult, suggest_corpus, suggest_entities, suggest_numbers, suggest_quotes
 from ..annotate.suggest.registry import suggester_names
-from ._app import api_errors, app, fail
+from ._app import ROOT, api_errors, app, fail
 
-ROOT = typer.Option(Path("."), "--root", help="Corpus folder (holds corpus.json, raw/, annotations/).")
 DOC = typer.Argument(None, help="Document id (or --all).")
 ALL = typer.Option(False, "--all", help="Every document of the corpus.")
 WRITE = typer.Option(False, "--write", help="Save the suggestions (origin 'suggestion'); default: only print them.")
