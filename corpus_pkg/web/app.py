@@ -80,9 +80,7 @@ async def not_found(request: Request, exc: Exception | None) -> Response:
     return HTMLResponse(error_page(404, "No such page."), status_code=404)
 
 
-def build_app(
-    root: Path, annotator: str | None, hosts: set[str], secret: bytes, pass_of: str | None = None
-) -> Guard:
+def build_app(root: Path, annotator: str | None, hosts: set[str], secret: bytes, pass_of: str | None = None) -> Guard:
     """The ASGI app for the corpus at ``root``, answering only to ``hosts``; with ``pass_of`` its
     pages read and write that annotator's pass instead of the gold files."""
     app = Starlette(

@@ -220,16 +220,20 @@ def test_annotator_pages_read_and_write_their_pass_with_compare_and_swap(corpus:
         written = json.loads((corpus / "passes" / "ann" / "hostile.json").read_text(encoding="utf-8"))
         assert [(e["text"], e["label"], e["source"]) for e in written["entities"]] == [("東京", "GPE", "ann")]
         assert (corpus / "annotations" / "hostile.json").read_bytes() == gold_before  # gold untouched
-        assert out["state"]["started"] is True and out["state"]["version"] == hashlib.sha256(
-            (corpus / "passes" / "ann" / "hostile.json").read_bytes()
-        ).hexdigest()
+        assert (
+            out["state"]["started"] is True
+            and out["state"]["version"]
+            == hashlib.sha256((corpus / "passes" / "ann" / "hostile.json").read_bytes()).hexdigest()
+        )
         # the page's version is stale now (the pass exists): compare-and-swap refuses, nothing written
         before = (corpus / "passes" / "ann" / "hostile.json").read_bytes()
         status, out = client.post("entity", {"version": state["version"], "label": "PERSON", "span": sel("Amber Rudd")})
         assert status == 409 and out["conflict"] and len(out["state"]["annotations"]) == 1
         assert (corpus / "passes" / "ann" / "hostile.json").read_bytes() == before
         item = out["state"]["annotations"][0]["item"]
-        status, out = client.post("edit", {"version": out["state"]["version"], "id": item["id"], "changes": {"label": "LOC"}})
+        status, out = client.post(
+            "edit", {"version": out["state"]["version"], "id": item["id"], "changes": {"label": "LOC"}}
+        )
         assert status == 200 and load_pass(corpus, "ann")["entities"][0]["label"] == "LOC"
     finally:
         srv.stop()
@@ -251,7 +255,9 @@ def test_index_lists_the_annotators_queue_first_with_its_state(corpus: Path) -> 
     try:
         rows = json.loads(client.request("GET", "/api/docs")[2])["documents"]
         assert [(r["doc_id"], r.get("queue")) for r in rows] == [
-            ("hostile", "not started"), ("zzz", "in progress"), ("aaa", None)
+            ("hostile", "not started"),
+            ("zzz", "in progress"),
+            ("aaa", None),
         ]
         assert rows[1]["counts"]["entities"] == 1 and rows[0]["counts"]["entities"] == 0  # the pass's counts
     finally:
@@ -308,7 +314,9 @@ def test_curation_without_annotator_records_adjudicator_and_reports_errors(corpu
         client = Client(srv).login()
         status, _, body = client.request("GET", "/api/curate/hostile?annotators=ann,nobody")
         assert status == 422 and "nobody has no pass" in json.loads(body)["error"]
-        unit = json.loads(client.request("GET", "/api/curate/hostile?annotators=ann,bob")[2])["disagreements"][0]["unit"]
+        unit = json.loads(client.request("GET", "/api/curate/hostile?annotators=ann,bob")[2])["disagreements"][0][
+            "unit"
+        ]
         status, out = _settle(client, {"annotators": ["ann", "bob"], "unit": unit, "take": None})
         assert status == 200 and out["by"] == "adjudicator" and out["disagreements"][0]["status"] == "rejected"
         assert client.request("GET", "/curate/..%2Fx?annotators=ann,bob")[0] == 404
