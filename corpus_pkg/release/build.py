@@ -28,14 +28,15 @@ from .._io import dumps_json
 from .._pool import Executor, Work
 from .._storage import is_remote, local_path, open_root
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
+from ..schema import EntityRegistry
 from ..tables.features import CONFIG_NAMES, DOCUMENT_CONFIGS, LabelSets, release_features
 from ..tables.parquet import PARQUET_OPTIONS, write_table
 from ..tables.plan import ShardTask, assign_splits, shard_plan
 from ..tables.rows import RowContext, registry_rows
 from ..tables.shard import ShardBuilder, ShardResult, ShardSettings, build_shard, shard_code
 from ..tables.stats import ReleaseStats, merge_stats
-from ..validate import Report, decode_issues, make_report, validate, validation_code
-from ..validate.checks import DocumentPaths, load_config_issues, pair_paths
+from ..validate import Report, decode_issues, make_report, open_corpus, validate_opened, validation_code
+from ..validate.checks import DocumentPaths
 from ..validate.issues import Issue
 from .card import dataset_card
 from .croissant import croissant_jsonld, sha256_file
@@ -152,17 +153,20 @@ def build(
         corpus = Corpus.at(local_root)
         cache = cache and not is_remote(source)
         target = open_target(_out_location(corpus, source, out), overwrite)
-        check_ctx, issues, _ = load_config_issues(corpus.root)
-        docs, pairing = pair_paths(corpus.root)
-        issues += pairing
-        if any(issue.severity == "error" for issue in issues):  # documents cannot be built: report everything
-            raise InvalidCorpusError(validate(source, cache=cache, workers=workers, engine=engine, scheduler=scheduler))
+        opened = open_corpus(corpus.root)  # corpus.json and entities.json are read here, once
+        if not opened.buildable:  # documents cannot be built: report everything
+            raise InvalidCorpusError(
+                validate_opened(opened, source, cache=cache, workers=workers, engine=engine, scheduler=scheduler)
+            )
+        docs, issues = opened.docs, opened.issues
         if not docs:
             raise CorpusError(
                 f"{source}/annotations holds no documents, so there is nothing to release; "
                 "add articles with `corpus add-article` first"
             )
-        config, registry = corpus.config, corpus.registry
+        config, registry = opened.config, opened.registry or EntityRegistry()
+        assert config is not None  # a missing or invalid corpus.json is an error above
+        check_ctx = opened.ctx
         version = version or config.version
         features = release_features(LabelSets.from_config(config))
         splits, tasks = shard_plan(config, docs, docs_per_shard)

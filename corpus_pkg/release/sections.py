@@ -21,6 +21,7 @@ CONFIG_DESCRIPTIONS = {
     "registry": "one row per entity of the registry (entities.json): id, name, label, aliases, Wikidata id",
 }
 
+
 def _table(header: list[str], rows: list[list[Any]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]

@@ -108,9 +108,7 @@ def verify_release(release: str | Path) -> VerifyResult:
         return result
     listed = _listed(sums, result)
     present = {
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if (p.is_file() or p.is_symlink()) and p != sums
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if (p.is_file() or p.is_symlink()) and p != sums
     }
     for rel, expected in sorted(listed.items()):
         path = folder / rel

@@ -109,9 +109,7 @@ def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
             end = start + len(stripped)
             first = bisect.bisect_left(starts, start, first)
             last = bisect.bisect_left(starts, end, first)
-            yield Paragraph(
-                seg.kind, start, end, stripped, texts[first:last], starts[first:last], ends[first:last]
-            )
+            yield Paragraph(seg.kind, start, end, stripped, texts[first:last], starts[first:last], ends[first:last])
             first = last
 
 

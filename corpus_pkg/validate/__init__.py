@@ -25,14 +25,23 @@ from .checks import (
     DocumentPaths,
     check_document,
     check_document_model,
-    load_config_issues,
-    pair_paths,
 )
 from .issues import CATALOGUE, Issue, IssueCode
-from .passes import check_assignments, pass_paths
+from .opened import OpenedCorpus, open_corpus
 from .report import Report
 
-__all__ = ("CATALOGUE", "CacheStats", "Issue", "IssueCode", "Report", "validate", "validate_documents")
+__all__ = (
+    "CATALOGUE",
+    "CacheStats",
+    "Issue",
+    "IssueCode",
+    "OpenedCorpus",
+    "Report",
+    "open_corpus",
+    "validate",
+    "validate_documents",
+    "validate_opened",
+)
 
 
 def validate(
@@ -79,34 +88,43 @@ def validate(
     if max_issues is not None and max_issues < 0:
         raise ValueError(f"max_issues must be 0 or more, got {max_issues}")
     make_report([], 0, select, ignore)  # unknown codes are refused before any work
-    with open_root(root) as (local, source), open_executor(engine, workers, scheduler) as executor:
-        ctx, issues, _config = load_config_issues(local)
-        docs, pairing = pair_paths(local)
+    with open_root(root) as (local, source):
+        opened = open_corpus(local)
         if documents is not None:
-            wanted = set(documents)
-            docs = [doc for doc in docs if doc.doc_id in wanted]
-            pairing = [
-                issue for issue in pairing if issue.doc_id in wanted or issue.doc_id is None and _named(issue, wanted)
-            ]
-        issues.extend(pairing)
-        passes, pass_issues = pass_paths(local)  # annotators' passes are checked like gold files
-        issues.extend(pass_issues)
-        check_assignments(local, issues)
-        cache_dir = None
-        if cache is not False and not (cache is True and is_remote(source)):
-            cache_dir = default_cache_dir(local, "validate") if cache is True else Path(cache)
-        run_stats = CacheStats()
-        for doc_issues in check_documents(source, [*docs, *passes], ctx, cache_dir, workers, run_stats, executor):
+            opened = opened.only(documents)
+        return validate_opened(opened, source, select, ignore, cache, workers, stats, engine, scheduler, max_issues)
+
+
+def validate_opened(
+    opened: OpenedCorpus,
+    source: str | Path | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    cache: bool | str | Path = True,
+    workers: int | None = None,
+    stats: CacheStats | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    max_issues: int | None = None,
+) -> Report:
+    """:func:`validate` on a corpus already opened with :func:`open_corpus` (``source``: the root as the
+    user gave it, a URL for a remote corpus; default ``opened.root``). The build uses it, so that a
+    corpus is read once."""
+    source = opened.root if source is None else source
+    make_report([], 0, select, ignore)
+    issues = [*opened.issues, *opened.pass_issues]
+    cache_dir = None
+    if cache is not False and not (cache is True and is_remote(source)):
+        cache_dir = default_cache_dir(opened.root, "validate") if cache is True else Path(cache)
+    run_stats = CacheStats()
+    with open_executor(engine, workers, scheduler) as executor:
+        for doc_issues in check_documents(
+            source, [*opened.docs, *opened.passes], opened.ctx, cache_dir, workers, run_stats, executor
+        ):
             issues.extend(doc_issues)
     if stats is not None:
         stats.add(run_stats)
-    return make_report(issues, len(docs), select, ignore).limited(max_issues)
-
-
-def _named(issue: Issue, doc_ids: set[str]) -> bool:
-    """An issue about a file whose name (without suffix) is one of ``doc_ids``."""
-    stem = (issue.file or "").rpartition("/")[2].rpartition(".")[0]
-    return stem in doc_ids
+    return make_report(issues, len(opened.docs), select, ignore).limited(max_issues)
 
 
 def check_documents(

@@ -29,6 +29,13 @@ from .values import jsonable, loc_to_path, shown
 
 def load_config_issues(root: Path) -> tuple[CorpusContext, list[Issue], CorpusConfig | None]:
     """Check corpus.json and entities.json; return the context for document checks."""
+    ctx, issues, config, _registry = read_corpus_files(root)
+    return ctx, issues, config
+
+
+def read_corpus_files(root: Path) -> tuple[CorpusContext, list[Issue], CorpusConfig | None, EntityRegistry | None]:
+    """Read and check corpus.json and entities.json once: the context for document checks, the
+    issues found, and the parsed config and registry (None when unreadable or invalid)."""
     issues: list[Issue] = link_issues(root)
     ctx = CorpusContext()
     config = load_model(root / CONFIG_FILE, CorpusConfig, issues, required=True)
@@ -77,7 +84,7 @@ def load_config_issues(root: Path) -> tuple[CorpusContext, list[Issue], CorpusCo
         ctx.registry_ids = frozenset(seen)
     elif not (root / REGISTRY_FILE).exists():
         ctx.registry_ids = frozenset()
-    return ctx, issues, config
+    return ctx, issues, config, registry
 
 
 #: Corpus paths that are read by validate or build and must never be links (they could point

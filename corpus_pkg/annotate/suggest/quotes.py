@@ -55,7 +55,7 @@ _AFTER_CUE_FIRST = re.compile(
 )
 #: Before the opening mark: speaker + cue + ':' or ','.
 _BEFORE = re.compile(rf"(?:^|[.!?]\s+|,\s+|;\s+)(?P<speaker>{_SPEAKER})\s+(?P<cue>{CUE})(?:\s+\w+){{0,3}}?\s*[:,]\s*$")
-_DOUBLE_MARKS = "\"“”„«»"
+_DOUBLE_MARKS = '"“”„«»'
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘'])")
 
 
