@@ -39,7 +39,8 @@ ANNOTATOR = typer.Option(
 USER_ERRORS: tuple[type[BaseException], ...] = (CorpusError, ValueError, FileNotFoundError, FileExistsError)
 #: Exit codes: 1 the corpus or an input is wrong (``Error: ...``), 2 the command line is wrong.
 EXIT_ERROR, EXIT_USAGE = 1, 2
-REPORT_URL = "https://github.com/corpus-pkg/corpus_pkg/issues"
+#: Where bugs are reported (the corpus repository's issue tracker; no address is invented here).
+REPORT_TO = "the issue tracker of the repository you got corpus_pkg from"
 _PACKAGE = str(Path(__file__).resolve().parent.parent)
 
 
@@ -97,7 +98,7 @@ def _print_bug(exc: BaseException) -> None:
     typer.echo("".join(frames).rstrip("\n"), err=True)
     typer.echo(
         f"Error: unexpected {type(exc).__name__}; this is a bug in corpus_pkg. Please report it with the "
-        f"command you ran and the lines above at {REPORT_URL}",
+        f"command you ran and the lines above to {REPORT_TO}",
         err=True,
     )
 
