@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         make_corpus(root, size, count, args.seed)
         raw_bytes = (root / "raw" / "big.txt").stat().st_size
         direct = time_add_entity(root, runs)
-        server = make_server(root, port=0, annotator="bench").start()
+        server = make_server(root, port=0, annotator="bench", gold=True).start()
         try:
             fetch: list[float] = []
             for _ in range(runs):

@@ -121,18 +121,24 @@ def reject_command(
 @api_errors
 def serve_command(
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one)."),
-    annotator: str | None = typer.Option(
-        None, "--annotator", help="Your name: recorded (as source) on what you create, edit or accept."
+    annotator: str | None = ANNOTATOR,
+    gold: bool = typer.Option(
+        False, "--gold", help="Edit the gold files even with --annotator (the name is then recorded as source)."
     ),
     root: Path = ROOT,
 ) -> None:
     """Annotate and review documents in a browser, on http://127.0.0.1:PORT/ (calls serve).
 
     Select text to add entities, quotes, numbers and stance; edit, delete, undo; review suggestions
-    with the keyboard. Only this machine can connect; stop with Ctrl-C.
+    with the keyboard; settle disagreements of passes at /curate/DOC?annotators=A,B. With --annotator
+    the pages work in that annotator's pass (passes/NAME/), as the CLI does. Only this machine can
+    connect; stop with Ctrl-C.
 
     Example: corpus serve --root news --port 8765 --annotator alice
     """
     from ..web.serve import serve
 
-    serve(root, port, ready=lambda url: typer.echo(f"Serving {root} at {url} (Ctrl-C to stop)"), annotator=annotator)
+    serve(
+        root, port, ready=lambda url: typer.echo(f"Serving {root} at {url} (Ctrl-C to stop)"),
+        annotator=annotator, gold=gold,
+    )  # fmt: skip

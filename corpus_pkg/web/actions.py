@@ -5,6 +5,10 @@ Every action calls the same function as the CLI (``add_entity``, ``edit_annotati
 changed since is refused (compare-and-swap) and nothing is lost. Offsets arrive in UTF-16 units
 (``s``/``e``) and are converted to code points by :meth:`DocumentState.to_cp`; the selected text
 comes along and must equal the raw text there.
+
+In pass mode (``corpus serve --annotator NAME``) every action is made with ``annotator=NAME``, so
+it reads and writes ``passes/NAME/<doc_id>.json`` exactly as the CLI's ``--annotator`` does;
+otherwise it writes the gold file and credits the ``--annotator`` name (if any) in ``source``.
 """
 
 from __future__ import annotations
@@ -144,6 +148,20 @@ class Context:
     annotator: str | None
 
     @property
+    def pass_of(self) -> str | None:
+        """The annotator whose pass is written (None: the gold file)."""
+        return self.state.annotator
+
+    @property
+    def who(self) -> dict[str, Any]:
+        """Where a write goes and whom it credits: the pass (which credits its annotator) or gold + source."""
+        return {"annotator": self.pass_of} if self.pass_of else {"source": self.annotator}
+
+    @property
+    def by(self) -> dict[str, Any]:
+        return {"annotator": self.pass_of} if self.pass_of else {"by": self.annotator}
+
+    @property
     def root(self) -> Any:
         return self.state.corpus.root
 
@@ -154,15 +172,15 @@ class Context:
 def _entity(ctx: Context, b: EntityBody) -> Any:
     return add_entity(
         ctx.root, ctx.state.doc_id, b.span.text, b.label, entity_id=b.entity_id, note=b.note,
-        source=ctx.annotator, at=ctx.at(b.span), expected_version=b.version,
+        at=ctx.at(b.span), expected_version=b.version, **ctx.who,
     )  # fmt: skip
 
 
 def _number(ctx: Context, b: NumberBody) -> Any:
     return add_number(
         ctx.root, ctx.state.doc_id, b.span.text, value=b.value, kind=b.kind, unit=b.unit or None,
-        qualifier=b.qualifier, note=b.note, source=ctx.annotator, at=ctx.at(b.span),
-        dry_run=b.preview, expected_version=b.version,
+        qualifier=b.qualifier, note=b.note, at=ctx.at(b.span),
+        dry_run=b.preview, expected_version=b.version, **ctx.who,
     )  # fmt: skip
 
 
@@ -179,7 +197,7 @@ def _quote(ctx: Context, b: QuoteBody) -> Any:
         ctx.root, ctx.state.doc_id, first.text, kind=b.kind, at=ctx.at(first),
         fragments=[f.text for f in rest], fragments_at=[ctx.at(f) for f in rest],
         cue=b.cue.text if b.cue else None, cue_at=ctx.at(b.cue) if b.cue else None,
-        note=b.note, source=ctx.annotator, expected_version=b.version, **speaker,
+        note=b.note, expected_version=b.version, **speaker, **ctx.who,
     )  # fmt: skip
 
 
@@ -196,29 +214,35 @@ def _stance(ctx: Context, b: StanceBody) -> Any:
     else:
         evidence = {"evidence_text": b.evidence.span.text, "evidence_at": ctx.at(b.evidence.span)}
     return add_stance(
-        ctx.root, ctx.state.doc_id, b.target, b.label, note=b.note, source=ctx.annotator,
-        expected_version=b.version, **holder, **evidence,
+        ctx.root, ctx.state.doc_id, b.target, b.label, note=b.note,
+        expected_version=b.version, **holder, **evidence, **ctx.who,
     )  # fmt: skip
 
 
 def _edit(ctx: Context, b: EditBody) -> Any:
-    return edit_annotation(ctx.root, ctx.state.doc_id, b.id, b.changes, by=ctx.annotator, expected_version=b.version)
+    return edit_annotation(ctx.root, ctx.state.doc_id, b.id, b.changes, expected_version=b.version, **ctx.by)
 
 
 def _remove(ctx: Context, b: IdsBody) -> Any:
-    return remove_annotations(ctx.root, ctx.state.doc_id, b.ids, cascade=b.cascade, expected_version=b.version)
+    return remove_annotations(
+        ctx.root, ctx.state.doc_id, b.ids, cascade=b.cascade, expected_version=b.version, annotator=ctx.pass_of
+    )
 
 
 def _accept(ctx: Context, b: IdsBody) -> Any:
-    return accept_suggestions(ctx.root, ctx.state.doc_id, b.ids, by=ctx.annotator, expected_version=b.version)
+    return accept_suggestions(ctx.root, ctx.state.doc_id, b.ids, expected_version=b.version, **ctx.by)
 
 
 def _reject(ctx: Context, b: IdsBody) -> Any:
-    return reject_suggestions(ctx.root, ctx.state.doc_id, b.ids, cascade=b.cascade, expected_version=b.version)
+    return reject_suggestions(
+        ctx.root, ctx.state.doc_id, b.ids, cascade=b.cascade, expected_version=b.version, annotator=ctx.pass_of
+    )
 
 
 def _restore(ctx: Context, b: RestoreBody) -> Any:
-    return restore_annotations(ctx.root, ctx.state.doc_id, b.items, remove=b.remove, expected_version=b.version)
+    return restore_annotations(
+        ctx.root, ctx.state.doc_id, b.items, remove=b.remove, expected_version=b.version, annotator=ctx.pass_of
+    )
 
 
 def _registry(ctx: Context, b: RegistryBody) -> Any:

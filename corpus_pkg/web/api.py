@@ -1,7 +1,8 @@
 """The JSON API the workbench page uses (see docs/web.md for each route and its answers).
 
-``GET /api/corpus`` labels, stance targets, registry, annotator; ``GET /api/docs?q=`` the index;
-``GET /api/doc/<doc_id>`` one document's state; ``POST /api/doc/<doc_id>/<action>`` a write.
+``GET /api/corpus`` labels, stance targets, registry, annotator; ``GET /api/docs?q=`` the index
+(in pass mode the annotator's queue from assignments.json first); ``GET /api/doc/<doc_id>`` one
+document's state (gold, or in pass mode the annotator's pass); ``POST /api/doc/<doc_id>/<action>`` a write.
 A write answers 200 with the new state, 409 with the current state when the file changed since
 the page read it (nothing written), 422 when the annotate API refused it (nothing written).
 """
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .._lock import LockTimeoutError
+from ..annotate.assign import queue
 from ..annotate.errors import AnnotationError, StaleVersionError
 from ..corpus import Corpus, CorpusError, is_safe_id
 from .actions import ACTIONS, Context, describe, run_action
@@ -52,10 +54,11 @@ def _known(corpus: Corpus, doc_id: str) -> bool:
     return is_safe_id(doc_id) and corpus.annotation_path(doc_id).is_file()
 
 
-def _state(corpus: Corpus, doc_id: str, check: bool = True) -> DocumentState:
-    state = read_state(corpus, doc_id, check)
+def _state(corpus: Corpus, doc_id: str, check: bool = True, annotator: str | None = None) -> DocumentState:
+    state = read_state(corpus, doc_id, check, annotator)
     if state.ann is not None and state.ann.doc_id != doc_id:
-        raise CorpusError(f"annotations/{doc_id}.json says its doc_id is {state.ann.doc_id!r}; fix the file first")
+        file = f"passes/{annotator}" if annotator else "annotations"
+        raise CorpusError(f"{file}/{doc_id}.json says its doc_id is {state.ann.doc_id!r}; fix the file first")
     return state
 
 
@@ -69,6 +72,7 @@ async def corpus_info(request: Request) -> JSONResponse:
             "targets": [{"id": t.id, "description": t.description} for t in config.stance_targets],
             "registry": [e.model_dump(mode="json", exclude_none=True) for e in registry.entities],
             "annotator": request.app.state.annotator,
+            "pass": request.app.state.pass_of,
         }
 
     try:
@@ -80,16 +84,22 @@ async def corpus_info(request: Request) -> JSONResponse:
 async def documents(request: Request) -> JSONResponse:
     query = request.query_params.get("q", "")[:200].casefold()
 
+    pass_of = request.app.state.pass_of
+
     def build() -> list[dict[str, Any]]:
         corpus = _corpus(request)
         rows = []
-        for doc_id in corpus.doc_ids():
+        assigned = {item.doc_id: item.started for item in queue(corpus.root, pass_of)} if pass_of else {}
+        ids = corpus.doc_ids()
+        for doc_id in [d for d in ids if d in assigned] + [d for d in ids if d not in assigned]:
             try:
-                state = _state(corpus, doc_id)
+                state = _state(corpus, doc_id, annotator=pass_of)
             except _REFUSED as exc:
                 rows.append({"doc_id": doc_id, "title": f"cannot be read: {exc}", "unreadable": True})
                 continue
             row = summary_row(state)
+            if doc_id in assigned:
+                row["queue"] = "in progress" if assigned[doc_id] else "not started"
             if query:
                 hits = state.raw.casefold().count(query)
                 if not hits and query not in row["title"].casefold() and query not in doc_id.casefold():
@@ -107,7 +117,7 @@ async def document(request: Request) -> JSONResponse:
     if not _known(corpus, doc_id):
         return _error(404, f"no document {doc_id!r}")
     try:
-        state = await run_in_threadpool(_state, corpus, doc_id)
+        state = await run_in_threadpool(_state, corpus, doc_id, True, request.app.state.pass_of)
     except _REFUSED as exc:
         return _error(409, str(exc))
     have = request.query_params.get("have")
@@ -128,20 +138,20 @@ async def action(request: Request) -> JSONResponse:
     if not isinstance(body, dict):
         return _error(400, "the request body must be a JSON object")
     have = request.query_params.get("have")
-    annotator = request.app.state.annotator
+    annotator, pass_of = request.app.state.annotator, request.app.state.pass_of
 
     def write() -> tuple[int, dict[str, Any]]:
-        state = _state(corpus, doc_id, check=False)
+        state = _state(corpus, doc_id, False, pass_of)
         try:
             result = run_action(name, Context(state, annotator), body)
         except StaleVersionError as exc:
-            fresh = _state(corpus, doc_id)
+            fresh = _state(corpus, doc_id, True, pass_of)
             return 409, {"error": str(exc), "conflict": True, "state": _payload(fresh, have)}
-        after = _state(corpus, doc_id, check=False)
-        if getattr(result, "version", None) == after.version:
+        after = _state(corpus, doc_id, False, pass_of)
+        if after.started and getattr(result, "version", None) == after.version:
             after = after.checked_by_writer(result.warnings)  # the writer validated these very bytes
         else:  # nothing written, or another writer came in between: check what is there now
-            after = _state(corpus, doc_id)
+            after = _state(corpus, doc_id, True, pass_of)
         return 200, {"result": describe(name, result), "state": _payload(after, have)}
 
     started = time.perf_counter()
@@ -163,7 +173,10 @@ def _payload(state: DocumentState, have: str | None) -> dict[str, Any]:
 def api_routes() -> list[Any]:
     from starlette.routing import Route
 
+    from .curate import curate_routes
+
     return [
+        *curate_routes(),
         Route("/api/corpus", corpus_info),
         Route("/api/docs", documents),
         Route("/api/doc/{doc_id}", document),

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from ..corpus import Corpus, is_safe_id
 from .api import api_routes
-from .pages import document_page, error_page, index_page
+from .pages import curate_page, document_page, error_page, index_page
 from .security import COOKIE, Guard, csrf_token, new_session_id, session_id
 
 __all__ = ("STATIC_DIR", "build_app")
@@ -49,6 +49,14 @@ async def document(request: Request) -> Response:
     return _with_session(request, lambda token: document_page(doc_id, token))
 
 
+async def curate(request: Request) -> Response:
+    doc_id = request.path_params["doc_id"]
+    corpus = Corpus.at(request.app.state.root)
+    if not (is_safe_id(doc_id) and corpus.raw_path(doc_id).is_file()):
+        return HTMLResponse(error_page(404, f"No document {doc_id!r}."), status_code=404)
+    return _with_session(request, lambda token: curate_page(doc_id, token))
+
+
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 
@@ -72,12 +80,14 @@ async def not_found(request: Request, exc: Exception | None) -> Response:
     return HTMLResponse(error_page(404, "No such page."), status_code=404)
 
 
-def build_app(root: Path, annotator: str | None, hosts: set[str], secret: bytes) -> Guard:
-    """The ASGI app for the corpus at ``root``, answering only to ``hosts``."""
+def build_app(root: Path, annotator: str | None, hosts: set[str], secret: bytes, pass_of: str | None = None) -> Guard:
+    """The ASGI app for the corpus at ``root``, answering only to ``hosts``; with ``pass_of`` its
+    pages read and write that annotator's pass instead of the gold files."""
     app = Starlette(
         routes=[
             Route("/", index),
             Route("/doc/{doc_id}", document),
+            Route("/curate/{doc_id}", curate),
             *api_routes(),
             Route("/static/{name}", static),
             Route("/favicon.ico", favicon),
@@ -86,6 +96,7 @@ def build_app(root: Path, annotator: str | None, hosts: set[str], secret: bytes)
     )
     app.state.root = root
     app.state.annotator = annotator
+    app.state.pass_of = pass_of
     app.state.secret = secret
     app.state.static = _static_files()
     return Guard(app, hosts, secret)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-__all__ = ("document_page", "error_page", "index_page")
+__all__ = ("curate_page", "document_page", "error_page", "index_page")
 
 
 def _esc(value: object) -> str:
@@ -16,7 +16,11 @@ def _esc(value: object) -> str:
 
 
 #: The modules each page script imports, fetched in parallel with it instead of after it.
-_MODULES = {"doc.js": ("api.js", "dom.js", "panels.js", "text.js"), "index.js": ("api.js", "dom.js")}
+_MODULES = {
+    "doc.js": ("api.js", "dom.js", "panels.js", "text.js"),
+    "index.js": ("api.js", "dom.js"),
+    "curate.js": ("api.js", "dom.js"),
+}
 
 
 def _shell(title: str, token: str, script: str, body: str, doc_id: str = "") -> str:
@@ -40,7 +44,7 @@ def index_page(corpus_name: str, token: str) -> str:
         '<input id="filter" type="search" autocomplete="off" placeholder="id, title or words"></label> '
         '<span id="doc-count"></span></p>'
         '<table id="documents"><thead><tr><th>document</th><th>title</th><th>entities</th><th>quotes</th>'
-        "<th>numbers</th><th>stance</th><th>suggestions</th><th>validation</th></tr></thead>"
+        "<th>numbers</th><th>stance</th><th>suggestions</th><th>validation</th><th>queue</th></tr></thead>"
         "<tbody></tbody></table></main>"
     )
     return _shell(corpus_name, token, "index.js", body)
@@ -50,6 +54,7 @@ def document_page(doc_id: str, token: str) -> str:
     """The workbench of one document (built by doc.js from ``GET /api/doc/<doc_id>``)."""
     body = (
         '<header><a href="/" id="home">All documents</a> <h1 id="doc-title"></h1>'
+        '<span id="pass-of"></span>'
         '<span id="save-status" data-state="idle" role="status" aria-live="polite"></span></header>'
         '<div class="workbench">'
         '<main><div id="toolbar"></div><div id="doc-text" tabindex="0"></div></main>'
@@ -58,6 +63,21 @@ def document_page(doc_id: str, token: str) -> str:
         '<section id="keys"></section></aside></div>'
     )
     return _shell(f"{doc_id} · corpus", token, "doc.js", body, doc_id=doc_id)
+
+
+def curate_page(doc_id: str, token: str) -> str:
+    """The curation view of one document (built by curate.js from ``GET /api/curate/<doc_id>``)."""
+    body = (
+        f'<header><a href="/" id="home">All documents</a> <h1 id="curate-title">Curation of {_esc(doc_id)}</h1>'
+        '<span id="save-status" data-state="idle" role="status" aria-live="polite"></span></header>'
+        '<main class="curate"><p><label>Annotators: <input id="annotators" autocomplete="off" '
+        'placeholder="A,B"></label> <label><input type="checkbox" id="overwrite"> replace hand-made gold '
+        'annotations</label> <span id="curate-count"></span></p>'
+        '<table id="disagreements"><thead><tr id="curate-head"></tr></thead><tbody></tbody></table>'
+        '<p class="keys">keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>1</kbd>…<kbd>9</kbd> take that '
+        "annotator's version, <kbd>x</kbd> reject</p></main>"
+    )
+    return _shell(f"curate {doc_id} · corpus", token, "curate.js", body, doc_id=doc_id)
 
 
 def error_page(status: int, message: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import uvicorn
 
-from ..corpus import Corpus, CorpusError
+from ..corpus import Corpus, CorpusError, check_annotator
 from .app import build_app
 
 __all__ = ("HOST", "WorkbenchServer", "make_server", "serve")
@@ -29,7 +29,7 @@ HOST = "127.0.0.1"
 class WorkbenchServer:
     """The workbench of one corpus on ``127.0.0.1:port`` (the socket is bound at creation)."""
 
-    def __init__(self, root: Path, port: int, annotator: str | None = None) -> None:
+    def __init__(self, root: Path, port: int, annotator: str | None = None, gold: bool = False) -> None:
         corpus = Corpus.at(root)
         if not corpus.config_path.is_file():
             raise CorpusError(f"{root} is not a corpus (no corpus.json); pass --root or run `corpus init`")
@@ -39,8 +39,12 @@ class WorkbenchServer:
             raise CorpusError(f"{root}: corpus.json or entities.json is invalid; run `corpus validate`") from None
         if annotator is not None and not (0 < len(annotator) <= 100 and annotator.isprintable()):
             raise CorpusError(f"--annotator must be a printable name of at most 100 characters, got {annotator!r}")
+        if annotator is not None and not gold:
+            check_annotator(annotator)  # it names the pass folder passes/<annotator>/
         self.root = corpus.root
         self.annotator = annotator
+        #: whose pass the pages read and write (None: the gold files)
+        self.pass_of = annotator if not gold else None
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -52,7 +56,7 @@ class WorkbenchServer:
         self.port: int = self.socket.getsockname()[1]
         self.secret = secrets.token_bytes(32)
         hosts = {f"{HOST}:{self.port}", f"localhost:{self.port}"}
-        self.app = build_app(self.root, annotator, hosts, self.secret)
+        self.app = build_app(self.root, annotator, hosts, self.secret, self.pass_of)
         config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=5)
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
@@ -92,9 +96,14 @@ class WorkbenchServer:
         self.stop()
 
 
-def make_server(root: str | Path = ".", port: int = 8765, annotator: str | None = None) -> WorkbenchServer:
-    """A workbench for the corpus at ``root`` on ``127.0.0.1:port`` (``port=0`` picks a free one), not yet started."""
-    return WorkbenchServer(Path(root), port, annotator)
+def make_server(
+    root: str | Path = ".", port: int = 8765, annotator: str | None = None, gold: bool = False
+) -> WorkbenchServer:
+    """A workbench for the corpus at ``root`` on ``127.0.0.1:port`` (``port=0`` picks a free one), not yet started.
+
+    With ``annotator`` its pages read and write that annotator's pass (``passes/<annotator>/``), as the
+    CLI's ``--annotator`` does; with ``gold=True`` as well they edit the gold files and credit ``annotator``."""
+    return WorkbenchServer(Path(root), port, annotator, gold)
 
 
 def serve(
@@ -102,13 +111,14 @@ def serve(
     port: int = 8765,
     ready: Callable[[str], None] | None = None,
     annotator: str | None = None,
+    gold: bool = False,
 ) -> None:
     """Serve the workbench of the corpus at ``root`` on ``http://127.0.0.1:<port>/`` until interrupted (Ctrl-C).
 
     Example:
-        >>> serve("corpus", port=8765, annotator="alice")  # doctest: +SKIP
+        >>> serve("corpus", port=8765, annotator="alice")  # doctest: +SKIP (alice's pass)
     """
-    server = make_server(root, port, annotator)
+    server = make_server(root, port, annotator, gold)
     if ready:
         ready(server.url)
     with contextlib.suppress(KeyboardInterrupt):

@@ -17,8 +17,9 @@ from typing import Any
 
 import orjson
 
-from ..annotate.session import file_version
-from ..corpus import ANNOTATION_SUFFIX, ANNOTATIONS_DIR, RAW_DIR, RAW_SUFFIX, Corpus, read_regular_file
+from .._io import dumps_json
+from ..annotate.session import annotation_rel, empty_pass, file_version
+from ..corpus import RAW_DIR, RAW_SUFFIX, Corpus, dump_annotation_file, read_regular_file
 from ..schema import ANNOTATION_LAYERS, AnnotationFile
 from ..text.offsets import UnitConverter
 from ..text.tokenize import token_spans
@@ -40,6 +41,8 @@ class DocumentState:
     ann: AnnotationFile | None  # None when the file fails the schema or was not parsed
     issues: list[Issue]
     valid: bool = False  # the file passed the schema (checked here, or by the writer that wrote it)
+    annotator: str | None = None  # whose pass this is (passes/<annotator>/); None for the gold file
+    started: bool = True  # False for a pass not written yet (shown as an empty pass; its version is that of b"")
 
     @cached_property
     def data(self) -> dict[str, Any]:
@@ -48,11 +51,16 @@ class DocumentState:
 
     def checked_by_writer(self, warnings: list[Issue]) -> DocumentState:
         """This read, with the issues the annotate API found when it wrote exactly these bytes."""
-        return DocumentState(self.corpus, self.doc_id, self.raw, self.raw_bytes, self.ann_bytes, None, warnings, True)
+        return DocumentState(
+            self.corpus, self.doc_id, self.raw, self.raw_bytes, self.ann_bytes, None, warnings, True,
+            self.annotator, self.started,
+        )  # fmt: skip
 
     @property
     def version(self) -> str:
-        return file_version(self.ann_bytes)
+        """What the annotate API compares ``expected_version`` with: the sha256 of the file's bytes
+        (of no bytes for a pass not written yet, as :func:`~corpus_pkg.annotate.session.open_document` reads it)."""
+        return file_version(self.ann_bytes if self.started else b"")
 
     @cached_property
     def units(self) -> UnitConverter:
@@ -80,6 +88,9 @@ class DocumentState:
         out: dict[str, Any] = {
             "doc_id": self.doc_id,
             "version": self.version,
+            "annotator": self.annotator,
+            "started": self.started,
+            "file": annotation_rel(self.doc_id, self.annotator),
             "raw_sha256": self.data["raw_sha256"] if self.valid else None,
             "title": self.data["meta"]["title"] if self.valid else self.doc_id,
             "segments": [],
@@ -134,25 +145,39 @@ class DocumentState:
         return out
 
 
-def read_state(corpus: Corpus, doc_id: str, check: bool = True) -> DocumentState:
-    """Read and check one document (raises CorpusError/OSError/UnicodeDecodeError when its files cannot be read).
+def _pass_bytes(corpus: Corpus, doc_id: str, annotator: str) -> tuple[bytes, bool]:
+    """The bytes of ``annotator``'s pass and whether it exists; a pass not written yet is shown
+    as the empty pass the annotate API would start from (the gold file's pin, metadata, segments)."""
+    path = corpus.pass_path(annotator, doc_id)
+    if path.is_file():
+        return read_regular_file(path), True
+    empty = empty_pass(corpus.read_annotations(doc_id))
+    return dumps_json(dump_annotation_file(empty)).encode("utf-8"), False
+
+
+def read_state(corpus: Corpus, doc_id: str, check: bool = True, annotator: str | None = None) -> DocumentState:
+    """Read and check one document (raises CorpusError/OSError/UnicodeDecodeError when its files cannot be read):
+    the gold file, or with ``annotator`` that annotator's pass (passes/<annotator>/<doc_id>.json).
 
     ``check=False`` only reads the files (no parsing, no issues): enough to convert offsets."""
-    ann_bytes = read_regular_file(corpus.annotation_path(doc_id))
+    if annotator is None:
+        ann_bytes, started = read_regular_file(corpus.annotation_path(doc_id)), True
+    else:
+        ann_bytes, started = _pass_bytes(corpus, doc_id, annotator)
     raw_bytes = read_regular_file(corpus.raw_path(doc_id))
     raw = raw_bytes.decode("utf-8")
     files = DocumentFiles(
         doc_id=doc_id,
-        annotation_file=f"{ANNOTATIONS_DIR}/{doc_id}{ANNOTATION_SUFFIX}",
+        annotation_file=annotation_rel(doc_id, annotator),
         raw_file=f"{RAW_DIR}/{doc_id}{RAW_SUFFIX}",
         annotation_bytes=ann_bytes,
         raw_bytes=raw_bytes,
     )
     if not check:
-        return DocumentState(corpus, doc_id, raw, raw_bytes, ann_bytes, None, [])
+        return DocumentState(corpus, doc_id, raw, raw_bytes, ann_bytes, None, [], False, annotator, started)
     ctx = load_config_issues(corpus.root)[0]
     issues, ann = check_document_model(files, ctx, locate=False)  # issues are drawn by offsets, not lines
-    return DocumentState(corpus, doc_id, raw, raw_bytes, ann_bytes, ann, issues, ann is not None)
+    return DocumentState(corpus, doc_id, raw, raw_bytes, ann_bytes, ann, issues, ann is not None, annotator, started)
 
 
 def summary_row(state: DocumentState) -> dict[str, Any]:

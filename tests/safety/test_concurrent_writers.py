@@ -83,7 +83,7 @@ def test_serve_accept_racing_an_api_adder_loses_nothing(tmp_path: Path) -> None:
         start += len(word) + 1
     (root / "annotations" / "doc.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     conflicts = 0
-    with make_server(root, port=0, annotator="alice").start() as srv:
+    with make_server(root, port=0, annotator="alice", gold=True).start() as srv:  # gold, credited to alice
         client = Client(srv).login()
         adder = _api_worker(root, WORDS[20:35])
         for i in range(10):

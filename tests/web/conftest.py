@@ -65,7 +65,7 @@ def corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(corpus: Path) -> Iterator[WorkbenchServer]:
-    with make_server(corpus, port=0, annotator="alice").start() as srv:
+    with make_server(corpus, port=0, annotator="alice", gold=True).start() as srv:
         yield srv
 
 

@@ -3,6 +3,7 @@ keys and clicks; each test then reads the annotation file written through the an
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Any
 
 from corpus_pkg.annotate.add import add_entity
 from corpus_pkg.annotate.review import edit_annotation
-from corpus_pkg.web.serve import WorkbenchServer
+from corpus_pkg.validate import validate
+from corpus_pkg.web.serve import WorkbenchServer, make_server
 
 from .conftest import HOSTILE_TEXT, HOSTILE_TITLE, cp_span, load, open_doc, select_text, wait_saved
 
@@ -215,3 +217,49 @@ def test_hostile_titles_notes_and_labels_stay_text(page: Any, server: WorkbenchS
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator("img, svg, b, i").count() == 0
     assert page.locator("script").count() == 1  # the page's own module only
+
+
+def _new_page(browser: Any) -> tuple[Any, Any, list[str]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, tab, errors
+
+
+def test_annotator_selection_lands_in_their_pass(browser: Any, corpus: Path):
+    gold_before = (corpus / "annotations" / "hostile.json").read_bytes()
+    context, tab, errors = _new_page(browser)
+    with make_server(corpus, port=0, annotator="ann").start() as srv:
+        open_doc(tab, srv)
+        assert tab.text_content("#pass-of") == "ann's pass (passes/ann/hostile.json, not started)"
+        select_text(tab, "東京")
+        tab.click('[data-label="GPE"]')
+        wait_saved(tab)
+        context.close()
+    written = json.loads((corpus / "passes" / "ann" / "hostile.json").read_text(encoding="utf-8"))
+    start, end = cp_span("東京")
+    assert [(e["start"], e["end"], e["label"], e["source"]) for e in written["entities"]] == [
+        (start, end, "GPE", "ann")
+    ]
+    assert (corpus / "annotations" / "hostile.json").read_bytes() == gold_before
+    assert not errors, errors
+
+
+def test_curation_takes_one_pass_into_valid_gold(browser: Any, corpus: Path):
+    add_entity(corpus, "hostile", "Amber Rudd", "PERSON", annotator="ann")
+    add_entity(corpus, "hostile", "Amber Rudd", "ORG", annotator="bob")
+    context, tab, errors = _new_page(browser)
+    with make_server(corpus, port=0).start() as srv:
+        tab.goto(f"{srv.url}curate/hostile?annotators=ann,bob")
+        tab.wait_for_selector("body[data-ready]")
+        assert tab.text_content('td.version[data-annotator="ann"]') == "“Amber Rudd” · PERSON"
+        assert tab.text_content('td.version[data-annotator="bob"]') == "“Amber Rudd” · ORG"
+        tab.keyboard.press("2")  # take bob's version (the second annotator)
+        wait_saved(tab)
+        assert tab.get_attribute("#disagreements tbody tr", "data-status") == "decided"
+        assert "by adjudicator" in tab.text_content("#disagreements tbody tr td.status")
+        context.close()
+    assert [(e["text"], e["label"]) for e in load(corpus)["entities"]] == [("Amber Rudd", "ORG")]
+    assert validate(corpus, cache=False).valid
+    assert not errors, errors

@@ -3,6 +3,7 @@ compare-and-swap, the CLI entry point and hostile corpus files."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -15,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from corpus_pkg.annotate.add import add_entity
+from corpus_pkg.annotate.assign import assign
 from corpus_pkg.corpus import CorpusError
+from corpus_pkg.validate import validate
 from corpus_pkg.web.security import MAX_BODY
 from corpus_pkg.web.serve import WorkbenchServer, make_server
 
@@ -144,7 +147,8 @@ def test_cli_serve_prints_its_address_and_records_the_annotator(corpus: Path) ->
         match = re.search(r"at (http://127\.0\.0\.1:\d+/) \(Ctrl-C to stop\)", line)
         assert match, line
         with urllib.request.urlopen(f"{match.group(1)}api/corpus", timeout=10) as response:
-            assert json.loads(response.read())["annotator"] == "bob"
+            info = json.loads(response.read())
+            assert info["annotator"] == "bob" and info["pass"] == "bob"  # --annotator works in bob's pass
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -193,3 +197,127 @@ def test_registry_entities_from_the_page(client: Client, corpus: Path) -> None:
     status, answer = client.post("entity", {"version": client.state()["version"], "label": "GPE", "span": sel("東京"),
                                             "entity_id": "entity"})  # fmt: skip
     assert status == 200 and load(corpus)["entities"][0]["entity_id"] == "entity"
+
+
+# --------------------------------------------------------------------------- passes, queue, curation
+
+
+def _pass_client(corpus: Path, name: str) -> tuple[WorkbenchServer, Client]:
+    srv = make_server(corpus, port=0, annotator=name).start()
+    return srv, Client(srv).login()
+
+
+def test_annotator_pages_read_and_write_their_pass_with_compare_and_swap(corpus: Path) -> None:
+    add_entity(corpus, "hostile", "Amber Rudd", "PERSON")  # gold has one entity; the pass must not show it
+    gold_before = (corpus / "annotations" / "hostile.json").read_bytes()
+    srv, client = _pass_client(corpus, "ann")
+    try:
+        state = client.state()
+        assert state["annotator"] == "ann" and state["started"] is False and state["annotations"] == []
+        assert state["file"] == "passes/ann/hostile.json" and state["version"] == hashlib.sha256(b"").hexdigest()
+        status, out = client.post("entity", {"version": state["version"], "label": "GPE", "span": sel("東京")})
+        assert status == 200, out
+        written = json.loads((corpus / "passes" / "ann" / "hostile.json").read_text(encoding="utf-8"))
+        assert [(e["text"], e["label"], e["source"]) for e in written["entities"]] == [("東京", "GPE", "ann")]
+        assert (corpus / "annotations" / "hostile.json").read_bytes() == gold_before  # gold untouched
+        assert (
+            out["state"]["started"] is True
+            and out["state"]["version"]
+            == hashlib.sha256((corpus / "passes" / "ann" / "hostile.json").read_bytes()).hexdigest()
+        )
+        # the page's version is stale now (the pass exists): compare-and-swap refuses, nothing written
+        before = (corpus / "passes" / "ann" / "hostile.json").read_bytes()
+        status, out = client.post("entity", {"version": state["version"], "label": "PERSON", "span": sel("Amber Rudd")})
+        assert status == 409 and out["conflict"] and len(out["state"]["annotations"]) == 1
+        assert (corpus / "passes" / "ann" / "hostile.json").read_bytes() == before
+        item = out["state"]["annotations"][0]["item"]
+        status, out = client.post(
+            "edit", {"version": out["state"]["version"], "id": item["id"], "changes": {"label": "LOC"}}
+        )
+        assert status == 200 and load_pass(corpus, "ann")["entities"][0]["label"] == "LOC"
+    finally:
+        srv.stop()
+
+
+def load_pass(corpus: Path, name: str, doc_id: str = "hostile") -> dict:
+    return json.loads((corpus / "passes" / name / f"{doc_id}.json").read_text(encoding="utf-8"))
+
+
+def test_index_lists_the_annotators_queue_first_with_its_state(corpus: Path) -> None:
+    for doc_id in ("aaa", "zzz"):
+        shutil.copy(corpus / "raw" / "hostile.txt", corpus / "raw" / f"{doc_id}.txt")
+        data = load(corpus)
+        data["doc_id"] = doc_id
+        (corpus / "annotations" / f"{doc_id}.json").write_text(json.dumps(data), encoding="utf-8")
+    assign(corpus, ["ann"], doc_ids=["hostile", "zzz"])
+    add_entity(corpus, "zzz", "Amber Rudd", "PERSON", annotator="ann")
+    srv, client = _pass_client(corpus, "ann")
+    try:
+        rows = json.loads(client.request("GET", "/api/docs")[2])["documents"]
+        assert [(r["doc_id"], r.get("queue")) for r in rows] == [
+            ("hostile", "not started"),
+            ("zzz", "in progress"),
+            ("aaa", None),
+        ]
+        assert rows[1]["counts"]["entities"] == 1 and rows[0]["counts"]["entities"] == 0  # the pass's counts
+    finally:
+        srv.stop()
+    with make_server(corpus, port=0).start() as gold_srv:  # the gold workbench has no queue
+        rows = json.loads(Client(gold_srv).login().request("GET", "/api/docs")[2])["documents"]
+        assert [r["doc_id"] for r in rows] == ["aaa", "hostile", "zzz"] and "queue" not in rows[0]
+
+
+def _settle(client: Client, payload: dict, headers: dict | None = None) -> tuple[int, dict]:
+    sent = {
+        "Origin": f"http://127.0.0.1:{client.srv.port}",
+        "Content-Type": "application/json",
+        "X-CSRF-Token": client.token,
+        **(headers or {}),
+    }
+    status, _, body = client.request("POST", "/api/curate/hostile", json.dumps(payload).encode(), sent)
+    return status, json.loads(body)
+
+
+def test_curation_lists_disagreements_and_settles_them_into_valid_gold(corpus: Path) -> None:
+    add_entity(corpus, "hostile", "Amber Rudd", "PERSON", annotator="ann")
+    add_entity(corpus, "hostile", "Amber Rudd", "ORG", annotator="bob")
+    add_entity(corpus, "hostile", "東京", "GPE", annotator="ann")
+    add_entity(corpus, "hostile", "東京", "GPE", annotator="bob")
+    with make_server(corpus, port=0, annotator="lead", gold=True).start() as srv:
+        client = Client(srv).login()
+        status, _, body = client.request("GET", "/api/curate/hostile?annotators=ann,bob")
+        listing = json.loads(body)
+        assert status == 200 and len(listing["disagreements"]) == 1, listing
+        d = listing["disagreements"][0]
+        assert d["text"] == "Amber Rudd" and d["status"] == "open"
+        assert d["versions"]["ann"][0]["label"] == "PERSON" and d["versions"]["bob"][0]["label"] == "ORG"
+        payload = {"annotators": ["ann", "bob"], "unit": d["unit"], "take": "bob"}
+        before = (corpus / "annotations" / "hostile.json").read_bytes()
+        assert _settle(client, payload, {"X-CSRF-Token": "0" * 64})[0] == 403  # same guard as every write
+        assert _settle(client, payload, {"Origin": "http://evil.example"})[0] == 403
+        assert _settle(client, {**payload, "take": 3})[0] == 400
+        assert (corpus / "annotations" / "hostile.json").read_bytes() == before
+        status, out = _settle(client, payload)
+        assert status == 200 and out["by"] == "lead" and out["open"] == 0, out
+        assert out["disagreements"][0]["status"] == "decided"
+    gold = load(corpus)
+    assert sorted((e["text"], e["label"]) for e in gold["entities"]) == [("Amber Rudd", "ORG"), ("東京", "GPE")]
+    record = json.loads((corpus / "adjudication" / "hostile.json").read_text(encoding="utf-8"))
+    assert record["decisions"][d["unit"]]["by"] == "lead" and record["decisions"][d["unit"]]["take"] == "bob"
+    assert validate(corpus, cache=False).valid
+
+
+def test_curation_without_annotator_records_adjudicator_and_reports_errors(corpus: Path) -> None:
+    add_entity(corpus, "hostile", "Amber Rudd", "PERSON", annotator="ann")
+    add_entity(corpus, "hostile", "Amber Rudd", "ORG", annotator="bob")
+    with make_server(corpus, port=0).start() as srv:
+        client = Client(srv).login()
+        status, _, body = client.request("GET", "/api/curate/hostile?annotators=ann,nobody")
+        assert status == 422 and "nobody has no pass" in json.loads(body)["error"]
+        unit = json.loads(client.request("GET", "/api/curate/hostile?annotators=ann,bob")[2])["disagreements"][0][
+            "unit"
+        ]
+        status, out = _settle(client, {"annotators": ["ann", "bob"], "unit": unit, "take": None})
+        assert status == 200 and out["by"] == "adjudicator" and out["disagreements"][0]["status"] == "rejected"
+        assert client.request("GET", "/curate/..%2Fx?annotators=ann,bob")[0] == 404
+    assert load(corpus)["entities"] == []

@@ -341,10 +341,13 @@ async function start() {
   S.doc = doc.data;
   $("doc-title").textContent = S.doc.title;
   document.title = `${S.doc.title} · ${docId}`;
+  const whose = $("pass-of");
+  whose.textContent = S.doc.annotator ? `${S.doc.annotator}'s pass (${S.doc.file}${S.doc.started ? "" : ", not started"})` : `gold (${S.doc.file})`;
+  whose.dataset.pass = S.doc.annotator ?? "gold";
   toolbar();
   keysPanel($("keys"));
   redraw();
-  status("ready", S.corpus.annotator ? `Annotating as ${S.corpus.annotator}` : "Ready");
+  status("ready", S.corpus.pass ? `Annotating ${S.corpus.pass}'s pass` : S.corpus.annotator ? `Annotating gold as ${S.corpus.annotator}` : "Ready");
   document.body.dataset.readyMs = performance.now().toFixed(1); // since navigation started
   document.body.dataset.ready = "1";
 }
