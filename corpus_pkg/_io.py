@@ -96,3 +96,17 @@ def dumps_json(value: Any) -> str:
 def write_json(path: Path, value: Any) -> None:
     """Atomically write ``value`` as canonical JSON."""
     atomic_write_text(path, dumps_json(value))
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be running (its temporary files must then be kept): true for
+    this process, another user's process, or a number that cannot be checked."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True

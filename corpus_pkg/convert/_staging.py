@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .._io import atomic_write_bytes
+from .._io import atomic_write_bytes, process_alive
 from .._lock import CONFIG, write_lock
 from ..corpus import sha256_bytes
 
@@ -107,16 +107,7 @@ def _owner_alive(name: str) -> bool:
     pid_text = name[len(STAGING_PREFIX) :].split("-", 1)[0]
     if not pid_text.isdigit():
         return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return process_alive(int(pid_text))
 
 
 def _write_synced(path: Path, data: bytes) -> None:

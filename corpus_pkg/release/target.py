@@ -27,7 +27,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .._io import atomic_write_bytes
+from .._io import atomic_write_bytes, process_alive
 from .._storage import is_remote, join, local_path, open_url
 from .verify import CHECKSUMS_FILE
 
@@ -142,22 +142,10 @@ def remove_stale_temporaries(out: Path) -> list[Path]:
     removed = []
     for path in out.parent.glob(f".{glob.escape(out.name)}.*-*"):
         match = re.fullmatch(rf"\.{re.escape(out.name)}\.(?:tmp|old)-(\d+)-[^/]+", path.name)
-        if match and path.is_dir() and not path.is_symlink() and not _process_alive(int(match.group(1))):
+        if match and path.is_dir() and not path.is_symlink() and not process_alive(int(match.group(1))):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True  # another user's process, or a number we cannot check: keep its folder
-    return True
 
 
 class ObjectStoreTarget(ReleaseTarget):

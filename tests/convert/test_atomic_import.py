@@ -154,3 +154,11 @@ def test_concurrent_imports_wait_for_each_other(tmp_path: Path) -> None:
         {"name": "PERSON", "description": ""}
     ]
     assert validate(root, cache=False).valid
+
+
+def test_a_staging_folder_named_with_an_absurd_pid_is_kept_not_a_crash(tmp_path: Path) -> None:
+    root = fresh_corpus(tmp_path)
+    odd = root / f"{STAGING_PREFIX}{'9' * 30}-x"
+    odd.mkdir()
+    assert recover_imports(root) == []  # os.kill raises OverflowError for such a number
+    assert odd.is_dir()  # a process that cannot be checked keeps its folder
