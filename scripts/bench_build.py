@@ -86,7 +86,7 @@ def run_naive(root: Path, out: Path) -> None:
     from corpus_pkg.corpus import Corpus
     from corpus_pkg.schema import AnnotationFile, Document
     from corpus_pkg.tables.features import LabelSets, encode_row, release_features
-    from corpus_pkg.tables.rows import RowContext, document_rows
+    from corpus_pkg.tables.rows import RowContext, document_rows, registry_rows
 
     corpus = Corpus.at(root)
     features = release_features(LabelSets.from_config(corpus.config))
@@ -97,9 +97,11 @@ def run_naive(root: Path, out: Path) -> None:
         text = (root / "raw" / f"{path.stem}.txt").read_bytes().decode("utf-8")
         for config, config_rows in document_rows(Document(text=text, annotations=ann), ctx).items():
             rows[config].extend(encode_row(features[config], row) for row in config_rows)
+    rows["registry"] = [encode_row(features["registry"], row) for row in registry_rows(corpus.registry)]
     out.mkdir(parents=True, exist_ok=True)
     for config, config_rows in rows.items():
-        Dataset.from_list(config_rows, features=features[config]).to_parquet(str(out / f"{config}.parquet"))
+        if config_rows:  # like the build, a config without rows (an empty registry) gets no file
+            Dataset.from_list(config_rows, features=features[config]).to_parquet(str(out / f"{config}.parquet"))
 
 
 def run_schema_floor(root: Path, out: Path) -> None:
