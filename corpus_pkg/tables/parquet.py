@@ -57,6 +57,30 @@ class ConfigWriter:
         if len(self.pending) >= self.BATCH_ROWS:
             self._convert()
 
+    def add_columns(self, n_rows: int, columns: dict[str, list[Any]]) -> None:
+        """Queue ``n_rows`` rows given column by column (label names, as in rows); converted at once."""
+        if not n_rows:
+            return
+        if self.pending:
+            self._convert()
+        arrays = []
+        for name, build in self.columns:
+            try:
+                arrays.append(build(columns[name]))
+            except LabelError:
+                rows = [{"doc_id": doc_id, name: value} for doc_id, value in zip(columns["doc_id"], columns[name])]
+                self._raise_label_error(rows, name, build)
+        self.add_batch(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+
+    def add_batch(self, batch: pa.RecordBatch) -> None:
+        """Queue rows already converted to Arrow (``batch`` has this writer's schema)."""
+        if self.pending:
+            self._convert()
+        self.batches.append(batch)
+        self.buffered += batch.num_rows
+        while self.buffered >= self.row_group_size:
+            self._write_group(self.row_group_size)
+
     def close(self) -> None:
         """Write what is left as a last, shorter row group, and close the file."""
         try:
@@ -82,8 +106,9 @@ class ConfigWriter:
                 arrays.append(build([row.get(name) for row in rows]))
             except LabelError:
                 self._raise_label_error(rows, name, build)
-        self.batches.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
-        self.buffered += len(rows)
+        batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+        self.batches.append(batch)
+        self.buffered += batch.num_rows
         while self.buffered >= self.row_group_size:
             self._write_group(self.row_group_size)
 

@@ -30,9 +30,11 @@ from .._jsonfile import parse_json
 from .._storage import is_remote, join, local_path, open_url
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from ..schema import AnnotationFile, Document
+from ..text.tokenize import bio_tags, paragraphs
 from ..validate import DocumentChecker, read_documents
 from ..validate.checks import CorpusContext, DocumentFiles
 from . import shard_cache
+from .batch import DocumentBatch, GoldDocument
 from .columns import column_builders
 from .parquet import ConfigWriter
 from .plan import ShardTask
@@ -171,6 +173,7 @@ class ShardBuilder:
             )
             for config, features in self.settings.features.items()
         }
+        batch = _Batch(DocumentBatch(self.settings.row_ctx), writers, stats, task.split)
         ok = True
         try:
             for doc_files in files:
@@ -182,16 +185,19 @@ class ShardBuilder:
                 assert doc_files.raw_bytes is not None and doc_files.annotation_bytes is not None
                 if ann is None:  # a validate cache hit: parse again, without the strict reader
                     ann = _parse_annotations(doc_files.annotation_bytes, doc_files.doc_id)
-                doc = Document(text=doc_files.raw_bytes.decode("utf-8"), annotations=ann)
-                # models in rows are read as they are; strip_text edits dicts, so text-free builds get dicts
-                rows = document_rows(doc, self.settings.row_ctx, models=self.settings.with_text)
-                stats.add(doc, rows, task.split)
-                if not self.settings.with_text:
-                    strip_text(rows)
+                text = doc_files.raw_bytes.decode("utf-8")
+                if self.settings.with_text:
+                    batch.add(GoldDocument.of(text, ann))
+                    continue
+                # text-free: the plain rows, with every copy of the text taken out
+                rows = document_rows(Document(text=text, annotations=ann), self.settings.row_ctx)
+                stats.add(Document(text=text, annotations=ann), rows, task.split)
+                strip_text(rows)
                 for config, config_rows in rows.items():
                     writers[config].add(config_rows)
             if not ok:  # the build fails: drop the rows (the temporary release folder is deleted)
                 raise _ShardFailed
+            batch.flush()
             for config, writer in writers.items():
                 writer.close()
                 if writer.rows:
@@ -221,6 +227,58 @@ class ShardBuilder:
         result.rows, result.nbytes, result.stats, result.issues = shard.rows, shard.nbytes, shard.stats, shard.issues
         result.files = {config: _facts(body) for config, body in shard.files.items()}
         result.written = True
+
+
+@dataclass
+class _Batch:
+    """Documents waiting to be converted: every ``DOCS`` of them become the columns of each config."""
+
+    docs: DocumentBatch
+    writers: dict[str, ConfigWriter]
+    stats: ReleaseStats
+    split: str
+    ner_rows: int = 0
+    tokens: int = 0
+
+    DOCS = 128
+
+    def add(self, doc: GoldDocument) -> None:
+        rows = _ner_rows(doc)
+        self.writers["ner"].add(rows)
+        self.ner_rows += len(rows)
+        self.tokens += sum(len(row["tokens"]) for row in rows)
+        self.docs.add(doc)
+        if len(self.docs) >= self.DOCS:
+            self.flush()
+
+    def flush(self) -> None:
+        for config, (n_rows, columns) in self.docs.columns().items():
+            self.writers[config].add_columns(n_rows, columns)
+        self.docs.count(self.stats, self.split, self.ner_rows, self.tokens)
+        self.docs.clear()
+        self.ner_rows = self.tokens = 0
+
+
+def _ner_rows(doc: GoldDocument) -> list[dict[str, Any]]:
+    """Rows of the ``ner`` config for one document; sets ``doc.skipped``."""
+    paras = list(paragraphs(doc.text, doc.ann))
+    tags, doc.skipped = bio_tags(paras, doc.gold["entities"])
+    doc_id = doc.ann.doc_id
+    return [
+        {
+            "doc_id": doc_id,
+            "paragraph": i,
+            "segment_kind": p.segment_kind,
+            "start": p.start,
+            "end": p.end,
+            "text": p.text,
+            "tokens": p.tokens,
+            "token_starts": p.token_starts,
+            "token_ends": p.token_ends,
+            "ner_tags": tag_row,
+        }
+        for i, (p, tag_row) in enumerate(zip(paras, tags))
+    ]
 
 
 def build_shard(builder: ShardBuilder, task: ShardTask) -> ShardResult:
