@@ -27,6 +27,7 @@ from datasets import Features
 
 from .._cache import CacheStats, ContentCache, cache_key, code_fingerprint
 from .._jsonfile import parse_json
+from .._pool import collections_paused
 from .._storage import is_remote, join, local_path, open_url
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from ..schema import AnnotationFile, Document
@@ -282,8 +283,9 @@ def _ner_rows(doc: GoldDocument) -> list[dict[str, Any]]:
 
 
 def build_shard(builder: ShardBuilder, task: ShardTask) -> ShardResult:
-    """``Work.run`` of a build: one shard with a worker's builder."""
-    return builder.build(task)
+    """``Work.run`` of a build: one shard with a worker's builder (no cyclic garbage collection meanwhile)."""
+    with collections_paused():
+        return builder.build(task)
 
 
 def _facts(body: bytes) -> tuple[int, str]:

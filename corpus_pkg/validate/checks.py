@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import Any
 
 from pydantic import ValidationError
 
 from .._jsonfile import JsonFileError, JsonLocator, ParsedJson, parse_json, validate_json_fast
 from ..corpus import ANNOTATION_SUFFIX
-from ..schema import ANNOTATED_SEGMENTS, AnnotationFile, Span
+from ..schema import AnnotationFile
 from . import corpus_files
 from .context import CorpusContext, DocumentFiles
 from .corpus_files import (
@@ -27,6 +25,7 @@ from .corpus_files import (
 )
 from .issues import Issue, IssueCode
 from .salvage import original_indices, salvage
+from .spans import SpanList, content_index, iter_spans
 from .values import jsonable, loc_to_path, shown
 
 __all__ = (
@@ -121,7 +120,7 @@ def _check_document_model(checker: _DocChecker) -> tuple[list[Issue], Annotation
             expected=files.doc_id,
         )
     raw = _check_raw_presence(checker)
-    spans = list(iter_spans(ann))
+    spans = SpanList(ann)
     if raw is not None and not _raw_changed_on_disk(checker, ann):
         digest = hashlib.sha256(files.raw_bytes or b"").hexdigest()
         if digest != ann.raw_sha256:
@@ -176,7 +175,7 @@ def _strict_annotations(checker: _DocChecker, data: bytes) -> AnnotationFile | N
         if partial is not None:  # every item that did parse still gets its span, reference and label checks
             ann, checker.index_map, unparsed_ids = partial
             if raw is not None and not _raw_changed_on_disk(checker, ann):
-                _check_spans(checker, list(iter_spans(ann)), raw)
+                _check_spans(checker, SpanList(ann), raw)
             _check_ids_and_refs(checker, ann, unparsed_ids)
         return None
 
@@ -235,31 +234,21 @@ def _check_raw_presence(checker: _DocChecker) -> str | None:
         return None
 
 
-def iter_spans(ann: AnnotationFile) -> Iterator[tuple[str, str | None, Span]]:
-    """Every span in the file as (json_path, annotation_id, span)."""
-    for i, seg in enumerate(ann.segments):
-        yield f"segments[{i}]", None, seg
-    for i, ent in enumerate(ann.entities):
-        yield f"entities[{i}]", ent.id, ent
-    for i, quote in enumerate(ann.quotes):
-        for j, frag in enumerate(quote.fragments):
-            yield f"quotes[{i}].fragments[{j}]", quote.id, frag
-        if quote.cue is not None:
-            yield f"quotes[{i}].cue", quote.id, quote.cue
-        if quote.speaker.type == "nominal":
-            yield f"quotes[{i}].speaker", quote.id, quote.speaker
-    for i, num in enumerate(ann.numbers):
-        yield f"numbers[{i}]", num.id, num
-    for i, st in enumerate(ann.stance):
-        if st.holder.type == "nominal":
-            yield f"stance[{i}].holder", st.id, st.holder
-        if st.evidence.type == "span":
-            yield f"stance[{i}].evidence", st.id, st.evidence
-
-
-def _check_spans(checker: _DocChecker, spans: list[tuple[str, str | None, Span]], raw: str) -> None:
+def _check_spans(checker: _DocChecker, span_list: SpanList, raw: str) -> None:
     length = len(raw)
-    for path, ann_id, span in spans:
+    spans = span_list.spans
+    # one pass in a comprehension finds the spans with a problem; only those are looked at closely
+    suspects = [
+        i
+        for i, span in enumerate(spans)
+        if span.end > length
+        or (text := span.text) != raw[span.start : span.end]
+        or text[:1].isspace()
+        or text[-1:].isspace()
+    ]
+    for i in suspects:
+        span = spans[i]
+        path, ann_id = span_list.where[i]
         if span.end > length:
             checker.add(
                 "offset-out-of-bounds",
@@ -302,7 +291,9 @@ def _check_ids_and_refs(
 ) -> None:
     ctx = checker.ctx
     seen: dict[str, tuple[str, int]] = {}
-    for layer in ("entities", "quotes", "numbers", "stance"):
+    layers = ("entities", "quotes", "numbers", "stance")
+    ids = [item.id for layer in layers for item in getattr(ann, layer)]
+    for layer in layers if len(set(ids)) != len(ids) else ():  # walk item by item only to report duplicates
         for i, item in enumerate(getattr(ann, layer)):
             if item.id in seen:
                 first_layer, first = seen[item.id]
@@ -366,37 +357,23 @@ def _check_ids_and_refs(
         declared("undeclared-stance-target", "stance target", st.target, ctx.targets, f"stance[{i}].target", st.id)
 
 
-def _content_index(ann: AnnotationFile) -> Callable[[int, int], bool] | None:
-    """A test "does [start, end) lie inside one annotated (title or body) segment?" in O(log segments), or
-    None when the document has no such segment. Segments sorted by start, with the running maximum
-    of their ends: among the segments starting at or before ``start``, one contains the span exactly
-    when the largest of their ends reaches ``end``."""
-    content = sorted((s.start, s.end) for s in ann.segments if s.kind in ANNOTATED_SEGMENTS)
-    if not content:
-        return None
-    starts = [start for start, _ in content]
-    reach = list(accumulate((end for _, end in content), max))
-
-    def inside(start: int, end: int) -> bool:
-        k = bisect_right(starts, start)
-        return k > 0 and reach[k - 1] >= end
-
-    return inside
-
-
-def _check_warnings(checker: _DocChecker, ann: AnnotationFile, spans: list[tuple[str, str | None, Span]]) -> None:
-    order = sorted(range(len(ann.entities)), key=lambda k: (ann.entities[k].start, -ann.entities[k].end))
-    for a, b in zip(order, order[1:]):
-        first, second = ann.entities[a], ann.entities[b]
-        if second.start < first.end:
-            checker.add(
-                "overlapping-mentions",
-                f"entities[{b}] ({second.text!r}) overlaps entities[{a}] ({first.text!r})",
-                f"entities[{b}]",
-                annotation_id=second.id,
-                char_start=second.start,
-                char_end=second.end,
-            )
+def _check_warnings(checker: _DocChecker, ann: AnnotationFile, span_list: SpanList) -> None:
+    entities = ann.entities
+    keys = [(e.start, -e.end) for e in entities]
+    order = sorted(range(len(entities)), key=keys.__getitem__)
+    ends = [entities[k].end for k in order]
+    overlapping = [j for j, k in enumerate(order[1:], 1) if keys[k][0] < ends[j - 1]]
+    for j in overlapping:
+        a, b = order[j - 1], order[j]
+        first, second = entities[a], entities[b]
+        checker.add(
+            "overlapping-mentions",
+            f"entities[{b}] ({second.text!r}) overlaps entities[{a}] ({first.text!r})",
+            f"entities[{b}]",
+            annotation_id=second.id,
+            char_start=second.start,
+            char_end=second.end,
+        )
     segs = sorted(ann.segments, key=lambda s: (s.start, s.end))
     for first, second in zip(segs, segs[1:]):
         if second.start < first.end:
@@ -406,20 +383,26 @@ def _check_warnings(checker: _DocChecker, ann: AnnotationFile, spans: list[tuple
                 f"[{first.start}, {first.end})",
                 "segments",
             )
-    inside = _content_index(ann)
-    if inside is not None:
-        for path, ann_id, span in spans:
-            if path.startswith("segments"):
-                continue
-            if not inside(span.start, span.end):
-                checker.add(
-                    "span-outside-body",
-                    f"{path} ({span.text!r}) is not inside a title or body segment",
-                    path,
-                    annotation_id=ann_id,
-                    char_start=span.start,
-                    char_end=span.end,
-                )
+    content = content_index(ann)
+    if content is not None:
+        starts, reach = content
+        spans = span_list.spans
+        outside = [
+            i
+            for i in range(span_list.n_segments, len(spans))
+            if (k := bisect_right(starts, (span := spans[i]).start)) == 0 or reach[k - 1] < span.end
+        ]
+        for i in outside:
+            span = spans[i]
+            path, ann_id = span_list.where[i]
+            checker.add(
+                "span-outside-body",
+                f"{path} ({span.text!r}) is not inside a title or body segment",
+                path,
+                annotation_id=ann_id,
+                char_start=span.start,
+                char_end=span.end,
+            )
     for layer in ("entities", "quotes", "numbers", "stance"):
         pending = [item.id for item in getattr(ann, layer) if item.origin == "suggestion"]
         if pending:
