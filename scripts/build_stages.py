@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     from corpus_pkg.text.tokenize import paragraphs
     from corpus_pkg.validate.checks import check_document_model, load_config_issues, pair_paths
 
-    gc.freeze()  # as in the build's workers
-    gc.set_threshold(50_000, *gc.get_threshold()[1:])
+    gc.freeze()  # as in the build's workers, which build a shard without cyclic garbage collection
+    gc.disable()
     corpus = Corpus.at(args.root)
     ctx, _, _ = load_config_issues(corpus.root)
     paths = pair_paths(corpus.root)[0][: args.docs]

@@ -1,0 +1,119 @@
+"""tables/batch.py: the build's columns and statistics for a batch of documents equal what the plain
+rows give (document_rows, then ReleaseStats.add), for any batch size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from corpus_pkg.corpus import Corpus, CorpusError
+from corpus_pkg.schema import AnnotationFile, Document
+from corpus_pkg.tables.batch import BATCH_CONFIGS, DocumentBatch, GoldDocument
+from corpus_pkg.tables.columns import column_builders
+from corpus_pkg.tables.features import LabelSets, encode_row, release_features
+from corpus_pkg.tables.parquet import ConfigWriter
+from corpus_pkg.tables.rows import RowContext, document_rows
+from corpus_pkg.tables.shard import _ner_rows
+from corpus_pkg.tables.stats import ReleaseStats, stats_to_json
+from tests.release.helpers import make_rich_corpus
+
+
+def _documents(root: Path) -> tuple[Corpus, RowContext, list[Document]]:
+    corpus = Corpus.at(root)
+    ctx = RowContext({e.id: e.name for e in corpus.registry.entities})
+    docs = []
+    for path in sorted((root / "annotations").glob("*.json")):
+        ann = AnnotationFile.model_validate_json(path.read_bytes())
+        docs.append(Document(text=(root / "raw" / f"{path.stem}.txt").read_text(encoding="utf-8"), annotations=ann))
+    return corpus, ctx, docs
+
+
+def _batches(docs: list[Document], ctx: RowContext, size: int) -> list[tuple[DocumentBatch, int, int]]:
+    """The documents in batches of ``size``, each with its ner rows and tokens."""
+    out = []
+    for first in range(0, len(docs), size):
+        batch, ner_rows, tokens = DocumentBatch(ctx), 0, 0
+        for doc in docs[first : first + size]:
+            gold = GoldDocument.of(doc.text, doc.annotations)
+            rows = _ner_rows(gold)
+            ner_rows += len(rows)
+            tokens += sum(len(row["tokens"]) for row in rows)
+            batch.add(gold)
+        out.append((batch, ner_rows, tokens))
+    return out
+
+
+@pytest.fixture(params=["rich", "synthetic"])
+def documents(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Corpus, RowContext, list[Document]]:
+    root = make_rich_corpus(tmp_path / "rich") if request.param == "rich" else request.getfixturevalue("synth_corpus")
+    return _documents(root)
+
+
+@pytest.mark.parametrize("size", [1, 2, 1000])
+def test_columns_equal_the_plain_rows(documents: Any, size: int) -> None:
+    corpus, ctx, docs = documents
+    features = release_features(LabelSets.from_config(corpus.config))
+    plain: dict[str, list[dict[str, Any]]] = {config: [] for config in BATCH_CONFIGS}
+    for doc in docs:
+        for config, rows in document_rows(doc, ctx).items():
+            if config in plain:
+                plain[config] += [encode_row(features[config], row) for row in rows]
+    built: dict[str, list[pa.RecordBatch]] = {config: [] for config in BATCH_CONFIGS}
+    for batch, _, _ in _batches(docs, ctx, size):
+        for config, (n_rows, columns) in batch.columns().items():
+            schema = features[config].arrow_schema
+            assert list(columns) == schema.names
+            assert all(len(values) == n_rows for values in columns.values())
+            builders = column_builders(features[config], schema)
+            arrays = [builders[name](columns[name]) for name in schema.names]
+            built[config].append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+    for config in BATCH_CONFIGS:
+        schema = features[config].arrow_schema
+        expected = pa.Table.from_pylist(plain[config], schema=schema)
+        assert pa.Table.from_batches(built[config], schema=schema).equals(expected), config
+
+
+@pytest.mark.parametrize("size", [1, 3, 1000])
+def test_statistics_equal_release_stats_add_key_order_included(documents: Any, size: int) -> None:
+    _, ctx, docs = documents
+    plain = ReleaseStats(splits=["train"])
+    for doc in docs:
+        plain.add(doc, document_rows(doc, ctx), "train")
+    batched = ReleaseStats(splits=["train"])
+    for batch, ner_rows, tokens in _batches(docs, ctx, size):
+        batch.count(batched, "train", ner_rows, tokens)
+    assert plain.suggestions or plain.entity_ids  # the corpora exercise both
+    # JSON text, not dicts: the order of every counter's keys must match too
+    assert repr(stats_to_json(batched)) == repr(stats_to_json(plain))
+
+
+def test_suggestions_are_left_out_and_references_still_resolve(tmp_path: Path) -> None:
+    _, ctx, docs = _documents(make_rich_corpus(tmp_path / "rich"))
+    doc = next(d for d in docs if any(e.origin == "suggestion" for e in d.annotations.entities))
+    gold = GoldDocument.of(doc.text, doc.annotations)
+    assert all(e.origin != "suggestion" for e in gold.gold["entities"])
+    assert len(gold.gold["entities"]) < len(doc.annotations.entities)
+    batch = DocumentBatch(ctx)
+    batch.add(gold)
+    n_rows, columns = batch.columns()["entities"]
+    assert n_rows == len(gold.gold["entities"]) == len(columns["mention_id"])
+
+
+def test_an_undeclared_label_names_the_document(tmp_path: Path) -> None:
+    corpus, ctx, docs = _documents(make_rich_corpus(tmp_path / "rich"))
+    features = release_features(LabelSets.from_config(corpus.config))
+    doc = next(d for d in docs if d.annotations.entities)
+    ann = doc.annotations.model_copy(deep=True)
+    ann.entities[0].label = "NOT_A_LABEL"
+    batch = DocumentBatch(ctx)
+    batch.add(GoldDocument.of(doc.text, ann))
+    schema = features["entities"].arrow_schema
+    writer = ConfigWriter(
+        tmp_path / "entities" / "x.partial", schema, column_builders(features["entities"], schema), 10
+    )
+    with pytest.raises(CorpusError, match=rf"annotations/{ann.doc_id}\.json: entities column 'label'.*NOT_A_LABEL"):
+        writer.add_columns(*batch.columns()["entities"])
+    writer.abort()
