@@ -65,9 +65,10 @@ class DocumentBatch:
     def clear(self) -> None:
         self.docs = []
 
-    def columns(self) -> dict[str, tuple[int, dict[str, list[Any]]]]:
-        """Config -> (rows, column name -> one value per row), as ``document_rows`` would give them
-        (``models=True``: nested values are the models) for these documents in order."""
+    def columns(self) -> dict[str, tuple[dict[str, list[Any]], list[int]]]:
+        """Config -> (column name -> one value per row, each document's number of rows), the rows as
+        ``document_rows`` would give them (``models=True``: nested values are the models) for these
+        documents in order."""
         return {
             "documents": self._documents(),
             "entities": self._entities(),
@@ -77,13 +78,16 @@ class DocumentBatch:
             "full": self._full(),
         }
 
+    def _counts(self, layer: str) -> list[int]:
+        return [len(d.gold[layer]) for d in self.docs]
+
     def _doc_ids(self, layer: str) -> list[str]:
         return list(chain.from_iterable(repeat(d.ann.doc_id, len(d.gold[layer])) for d in self.docs))
 
     def _items(self, layer: str) -> list[Any]:
         return list(chain.from_iterable(d.gold[layer] for d in self.docs))
 
-    def _documents(self) -> tuple[int, dict[str, list[Any]]]:
+    def _documents(self) -> tuple[dict[str, list[Any]], list[int]]:
         docs = self.docs
         metas = [d.ann.meta for d in docs]
         columns = {
@@ -104,9 +108,9 @@ class DocumentBatch:
             "num_stance": [len(d.gold["stance"]) for d in docs],
             "ner_skipped": [[{"mention_id": s.mention_id, "reason": s.reason} for s in d.skipped] for d in docs],
         }
-        return len(docs), columns
+        return columns, [1] * len(docs)
 
-    def _entities(self) -> tuple[int, dict[str, list[Any]]]:
+    def _entities(self) -> tuple[dict[str, list[Any]], list[int]]:
         items = self._items("entities")
         names = self.ctx.entity_names
         entity_ids = [m.entity_id for m in items]
@@ -122,9 +126,9 @@ class DocumentBatch:
             "origin": list(map(_ORIGIN, items)),
             "source": list(map(_SOURCE, items)),
         }
-        return len(items), columns
+        return columns, self._counts("entities")
 
-    def _quotes(self) -> tuple[int, dict[str, list[Any]]]:
+    def _quotes(self) -> tuple[dict[str, list[Any]], list[int]]:
         items: list[Any] = []
         speakers: list[dict[str, Any]] = []
         for d in self.docs:
@@ -152,9 +156,9 @@ class DocumentBatch:
             "origin": list(map(_ORIGIN, items)),
             "source": list(map(_SOURCE, items)),
         }
-        return len(items), columns
+        return columns, self._counts("quotes")
 
-    def _numbers(self) -> tuple[int, dict[str, list[Any]]]:
+    def _numbers(self) -> tuple[dict[str, list[Any]], list[int]]:
         items = self._items("numbers")
         columns = {
             "doc_id": self._doc_ids("numbers"),
@@ -169,9 +173,9 @@ class DocumentBatch:
             "origin": list(map(_ORIGIN, items)),
             "source": list(map(_SOURCE, items)),
         }
-        return len(items), columns
+        return columns, self._counts("numbers")
 
-    def _stance(self) -> tuple[int, dict[str, list[Any]]]:
+    def _stance(self) -> tuple[dict[str, list[Any]], list[int]]:
         items: list[Any] = []
         holders: list[dict[str, Any]] = []
         evidence: list[dict[str, Any]] = []
@@ -198,9 +202,9 @@ class DocumentBatch:
             "origin": list(map(_ORIGIN, items)),
             "source": list(map(_SOURCE, items)),
         }
-        return len(items), columns
+        return columns, self._counts("stance")
 
-    def _full(self) -> tuple[int, dict[str, list[Any]]]:
+    def _full(self) -> tuple[dict[str, list[Any]], list[int]]:
         docs = self.docs
         columns = {
             "doc_id": [d.ann.doc_id for d in docs],
@@ -214,7 +218,7 @@ class DocumentBatch:
             "numbers": [d.gold["numbers"] for d in docs],
             "stance": [d.gold["stance"] for d in docs],
         }
-        return len(docs), columns
+        return columns, [1] * len(docs)
 
     def count(self, stats: Any, split: str, ner_rows: int, tokens: int) -> None:
         """Add the batch to ``stats`` (a ReleaseStats) as ``ReleaseStats.add`` would, one document after

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Features, LargeList, List
 
-__all__ = ("ColumnBuilder", "LabelError", "column_builders")
+__all__ = ("ColumnBuilder", "LabelError", "column_builders", "compile_builder")
 
 #: Converts the values of one column (one Python value per row) to an Arrow array.
 ColumnBuilder = Callable[[Sequence[Any]], pa.Array]
@@ -33,6 +33,11 @@ class LabelError(ValueError):
 def column_builders(features: Features, schema: pa.Schema) -> dict[str, ColumnBuilder]:
     """One builder per column of a config (``schema`` is ``features.arrow_schema``)."""
     return {name: _compile(features[name], schema.field(name).type) for name in schema.names}
+
+
+def compile_builder(feature: Any, type_: pa.DataType) -> ColumnBuilder:
+    """The builder of values of ``feature`` (a column's, or one nested inside it) of Arrow type ``type_``."""
+    return _compile(feature, type_)
 
 
 def _compile(feature: Any, type_: pa.DataType) -> ColumnBuilder:

@@ -4,6 +4,7 @@ every writer setting explicit so that two builds produce the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,19 +33,32 @@ PARQUET_OPTIONS: dict[str, Any] = {
 class ConfigWriter:
     """Rows of one config of one shard -> a Parquet file of row groups of exactly ``row_group_size`` rows.
 
-    Rows arrive as dicts with label names. Every ``BATCH_ROWS`` of them are turned into Arrow
-    column by column (see :mod:`corpus_pkg.tables.columns`; labels encoded on the way): far faster
-    than converting row by row, and the dicts do not pile up. The file is created on the first row
-    group, so a config without rows in this shard writes nothing."""
+    Rows arrive as dicts with label names (:meth:`add`), or column by column for several documents
+    at once (:meth:`add_columns`, the build's fast path). Every ``BATCH_ROWS`` of them, cut at a
+    document boundary, are turned into Arrow column by column (see :mod:`corpus_pkg.tables.columns`;
+    labels encoded on the way): far faster than converting row by row, and the rows do not pile up.
+    Both ways convert the same pieces, so the Arrow sizes reported (``nbytes``) do not depend on the
+    way either. ``transform`` (e.g. taking the text out) is applied to each converted piece. The file
+    is created on the first row group, so a config without rows in this shard writes nothing."""
 
     BATCH_ROWS = 256
 
-    def __init__(self, path: Path, schema: pa.Schema, builders: dict[str, ColumnBuilder], row_group_size: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        schema: pa.Schema,
+        builders: dict[str, ColumnBuilder],
+        row_group_size: int,
+        transform: Callable[[pa.RecordBatch], pa.RecordBatch] | None = None,
+    ) -> None:
         self.path = path
         self.schema = schema
         self.columns = [(name, builders[name]) for name in schema.names]
         self.row_group_size = row_group_size
+        self.transform = transform
         self.pending: list[dict[str, Any]] = []  # rows not converted yet
+        self.pending_columns: dict[str, list[Any]] = {name: [] for name in schema.names}  # the same, by column
+        self.pending_count = 0  # rows in pending_columns
         self.batches: list[pa.RecordBatch] = []  # converted rows not written yet
         self.buffered = 0
         self.writer: pq.ParquetWriter | None = None
@@ -52,40 +66,32 @@ class ConfigWriter:
         self.nbytes = 0
 
     def add(self, rows: list[dict[str, Any]]) -> None:
-        """Queue rows; every full row group is written at once."""
+        """Queue the rows of one document; every full row group is written at once."""
         self.pending.extend(rows)
         if len(self.pending) >= self.BATCH_ROWS:
             self._convert()
 
-    def add_columns(self, n_rows: int, columns: dict[str, list[Any]]) -> None:
-        """Queue ``n_rows`` rows given column by column (label names, as in rows); converted at once."""
-        if not n_rows:
-            return
-        if self.pending:
-            self._convert()
-        arrays = []
-        for name, build in self.columns:
-            try:
-                arrays.append(build(columns[name]))
-            except LabelError:
-                rows = [{"doc_id": doc_id, name: value} for doc_id, value in zip(columns["doc_id"], columns[name])]
-                self._raise_label_error(rows, name, build)
-        self.add_batch(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
-
-    def add_batch(self, batch: pa.RecordBatch) -> None:
-        """Queue rows already converted to Arrow (``batch`` has this writer's schema)."""
-        if self.pending:
-            self._convert()
-        self.batches.append(batch)
-        self.buffered += batch.num_rows
-        while self.buffered >= self.row_group_size:
-            self._write_group(self.row_group_size)
+    def add_columns(self, columns: dict[str, Sequence[Any]], doc_rows: Sequence[int]) -> None:
+        """Queue the rows of consecutive documents given column by column (label names, one value per
+        row); ``doc_rows`` is each document's number of rows, in order."""
+        assert not self.pending, "rows and columns are not mixed in one writer"
+        start = end = 0
+        for count in doc_rows:
+            end += count
+            if self.pending_count + end - start >= self.BATCH_ROWS:
+                self._queue(columns, start, end)
+                self._convert_columns()
+                start = end
+        if end > start:
+            self._queue(columns, start, end)
 
     def close(self) -> None:
         """Write what is left as a last, shorter row group, and close the file."""
         try:
             if self.pending:
                 self._convert()
+            if self.pending_count:
+                self._convert_columns()
             if self.buffered:
                 self._write_group(self.buffered)
         finally:
@@ -94,19 +100,36 @@ class ConfigWriter:
     def abort(self) -> None:
         """Drop rows not written yet and close the file (it is then incomplete: callers delete it)."""
         self.pending, self.batches, self.buffered = [], [], 0
+        self.pending_columns, self.pending_count = {name: [] for name in self.schema.names}, 0
         writer, self.writer = self.writer, None
         if writer is not None:
             writer.close()
 
+    def _queue(self, columns: dict[str, Sequence[Any]], start: int, end: int) -> None:
+        for name, values in self.pending_columns.items():
+            values.extend(columns[name][start:end])
+        self.pending_count += end - start
+
     def _convert(self) -> None:
         rows, self.pending = self.pending, []
+        self._add_batch({name: [row.get(name) for row in rows] for name, _ in self.columns})
+
+    def _convert_columns(self) -> None:
+        columns = self.pending_columns
+        self.pending_columns, self.pending_count = {name: [] for name in self.schema.names}, 0
+        self._add_batch(columns)
+
+    def _add_batch(self, columns: dict[str, Sequence[Any]]) -> None:
         arrays = []
         for name, build in self.columns:
             try:
-                arrays.append(build([row.get(name) for row in rows]))
+                arrays.append(build(columns[name]))
             except LabelError:
+                rows = [{"doc_id": doc_id, name: value} for doc_id, value in zip(columns["doc_id"], columns[name])]
                 self._raise_label_error(rows, name, build)
         batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+        if self.transform is not None:
+            batch = self.transform(batch)
         self.batches.append(batch)
         self.buffered += batch.num_rows
         while self.buffered >= self.row_group_size:

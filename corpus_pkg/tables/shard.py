@@ -17,7 +17,7 @@ import hashlib
 import json
 import tempfile
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from .._jsonfile import parse_json
 from .._pool import collections_paused
 from .._storage import is_remote, join, local_path, open_url
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
-from ..schema import AnnotationFile, Document
+from ..schema import AnnotationFile
 from ..text.tokenize import bio_tags, paragraphs
 from ..validate import DocumentChecker, read_documents
 from ..validate.checks import CorpusContext, DocumentFiles
@@ -39,9 +39,9 @@ from .batch import DocumentBatch, GoldDocument
 from .columns import column_builders
 from .parquet import ConfigWriter
 from .plan import ShardTask
-from .rows import RowContext, document_rows
+from .rows import RowContext
 from .stats import ReleaseStats, stats_to_json
-from .textfree import strip_text
+from .textfree import strip_text_batch
 
 __all__ = ("ShardBuilder", "ShardResult", "ShardSettings", "build_shard", "shard_code")
 
@@ -165,12 +165,14 @@ class ShardBuilder:
     ) -> None:
         """Check each document, then add its rows; after a document with errors, only check the rest."""
         stats = ReleaseStats(splits=[task.split])
+        text_free = not self.settings.with_text  # every copy of the text taken out of the converted rows
         writers = {
             config: ConfigWriter(
                 into / task.partial_name(config),
                 self.settings.schemas[config],
                 column_builders(features, self.settings.schemas[config]),
                 self.settings.row_group_size,
+                partial(strip_text_batch, config, features=features) if text_free else None,
             )
             for config, features in self.settings.features.items()
         }
@@ -186,16 +188,7 @@ class ShardBuilder:
                 assert doc_files.raw_bytes is not None and doc_files.annotation_bytes is not None
                 if ann is None:  # a validate cache hit: parse again, without the strict reader
                     ann = _parse_annotations(doc_files.annotation_bytes, doc_files.doc_id)
-                text = doc_files.raw_bytes.decode("utf-8")
-                if self.settings.with_text:
-                    batch.add(GoldDocument.of(text, ann))
-                    continue
-                # text-free: the plain rows, with every copy of the text taken out
-                rows = document_rows(Document(text=text, annotations=ann), self.settings.row_ctx)
-                stats.add(Document(text=text, annotations=ann), rows, task.split)
-                strip_text(rows)
-                for config, config_rows in rows.items():
-                    writers[config].add(config_rows)
+                batch.add(GoldDocument.of(doc_files.raw_bytes.decode("utf-8"), ann))
             if not ok:  # the build fails: drop the rows (the temporary release folder is deleted)
                 raise _ShardFailed
             batch.flush()
@@ -245,16 +238,16 @@ class _Batch:
 
     def add(self, doc: GoldDocument) -> None:
         rows = _ner_rows(doc)
-        self.writers["ner"].add(rows)
         self.ner_rows += len(rows)
         self.tokens += sum(len(row["tokens"]) for row in rows)
+        self.writers["ner"].add(rows)
         self.docs.add(doc)
         if len(self.docs) >= self.DOCS:
             self.flush()
 
     def flush(self) -> None:
-        for config, (n_rows, columns) in self.docs.columns().items():
-            self.writers[config].add_columns(n_rows, columns)
+        for config, (columns, doc_rows) in self.docs.columns().items():
+            self.writers[config].add_columns(columns, doc_rows)
         self.docs.count(self.stats, self.split, self.ner_rows, self.tokens)
         self.docs.clear()
         self.ner_rows = self.tokens = 0

@@ -13,6 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
+from datasets import Features, LargeList, List
+
+from .columns import column_builders, compile_builder
+
 #: config -> top-level columns set to null.
 NULL_COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": ("text", "body"),
@@ -34,6 +39,42 @@ def strip_text(rows: dict[str, list[dict[str, Any]]]) -> None:
                 row[column] = None
             for value in row.values():
                 _drop_span_texts(value)
+
+
+def strip_text_batch(config: str, batch: pa.RecordBatch, features: Features) -> pa.RecordBatch:
+    """:func:`strip_text` on rows already converted to Arrow: the same arrays (buffers included) as
+    converting the stripped rows, with the nulls made by the same column builders."""
+    nulls = NULL_COLUMNS.get(config, ())
+    builders = column_builders(features, batch.schema) if nulls else {}
+    arrays = [
+        builders[name]([None] * batch.num_rows) if name in nulls else _strip_array(features[name], column)
+        for name, column in zip(batch.schema.names, batch.columns)
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=batch.schema)
+
+
+def _strip_array(feature: Any, array: pa.Array) -> pa.Array:
+    """``array`` (of ``feature``, built by :mod:`corpus_pkg.tables.columns`) with the ``text`` of every
+    nested span struct (one with ``start``, ``end`` and ``text`` fields) null."""
+    type_ = array.type
+    mask = array.is_null() if array.null_count else None
+    if isinstance(feature, dict):
+        fields = [type_.field(i) for i in range(type_.num_fields)]
+        span = {"start", "end", "text"} <= feature.keys()
+        children = [
+            compile_builder(feature[f.name], f.type)([None] * len(array))
+            if span and f.name == "text"
+            else _strip_array(feature[f.name], array.field(i))
+            for i, f in enumerate(fields)
+        ]
+        return pa.StructArray.from_arrays(children, fields=fields, mask=mask)
+    if isinstance(feature, (List, LargeList)):
+        values = _strip_array(feature.feature, array.values)
+        if values is array.values:
+            return array
+        cls = pa.LargeListArray if pa.types.is_large_list(type_) else pa.ListArray
+        return cls.from_arrays(array.offsets, values, type=type_, mask=mask)
+    return array
 
 
 def _drop_span_texts(value: Any) -> None:

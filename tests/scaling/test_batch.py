@@ -63,10 +63,10 @@ def test_columns_equal_the_plain_rows(documents: Any, size: int) -> None:
                 plain[config] += [encode_row(features[config], row) for row in rows]
     built: dict[str, list[pa.RecordBatch]] = {config: [] for config in BATCH_CONFIGS}
     for batch, _, _ in _batches(docs, ctx, size):
-        for config, (n_rows, columns) in batch.columns().items():
+        for config, (columns, doc_rows) in batch.columns().items():
             schema = features[config].arrow_schema
             assert list(columns) == schema.names
-            assert all(len(values) == n_rows for values in columns.values())
+            assert all(len(values) == sum(doc_rows) for values in columns.values())
             builders = column_builders(features[config], schema)
             arrays = [builders[name](columns[name]) for name in schema.names]
             built[config].append(pa.RecordBatch.from_arrays(arrays, schema=schema))
@@ -98,8 +98,8 @@ def test_suggestions_are_left_out_and_references_still_resolve(tmp_path: Path) -
     assert len(gold.gold["entities"]) < len(doc.annotations.entities)
     batch = DocumentBatch(ctx)
     batch.add(gold)
-    n_rows, columns = batch.columns()["entities"]
-    assert n_rows == len(gold.gold["entities"]) == len(columns["mention_id"])
+    columns, doc_rows = batch.columns()["entities"]
+    assert doc_rows == [len(gold.gold["entities"])] == [len(columns["mention_id"])]
 
 
 def test_an_undeclared_label_names_the_document(tmp_path: Path) -> None:
@@ -116,4 +116,27 @@ def test_an_undeclared_label_names_the_document(tmp_path: Path) -> None:
     )
     with pytest.raises(CorpusError, match=rf"annotations/{ann.doc_id}\.json: entities column 'label'.*NOT_A_LABEL"):
         writer.add_columns(*batch.columns()["entities"])
-    writer.abort()
+        writer.close()  # fewer rows than a conversion batch: converted on close
+
+
+@pytest.mark.parametrize("size", [1, 3, 1000])
+def test_columns_and_rows_write_the_same_file_and_arrow_sizes(synth_corpus: Path, tmp_path: Path, size: int) -> None:
+    """The card's ``num_bytes`` come from the Arrow sizes of the converted pieces: the fast path must
+    convert the same pieces as rows added document by document."""
+    corpus, ctx, docs = _documents(synth_corpus)
+    features = release_features(LabelSets.from_config(corpus.config))
+    batches = _batches(docs, ctx, size)
+    for config in BATCH_CONFIGS:
+        schema = features[config].arrow_schema
+        by_rows, by_columns = (
+            ConfigWriter(tmp_path / way / config, schema, column_builders(features[config], schema), 7)
+            for way in ("rows", "columns")
+        )
+        for doc in docs:
+            by_rows.add(document_rows(doc, ctx, models=True)[config])
+        for batch, _, _ in batches:
+            by_columns.add_columns(*batch.columns()[config])
+        by_rows.close()
+        by_columns.close()
+        assert (by_columns.rows, by_columns.nbytes) == (by_rows.rows, by_rows.nbytes), config
+        assert (tmp_path / "columns" / config).read_bytes() == (tmp_path / "rows" / config).read_bytes()

@@ -23,13 +23,15 @@ from corpus_pkg.schema import AnnotationFile, Document
 from corpus_pkg.tables.features import LabelSets, encode_row, release_features
 from corpus_pkg.tables.parquet import PARQUET_OPTIONS
 from corpus_pkg.tables.rows import RowContext, document_rows, registry_rows
+from corpus_pkg.tables.textfree import strip_text
 from corpus_pkg.validate.checks import pair_paths
 from tests.conftest import MINI
 from tests.release.helpers import make_rich_corpus
 
 
-def plain_parquet(root: Path, row_group_size: int = 1000) -> dict[str, bytes]:
-    """Release-relative path -> the bytes the plain path writes (one shard per split)."""
+def plain_parquet(root: Path, row_group_size: int = 1000, text: bool = True) -> dict[str, bytes]:
+    """Release-relative path -> the bytes the plain path writes (one shard per split); ``text=False``:
+    a text-free release, each document's rows stripped by ``strip_text``."""
     corpus = Corpus.at(root)
     features = release_features(LabelSets.from_config(corpus.config))
     ctx = RowContext({e.id: e.name for e in corpus.registry.entities})
@@ -41,7 +43,10 @@ def plain_parquet(root: Path, row_group_size: int = 1000) -> dict[str, bytes]:
         for paths in task.docs:
             ann = AnnotationFile.model_validate(json.loads((root / paths.annotation_file).read_bytes()))
             doc = Document(text=(root / paths.raw_file).read_text(encoding="utf-8"), annotations=ann)
-            for config, config_rows in document_rows(doc, ctx).items():
+            doc_rows = document_rows(doc, ctx)
+            if not text:
+                strip_text(doc_rows)
+            for config, config_rows in doc_rows.items():
                 rows[config] += [encode_row(features[config], row) for row in config_rows]
         for config, config_rows in rows.items():
             if not config_rows:
@@ -77,6 +82,15 @@ def test_build_bytes_equal_the_plain_path(source: str, workers: int, tmp_path: P
     reference = plain_parquet(root, row_group_size)
     assert reference
     result = build(root, tmp_path / "release", workers=workers, row_group_size=row_group_size)
+    assert built_parquet(result.out) == reference
+
+
+@pytest.mark.parametrize("source", ["rich", "synthetic"])
+def test_text_free_build_bytes_equal_the_stripped_plain_path(source: str, tmp_path: Path, synth_corpus: Path) -> None:
+    root = make_rich_corpus(tmp_path / "rich") if source == "rich" else synth_corpus
+    row_group_size = 7 if source == "synthetic" else 1000
+    reference = plain_parquet(root, row_group_size, text=False)
+    result = build(root, tmp_path / "release", workers=1, row_group_size=row_group_size, text=False, cache=False)
     assert built_parquet(result.out) == reference
 
 
