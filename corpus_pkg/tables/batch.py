@@ -238,14 +238,15 @@ class DocumentBatch:
         stats.undated += len(docs) - len(dated)
         if dated:
             stats.dates = [min([*dated, *stats.dates[:1]]), max([*dated, *stats.dates[1:]])]
-        origins, suggestions = stats.origins, stats.suggestions
-        for d in docs:
-            for layer in ANNOTATION_LAYERS:
-                items, gold = getattr(d.ann, layer), d.gold[layer]
-                if gold:
-                    origins[layer].update(map(_ORIGIN, gold))
-                if len(gold) != len(items):
-                    suggestions[layer] += len(items) - len(gold)
+        # one update per layer; layers enter the counters in the order a document-by-document pass meets them
+        gold = {layer: [d.gold[layer] for d in docs] for layer in ANNOTATION_LAYERS}
+        for layer in _first_met(gold):
+            stats.origins[layer].update(map(_ORIGIN, chain.from_iterable(gold[layer])))
+        pending = {
+            layer: [len(getattr(d.ann, layer)) - len(d.gold[layer]) for d in docs] for layer in ANNOTATION_LAYERS
+        }
+        for layer in _first_met(pending):
+            stats.suggestions[layer] += sum(pending[layer])
         entities = self._items("entities")
         stats.entity_labels.update(map(_LABEL, entities))
         for m in entities:
@@ -259,6 +260,14 @@ class DocumentBatch:
         stats.tokens += tokens
         for d in docs:
             stats.ner_skipped.extend((d.ann.doc_id, s.mention_id, s.reason) for s in d.skipped)
+
+
+def _first_met(per_doc: dict[str, list[Any]]) -> list[str]:
+    """Layers with a non-empty (truthy) value for some document, in the order a pass over the documents,
+    then the layers of each, meets the first such value."""
+    first = {layer: next((i for i, value in enumerate(values) if value), None) for layer, values in per_doc.items()}
+    met = [(i, k, layer) for k, (layer, i) in enumerate(first.items()) if i is not None]
+    return [layer for _, _, layer in sorted(met)]
 
 
 _EVIDENCE_KEYS = ("evidence_start", "evidence_end", "evidence_text", "evidence_fragments")

@@ -140,3 +140,24 @@ def test_columns_and_rows_write_the_same_file_and_arrow_sizes(synth_corpus: Path
         by_columns.close()
         assert (by_columns.rows, by_columns.nbytes) == (by_rows.rows, by_rows.nbytes), config
         assert (tmp_path / "columns" / config).read_bytes() == (tmp_path / "rows" / config).read_bytes()
+
+
+def test_counters_meet_layers_in_document_order_within_a_batch(tmp_path: Path) -> None:
+    """A batch counts layer by layer; the counters' keys must still come in the order a document-by-document
+    pass meets them (the first document has gold quotes only, the second gold entities too)."""
+    _, ctx, docs = _documents(make_rich_corpus(tmp_path / "rich"))
+    doc = next(d for d in docs if d.annotations.entities and d.annotations.quotes and d.annotations.numbers)
+    first = doc.annotations.model_copy(deep=True)
+    for entity in first.entities:
+        entity.origin = "suggestion"  # no gold entities, so its quotes are met before any entity
+    for number in first.numbers:
+        number.origin = "suggestion"
+    docs = [Document(text=doc.text, annotations=first), doc]
+    plain = ReleaseStats(splits=["train"])
+    for d in docs:
+        plain.add(d, document_rows(d, ctx), "train")
+    assert list(plain.origins)[0] == "quotes" and list(plain.suggestions)[0] == "entities"
+    batched = ReleaseStats(splits=["train"])
+    for batch, ner_rows, tokens in _batches(docs, ctx, 2):
+        batch.count(batched, "train", ner_rows, tokens)
+    assert repr(stats_to_json(batched)) == repr(stats_to_json(plain))
