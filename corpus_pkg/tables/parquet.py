@@ -38,7 +38,8 @@ class ConfigWriter:
     document boundary, are turned into Arrow column by column (see :mod:`corpus_pkg.tables.columns`;
     labels encoded on the way): far faster than converting row by row, and the rows do not pile up.
     Both ways convert the same pieces, so the Arrow sizes reported (``nbytes``) do not depend on the
-    way either. ``transform`` (e.g. taking the text out) is applied to each converted piece. The file
+    way either. ``transform`` (e.g. taking the text out) is applied to each piece this writer converts
+    (not to ready record batches, :meth:`add_batch`). The file
     is created on the first row group, so a config without rows in this shard writes nothing."""
 
     BATCH_ROWS = 256
@@ -85,6 +86,14 @@ class ConfigWriter:
         if end > start:
             self._queue(columns, start, end)
 
+    def add_batch(self, batch: pa.RecordBatch) -> None:
+        """Queue rows already in Arrow (this writer's schema), after any rows queued before them."""
+        if self.pending:
+            self._convert()
+        if self.pending_count:
+            self._convert_columns()
+        self._buffer(batch)
+
     def close(self) -> None:
         """Write what is left as a last, shorter row group, and close the file."""
         try:
@@ -112,14 +121,14 @@ class ConfigWriter:
 
     def _convert(self) -> None:
         rows, self.pending = self.pending, []
-        self._add_batch({name: [row.get(name) for row in rows] for name, _ in self.columns})
+        self._encode({name: [row.get(name) for row in rows] for name, _ in self.columns})
 
     def _convert_columns(self) -> None:
         columns = self.pending_columns
         self.pending_columns, self.pending_count = {name: [] for name in self.schema.names}, 0
-        self._add_batch(columns)
+        self._encode(columns)
 
-    def _add_batch(self, columns: dict[str, Sequence[Any]]) -> None:
+    def _encode(self, columns: dict[str, Sequence[Any]]) -> None:
         arrays = []
         for name, build in self.columns:
             try:
@@ -130,6 +139,9 @@ class ConfigWriter:
         batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
         if self.transform is not None:
             batch = self.transform(batch)
+        self._buffer(batch)
+
+    def _buffer(self, batch: pa.RecordBatch) -> None:
         self.batches.append(batch)
         self.buffered += batch.num_rows
         while self.buffered >= self.row_group_size:
