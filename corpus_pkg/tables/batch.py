@@ -39,6 +39,11 @@ class GoldDocument:
     gold: dict[str, list[Any]]  # layer -> items of origin manual or imported, in file order
     skipped: list[Any] = field(default_factory=list)  # tokenize.Skipped, sorted by mention id
 
+    @property
+    def annotations(self) -> AnnotationFile:
+        """The whole annotation file (so code reading a Document's ``text`` and ``annotations`` reads this too)."""
+        return self.ann
+
     @classmethod
     def of(cls, text: str, ann: AnnotationFile) -> GoldDocument:
         gold = {}

@@ -225,32 +225,45 @@ class ShardBuilder:
 
 @dataclass
 class _Batch:
-    """Documents waiting to be converted: every ``DOCS`` of them become the columns of each config."""
+    """Checked documents waiting to be converted: every ``DOCS`` of them (fewer when their texts reach
+    ``CHARS``) become the rows of each config, ``ner`` first (it finds the mentions NER skips, which
+    the ``documents`` rows list)."""
 
     docs: DocumentBatch
     writers: dict[str, ConfigWriter]
     stats: ReleaseStats
     split: str
-    ner_rows: int = 0
-    tokens: int = 0
+    chars: int = 0
 
     DOCS = 128
+    CHARS = 1 << 26  # Arrow's string arrays hold up to 2 GiB
 
     def add(self, doc: GoldDocument) -> None:
-        rows = _ner_rows(doc)
-        self.ner_rows += len(rows)
-        self.tokens += sum(len(row["tokens"]) for row in rows)
-        self.writers["ner"].add(rows)
         self.docs.add(doc)
-        if len(self.docs) >= self.DOCS:
+        self.chars += len(doc.text)
+        if len(self.docs) >= self.DOCS or self.chars >= self.CHARS:
             self.flush()
 
     def flush(self) -> None:
+        if not len(self.docs):
+            return
+        ner_rows, tokens = self._ner()
         for config, (columns, doc_rows) in self.docs.columns().items():
             self.writers[config].add_columns(columns, doc_rows)
-        self.docs.count(self.stats, self.split, self.ner_rows, self.tokens)
+        self.docs.count(self.stats, self.split, ner_rows, tokens)
         self.docs.clear()
-        self.ner_rows = self.tokens = 0
+        self.chars = 0
+
+    def _ner(self) -> tuple[int, int]:
+        """Add the ``ner`` rows of the batch's documents, set each one's ``skipped``; returns the
+        number of rows and of tokens."""
+        ner_rows = tokens = 0
+        for doc in self.docs.docs:
+            rows = _ner_rows(doc)
+            ner_rows += len(rows)
+            tokens += sum(len(row["tokens"]) for row in rows)
+            self.writers["ner"].add(rows)
+        return ner_rows, tokens
 
 
 def _ner_rows(doc: GoldDocument) -> list[dict[str, Any]]:
