@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -44,6 +46,8 @@ __all__ = (
     "pair_paths",
     "read_corpus_file",
 )
+
+_ID, _LABEL, _ENTITY_ID = attrgetter("id"), attrgetter("label"), attrgetter("entity_id")
 
 #: Issues listed per document; the rest are counted in one too-many-issues issue.
 MAX_DOCUMENT_ISSUES = 1000
@@ -243,8 +247,7 @@ def _check_spans(checker: _DocChecker, span_list: SpanList, raw: str) -> None:
         for i, span in enumerate(spans)
         if span.end > length
         or (text := span.text) != raw[span.start : span.end]
-        or text[:1].isspace()
-        or text[-1:].isspace()
+        or text.strip() != text
     ]
     for i in suspects:
         span = spans[i]
@@ -292,7 +295,7 @@ def _check_ids_and_refs(
     ctx = checker.ctx
     seen: dict[str, tuple[str, int]] = {}
     layers = ("entities", "quotes", "numbers", "stance")
-    ids = [item.id for layer in layers for item in getattr(ann, layer)]
+    ids = list(map(_ID, chain(ann.entities, ann.quotes, ann.numbers, ann.stance)))
     for layer in layers if len(set(ids)) != len(ids) else ():  # walk item by item only to report duplicates
         for i, item in enumerate(getattr(ann, layer)):
             if item.id in seen:
@@ -307,8 +310,8 @@ def _check_ids_and_refs(
                 )
             else:
                 seen[item.id] = (layer, i)
-    mention_ids = {e.id for e in ann.entities} | unparsed  # an item that failed the schema is reported already
-    quote_ids = {q.id for q in ann.quotes} | unparsed
+    mention_ids = set(map(_ID, ann.entities)) | unparsed  # an item that failed the schema is reported already
+    quote_ids = set(map(_ID, ann.quotes)) | unparsed
 
     def ref(kind: str, value: str, known: frozenset[str] | set[str] | None, path: str, ann_id: str) -> None:
         if known is None or value in known:
@@ -337,8 +340,8 @@ def _check_ids_and_refs(
         )
 
     labels, registry = ctx.labels, ctx.registry_ids
-    if (labels is not None and not labels.issuperset(e.label for e in ann.entities)) or (
-        registry is not None and not registry.issuperset(e.entity_id for e in ann.entities if e.entity_id is not None)
+    if (labels is not None and not labels.issuperset(map(_LABEL, ann.entities))) or (
+        registry is not None and not registry.issuperset(set(map(_ENTITY_ID, ann.entities)) - {None})
     ):  # only then walk the mentions one by one, to report each problem in file order
         for i, ent in enumerate(ann.entities):
             declared("undeclared-label", "entity label", ent.label, labels, f"entities[{i}].label", ent.id)
