@@ -218,14 +218,18 @@ class ContentCache:
         if self._marked:
             return
         self._marked = True
-        top = self.folder.parent if self.folder.parent.name == CACHE_DIR else self.folder
-        marker = top / ".gitignore"
-        if not marker.exists():
-            try:
-                marker.write_text("# Created by corpus_pkg: a disposable cache.\n*\n", encoding="utf-8")
-                (top / "CACHEDIR.TAG").write_text(
-                    "Signature: 8a477f597d28d172789f06886806bc55\n# corpus_pkg cache; safe to delete.\n",
-                    encoding="utf-8",
-                )
-            except OSError:
-                pass
+        mark_cache_root(self.folder.parent if self.folder.parent.name == CACHE_DIR else self.folder)
+
+
+def mark_cache_root(top: Path) -> None:
+    """Put a ``.gitignore`` and a ``CACHEDIR.TAG`` into the cache folder ``top`` (when missing)."""
+    marker = top / ".gitignore"
+    if not marker.exists():
+        try:
+            marker.write_text("# Created by corpus_pkg: a disposable cache.\n*\n", encoding="utf-8")
+            (top / "CACHEDIR.TAG").write_text(
+                "Signature: 8a477f597d28d172789f06886806bc55\n# corpus_pkg cache; safe to delete.\n",
+                encoding="utf-8",
+            )
+        except OSError:
+            pass

@@ -24,6 +24,9 @@ class ShardTask:
     index: int
     docs: tuple[DocumentPaths, ...]
     convert: bool = True  # False: only check the documents (the build already failed elsewhere)
+    #: (annotation, raw) sha256 of each document when the build already knows them all (see
+    #: corpus_pkg._hashindex): a cached shard is then found without reading its files
+    hashes: tuple[tuple[str | None, str | None], ...] = ()
 
     def partial_name(self, config: str) -> str:
         """Release-relative path of this shard's file of ``config`` until ``build`` names it."""

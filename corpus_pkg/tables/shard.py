@@ -56,6 +56,9 @@ class ShardResult:
     shard_cache: CacheStats = field(default_factory=CacheStats)  # counted in documents
     cache_key: str = ""  # the shard's cache entry (read or written), when the cache is on
     files: dict[str, tuple[int, str]] = field(default_factory=dict)  # config -> (bytes, sha256) of its file
+    #: (path, stat key, sha256) of each input file this worker read (the build records them, and
+    #: needs not read the files again for the release's inputs digest)
+    read: list[tuple[str, tuple[int, int, int, int] | None, str]] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -129,21 +132,18 @@ class ShardBuilder:
             settings.check_ctx, settings.validate_code, settings.validate_cache, write=not task.convert
         )
         result = ShardResult(task, issues=[])
+        cache = ContentCache(settings.shard_cache) if settings.shard_cache and task.convert else None
+        if cache is not None and task.hashes and self._cached(cache, task, task.hashes, result, into):
+            return result  # found by the files' known sha256s: nothing was read
         files = read_documents(settings.root, task.docs)
+        hashes = _hash_files(files, result.read)
         if not task.convert:
             result.issues = [checker.check(f)[0] for f in files]
             return result
-        cache = ContentCache(settings.shard_cache) if settings.shard_cache else None
-        key = ""
-        if cache is not None:
-            parts = [x for f in files for x in (f.doc_id, f.annotation_bytes, f.raw_bytes)]
-            key = result.cache_key = cache_key("build-shard", self.context, task.split, *parts)
-            blob = cache.get(key, check=lambda blob: self._blob_ok(blob, len(files)))
-            result.shard_cache.corrupt = cache.stats.corrupt
-            if blob is not None:  # only shards without errors are cached
-                self._unpack(blob, task, result, into)
-                result.shard_cache.hits = len(files)
-                return result
+        key = self._key(task, hashes) if cache is not None else ""
+        if key and key != result.cache_key and self._cached(cache, task, hashes, result, into):  # type: ignore[arg-type]
+            return result  # e.g. a file touched but not changed
+        result.cache_key = key
         self._write(task, files, checker, result, into)
         if not result.written:
             checker.flush()
@@ -209,6 +209,24 @@ class ShardBuilder:
         result.stats = stats_to_json(stats)
         result.written = True
 
+    def _key(self, task: ShardTask, hashes: tuple[tuple[str | None, str | None], ...]) -> str:
+        """The shard's cache key: its documents' ids and files' sha256s, its split, the settings."""
+        parts = [x for doc, (ann, raw) in zip(task.docs, hashes) for x in (doc.doc_id, ann, raw)]
+        return cache_key("build-shard", self.context, task.split, *parts)
+
+    def _cached(
+        self, cache: ContentCache, task: ShardTask, hashes: tuple, result: ShardResult, into: Path
+    ) -> bool:
+        """Copy the shard from the cache when it holds it (only shards without errors are cached)."""
+        key = result.cache_key = self._key(task, hashes)
+        blob = cache.get(key, check=lambda blob: self._blob_ok(blob, len(task.docs)))
+        result.shard_cache.corrupt = cache.stats.corrupt
+        if blob is None:
+            return False
+        self._unpack(blob, task, result, into)
+        result.shard_cache.hits = len(task.docs)
+        return True
+
     def _blob_ok(self, blob: bytes, n_docs: int) -> bool:
         return shard_cache.is_valid(blob, self.settings.features, n_docs)
 
@@ -226,6 +244,21 @@ class ShardBuilder:
 def build_shard(builder: ShardBuilder, task: ShardTask) -> ShardResult:
     """``Work.run`` of a build: one shard with a worker's builder."""
     return builder.build(task)
+
+
+def _hash_files(files: list[DocumentFiles], read: list) -> tuple[tuple[str | None, str | None], ...]:
+    """(annotation, raw) sha256 of each document (None for a file not read), noted in ``read``."""
+    out = []
+    for f in files:
+        pair = []
+        both = ((f.annotation_file, f.annotation_bytes, f.annotation_stat), (f.raw_file, f.raw_bytes, f.raw_stat))
+        for rel, data, key in both:
+            sha = None if data is None or f.oversized else hashlib.sha256(data).hexdigest()
+            if sha is not None:
+                read.append((rel, key, sha))
+            pair.append(sha)
+        out.append((pair[0], pair[1]))
+    return tuple(out)
 
 
 def _facts(body: bytes) -> tuple[int, str]:
