@@ -29,12 +29,18 @@ def input_files(root: str | Path) -> list[Path]:
     assignments.json, docs/agreement.md, and the files of raw/, annotations/ (guidelines included),
     adjudication/ and each annotator's pass (they feed the card's agreement figures), in a fixed order.
     Links are never read, so never listed."""
+    return [Path(root) / rel for rel in input_paths(root)]
+
+
+def input_paths(root: str | Path) -> list[str]:
+    """:func:`input_files`, as paths relative to ``root`` (with ``/``)."""
     root = Path(root)
-    files = [root / rel for rel in (CONFIG_FILE, REGISTRY_FILE, ASSIGNMENTS_FILE, AGREEMENT) if _regular(root / rel)]
+    files = [str(rel) for rel in (CONFIG_FILE, REGISTRY_FILE, ASSIGNMENTS_FILE, AGREEMENT.as_posix())]
+    files = [rel for rel in files if _regular(root / rel)]
     folders = [RAW_DIR, ANNOTATIONS_DIR, ADJUDICATION_DIR]
     folders += [f"{PASSES_DIR}/{name}" for name in sorted(_entries(root / PASSES_DIR, folders=True))]
     for folder in folders:
-        files += [root / folder / name for name in sorted(_entries(root / folder, folders=False))]
+        files += [f"{folder}/{name}" for name in sorted(_entries(root / folder, folders=False))]
     return files
 
 
@@ -69,7 +75,7 @@ def inputs_digest(
     root = Path(root)
     known = known or {}
     digest = hashlib.sha256(salt.encode())
-    relative = [path.relative_to(root).as_posix() for path in input_files(root)]
+    relative = input_paths(root)
     remote = source is not None and is_remote(source)
     shas: dict[str, str | None] = {}
     if not remote and index is not None:
