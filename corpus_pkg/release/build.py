@@ -37,6 +37,7 @@ from ..tables.rows import RowContext, registry_rows
 from ..tables.shard import ShardBuilder, ShardResult, ShardSettings, build_shard, shard_code
 from ..tables.stats import ReleaseStats, merge_stats
 from ..validate import Report, decode_issues, make_report, open_corpus, validate_opened, validation_code
+from ..validate.cached import chunk_names
 from ..validate.checks import DocumentPaths
 from ..validate.issues import Issue
 from .card import dataset_card
@@ -174,7 +175,8 @@ def build(
         features = release_features(LabelSets.from_config(config))
         splits, tasks = shard_plan(config, docs, docs_per_shard)
         if index is not None:
-            tasks = [_with_known_hashes(task, index) for task in tasks]
+            chunks = chunk_names(docs)
+            tasks = [_with_known_hashes(task, index, chunks) for task in tasks]
         stats = ReleaseStats(splits=splits)
         cache_stats = CacheStats()
         with open_executor(engine, workers, scheduler) as executor:
@@ -294,10 +296,12 @@ def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Execut
             next_index += 1
 
 
-def _with_known_hashes(task: ShardTask, index: HashIndex) -> ShardTask:
-    """``task`` with its files' sha256s, when the index knows them all (their stat is unchanged)."""
+def _with_known_hashes(task: ShardTask, index: HashIndex, chunks: dict[str, str]) -> ShardTask:
+    """``task`` with its files' sha256s when the index knows them all (their stat is unchanged), and
+    with its documents' chunks of the validate cache."""
     hashes = tuple((index.lookup(doc.annotation_file), index.lookup(doc.raw_file)) for doc in task.docs)
-    return replace(task, hashes=hashes) if all(ann and raw for ann, raw in hashes) else task
+    known = hashes if all(ann and raw for ann, raw in hashes) else ()
+    return replace(task, hashes=known, chunks=tuple(chunks[doc.annotation_file] for doc in task.docs))
 
 
 def _note_hashes(result: ShardResult, index: HashIndex | None, known: dict[str, str]) -> None:

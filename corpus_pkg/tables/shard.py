@@ -126,19 +126,19 @@ class ShardBuilder:
         bytes and its pending row groups, not its parsed annotations."""
         settings = self.settings
         # validate cache entries are read; they are written only when the build fails (for the
-        # `corpus validate` runs that follow): one file per document costs more than checking it
-        # again, and a cached shard holds its documents' issues
-        checker = DocumentChecker(
-            settings.check_ctx, settings.validate_code, settings.validate_cache, write=not task.convert
-        )
+        # `corpus validate` runs that follow): a cached shard holds its documents' issues
+        checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
         result = ShardResult(task, issues=[])
         cache = ContentCache(settings.shard_cache) if settings.shard_cache and task.convert else None
         if cache is not None and task.hashes and self._cached(cache, task, task.hashes, result, into):
             return result  # found by the files' known sha256s: nothing was read
         files = read_documents(settings.root, task.docs)
         hashes = _hash_files(files, result.read)
+        checker.chunks = dict(zip((d.annotation_file for d in task.docs), task.chunks))
+        checker.shas = dict(zip((d.annotation_file for d in task.docs), hashes))
         if not task.convert:
             result.issues = [checker.check(f)[0] for f in files]
+            checker.flush(whole=False)
             return result
         key = self._key(task, hashes) if cache is not None else ""
         if key and key != result.cache_key and self._cached(cache, task, hashes, result, into):  # type: ignore[arg-type]
@@ -146,7 +146,7 @@ class ShardBuilder:
         result.cache_key = key
         self._write(task, files, checker, result, into)
         if not result.written:
-            checker.flush()
+            checker.flush(whole=False)
             return result
         result.shard_cache.misses = len(files)
         bodies = {config: (into / task.partial_name(config)).read_bytes() for config in result.rows}

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from corpus_pkg._cache import CacheStats
-from corpus_pkg.validate import make_report, validate
+from corpus_pkg.validate import cached, make_report, validate
+from corpus_pkg.validate.cached import plan_chunks
 from corpus_pkg.validate.checks import check_document, load_config_issues, pair_paths
 
 
@@ -82,18 +85,46 @@ def test_changed_corpus_context_rechecks_everything(synth_corpus: Path) -> None:
     assert "undeclared-label" in {i.code for i in report.issues}
 
 
-def test_corrupt_cache_entry_is_ignored_and_recomputed(synth_corpus: Path) -> None:
+def test_corrupt_cache_entry_is_ignored_and_recomputed(synth_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cached, "CHUNK_DOCS", 8)  # several chunks (plan_chunks runs in this process)
     expected = validate(synth_corpus).model_dump_json()
     entries = sorted(p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file())
-    assert len(entries) == 40
+    assert len(entries) == len(plan_chunks(pair_paths(synth_corpus)[0])) >= 3  # one file per chunk
+    damaged = sum(len(entry.read_bytes().splitlines()) - 1 for entry in entries[:2])  # a line per document
     entries[0].write_bytes(entries[0].read_bytes()[:30])  # torn write
     entries[1].write_bytes(b"corpus-cache-1 " + b"0" * 64 + b"\n[]")  # checksum does not match
     stats = CacheStats()
     assert validate(synth_corpus, stats=stats).model_dump_json() == expected
-    assert (stats.hits, stats.misses, stats.corrupt) == (38, 2, 2)
+    assert (stats.hits, stats.misses, stats.corrupt) == (40 - damaged, damaged, 2)
     again = CacheStats()
     validate(synth_corpus, stats=again)
     assert (again.hits, again.misses) == (40, 0)  # the corrupt entries were rewritten
+
+
+def test_a_changed_document_is_rechecked_alone_and_old_entries_leave_its_chunk(synth_corpus: Path) -> None:
+    validate(synth_corpus)
+    (entry,) = [p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file()]
+    ann = synth_corpus / "annotations" / "art000007.json"
+    for n in range(3):
+        ann.write_bytes(ann.read_bytes().replace(b'"source": "', f'"source": "{n}'.encode(), 1))
+        stats = CacheStats()
+        validate(synth_corpus, stats=stats)
+        assert (stats.hits, stats.misses) == (39, 1)
+        assert len(entry.read_bytes().splitlines()) == 1 + 40  # header, one line per current document
+
+
+def test_concurrent_validations_share_the_cache(synth_corpus: Path, cli) -> None:
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "corpus_pkg", "validate", "--root", str(synth_corpus), "--format", "json"]
+    runs = [subprocess.Popen([*args, "--workers", "2"], stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [run.communicate()[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert len(set(outputs)) == 1
+    stats = CacheStats()
+    assert json.loads(outputs[0]) == json.loads(validate(synth_corpus, stats=stats).model_dump_json())
+    assert (stats.hits, stats.misses, stats.corrupt) == (40, 0, 0)
 
 
 def test_unwritable_cache_does_not_break_validation(synth_corpus: Path, tmp_path: Path) -> None:
@@ -112,7 +143,8 @@ def test_cli_no_cache_flag(synth_corpus: Path, cli) -> None:
     cached = cli("validate", "--root", str(synth_corpus), "--format", "json", "--workers", "2")
     assert cached.returncode == 0, cached.stderr
     assert (synth_corpus / ".corpus_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
-    assert len([p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file()]) == 40
+    chunks = len(plan_chunks(pair_paths(synth_corpus)[0]))
+    assert len([p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file()]) == chunks
     assert cached.stdout == plain.stdout
     assert json.loads(plain.stdout) == json.loads(validate(synth_corpus).model_dump_json())
 

@@ -1,0 +1,177 @@
+"""The validate cache: each document's issues, kept in one cache entry per chunk of documents.
+
+A document's issues are stored under a key over its id, its files' paths and sha256s, the corpus
+context and the validation code (:meth:`DocumentChecker.doc_key`), so an entry is never stale.
+Entries are grouped by chunk (:func:`plan_chunks`: runs of about :data:`CHUNK_DOCS` documents of one
+folder whose ends depend on the document ids), and each chunk is one
+:class:`~corpus_pkg._cache.ContentCache` value named after its first document: one small file
+costs about as much to write as checking a document, so 64 documents share one. After one document
+changed, its chunk is read, that document alone is checked again and the chunk is rewritten.
+
+The chunk value is one line per document, ``<key> <issues as JSON>``. A damaged chunk fails the
+cache's checksum and is ignored (its documents are checked again and it is rewritten); two
+processes writing the same chunk at once each write a whole, correct chunk (the last one stays).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from .._cache import CacheStats, ContentCache, cache_key
+from .._runs import cut_runs
+from ..schema import AnnotationFile
+from .checks import DocumentFiles, DocumentPaths, check_document_model
+from .context import CorpusContext
+
+__all__ = ("CHUNK_DOCS", "DocumentChecker", "chunk_names", "plan_chunks")
+
+#: Documents per chunk of the validate cache, on average.
+CHUNK_DOCS = 64
+
+
+def plan_chunks(docs: Sequence[DocumentPaths], size: int | None = None) -> list[tuple[DocumentPaths, ...]]:
+    """Cut ``docs`` (in order) into chunks of about ``size`` (default :data:`CHUNK_DOCS`) documents;
+    a chunk never mixes folders (gold annotations and each annotator's pass are cut separately)."""
+    size = size or CHUNK_DOCS
+    chunks: list[tuple[DocumentPaths, ...]] = []
+    start = 0
+    for end in range(1, len(docs) + 1):
+        if end == len(docs) or _folder(docs[end]) != _folder(docs[start]):
+            group = docs[start:end]
+            chunks += [tuple(group[run.start : run.stop]) for run in cut_runs([d.doc_id for d in group], size)]
+            start = end
+    return chunks
+
+
+def chunk_names(docs: Sequence[DocumentPaths]) -> dict[str, str]:
+    """The chunk of each document of ``docs``: annotation file -> the name of its chunk (the
+    annotation file of the chunk's first document)."""
+    return {doc.annotation_file: chunk[0].annotation_file for chunk in plan_chunks(docs) for doc in chunk}
+
+
+def _folder(doc: DocumentPaths) -> str:
+    return doc.annotation_file.rpartition("/")[0]
+
+
+class DocumentChecker:
+    """Checks documents one at a time, through the validate cache when ``cache_dir`` is given.
+
+    ``code`` is the validation code's fingerprint, taken once by the parent process (so that every
+    worker agrees on cache keys). ``validate`` checks a chunk per work item and :meth:`flush` writes
+    it whole. ``build`` uses the same checker: it reads what ``validate`` cached, and adds its
+    entries (:meth:`flush` with ``whole=False``) only for a shard that failed; its shard cache keeps
+    the issues of the shard's documents."""
+
+    def __init__(self, ctx: CorpusContext, code: str, cache_dir: str | Path | None) -> None:
+        self.ctx = ctx
+        self.cache = ContentCache(cache_dir) if cache_dir else None
+        self.context = cache_key(code, ctx.fingerprint()) if self.cache else ""
+        self._stored: dict[str, dict[str, bytes]] = {}  # chunk -> its entries as read
+        self._seen: dict[str, dict[str, bytes]] = {}  # chunk -> entries of the documents checked now
+        self._changed: set[str] = set()  # chunks with a document checked afresh
+        self.hits = self.misses = 0
+        #: where :meth:`check` finds a document's chunk and files' sha256s when not given (by annotation file)
+        self.chunks: dict[str, str] = {}
+        self.shas: dict[str, tuple[str | None, str | None]] = {}
+
+    @property
+    def stats(self) -> CacheStats:
+        """Documents served from the cache and checked afresh; damaged chunks; failed writes."""
+        cache = self.cache.stats if self.cache is not None else CacheStats()
+        return CacheStats(self.hits, self.misses, cache.corrupt, cache.write_errors)
+
+    def doc_key(self, files: DocumentFiles, shas: tuple[str | None, str | None] | None = None) -> str:
+        """The cache key of a document's issues (``shas``: its files' sha256s, when known)."""
+        if shas is None:
+            shas = (_sha(files.annotation_bytes), _sha(files.raw_bytes))
+        return cache_key("validate", self.context, files.doc_id, files.annotation_file, files.raw_file, *shas)
+
+    def check(
+        self, files: DocumentFiles, chunk: str | None = None, shas: tuple[str | None, str | None] | None = None
+    ) -> tuple[bytes, AnnotationFile | None]:
+        """The document's issues as JSON bytes, and its parsed annotations when they were parsed now
+        (None on a cache hit or when the file fails the schema). ``chunk`` names the document's
+        chunk (:func:`chunk_names`; default: from :attr:`chunks`); without one, or for a file too big
+        to read, no cache is used. ``shas``: the files' sha256s when known (default: from :attr:`shas`)."""
+        if chunk is None:
+            chunk = self.chunks.get(files.annotation_file, "")
+        shas = shas or self.shas.get(files.annotation_file)
+        cached = self.cache is not None and chunk and not files.oversized
+        key = self.doc_key(files, shas) if cached else ""
+        if cached:
+            payload = self._entries(chunk).get(key)
+            if payload is not None and _is_issue_list(payload):
+                self.hits += 1
+                self._seen.setdefault(chunk, {})[key] = payload
+                return payload, None
+        self.misses += 1
+        issues, ann = check_document_model(files, self.ctx)
+        # stdlib json, not orjson: issue values may be integers beyond 64 bits (hostile offsets)
+        payload = json.dumps(
+            [issue.model_dump(mode="json") for issue in issues], ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+        if cached:
+            self._seen.setdefault(chunk, {})[key] = payload
+            self._changed.add(chunk)
+        return payload, ann
+
+    def flush(self, whole: bool = True) -> None:
+        """Write the chunks that changed. ``whole``: the chunks were checked entirely, so they hold
+        exactly the documents seen (entries of old versions are dropped); otherwise (a build's shard
+        holds parts of chunks) the new entries are added to what the chunk held."""
+        if self.cache is None:
+            return
+        for chunk, seen in self._seen.items():
+            entries = seen if whole else {**self._stored.get(chunk, {}), **seen}
+            if chunk in self._changed or entries != self._stored.get(chunk, {}):
+                self.cache.put(self._chunk_key(chunk), _pack(entries))
+        self._stored, self._seen, self._changed = {}, {}, set()
+
+    def _chunk_key(self, chunk: str) -> str:
+        return cache_key("validate-chunk", self.context, chunk)
+
+    def _entries(self, chunk: str) -> dict[str, bytes]:
+        """The stored entries of ``chunk`` (read once; empty when absent or damaged)."""
+        if chunk not in self._stored:
+            assert self.cache is not None
+            blob = self.cache.get(self._chunk_key(chunk), check=_well_formed)
+            self._stored[chunk] = _unpack(blob) if blob is not None else {}
+        return self._stored[chunk]
+
+
+def _sha(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def _pack(entries: dict[str, bytes]) -> bytes:
+    # compact JSON holds no raw newline (json.dumps escapes control characters in strings)
+    return b"".join(key.encode() + b" " + payload + b"\n" for key, payload in sorted(entries.items()))
+
+
+def _unpack(blob: bytes) -> dict[str, bytes]:
+    return {line[:64].decode(): line[65:] for line in blob.split(b"\n") if line}
+
+
+def _well_formed(blob: bytes) -> bool:
+    """A chunk value: lines of a 64-digit hex key, a space and a JSON list."""
+    lines = blob.split(b"\n")
+    if lines.pop() != b"":
+        return False
+    hexdigits = set(b"0123456789abcdef")
+    return all(
+        len(line) > 66 and line[64:66] == b" [" and line.endswith(b"]") and set(line[:64]) <= hexdigits
+        for line in lines
+    )
+
+
+def _is_issue_list(payload: bytes) -> bool:
+    """A cached payload must decode to a JSON list; anything else is treated as corrupt."""
+    if payload == b"[]":
+        return True
+    try:
+        return isinstance(json.loads(payload), list)
+    except ValueError:
+        return False
