@@ -37,7 +37,7 @@ from ..tables.rows import RowContext, registry_rows
 from ..tables.shard import ShardBuilder, ShardResult, ShardSettings, build_shard, shard_code
 from ..tables.stats import ReleaseStats, merge_stats
 from ..validate import Report, decode_issues, make_report, open_corpus, validate_opened, validation_code
-from ..validate.cached import chunk_names
+from ..validate.cached import DocumentChecker, chunk_names, save_issues
 from ..validate.checks import DocumentPaths
 from ..validate.issues import Issue
 from .card import dataset_card
@@ -204,6 +204,8 @@ def build(
                     if progress:
                         for doc in result.task.docs:
                             progress(f"{doc.doc_id} -> {result.task.split}")
+                if cache:
+                    _save_checks(settings, docs, results, known)
                 report = _report(issues, docs, results)
                 if not report.valid:
                     raise InvalidCorpusError(report)
@@ -302,6 +304,16 @@ def _with_known_hashes(task: ShardTask, index: HashIndex, chunks: dict[str, str]
     hashes = tuple((index.lookup(doc.annotation_file), index.lookup(doc.raw_file)) for doc in task.docs)
     known = hashes if all(ann and raw for ann, raw in hashes) else ()
     return replace(task, hashes=known, chunks=tuple(chunks[doc.annotation_file] for doc in task.docs))
+
+
+def _save_checks(settings: ShardSettings, docs: list[DocumentPaths], results: list[ShardResult], known: dict) -> None:
+    """Keep the issues of the documents checked in this build in the validate cache, a whole chunk at
+    a time (the next build of an edited shard, and ``corpus validate``, then check only what changed)."""
+    rechecked = {doc.doc_id for r in results if not r.shard_cache.hits for doc in r.task.docs}
+    if rechecked:
+        issues = {doc.doc_id: payload for r in results for doc, payload in zip(r.task.docs, r.issues)}
+        checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
+        save_issues(checker, docs, issues, known, rechecked)
 
 
 def _note_hashes(result: ShardResult, index: HashIndex | None, known: dict[str, str]) -> None:

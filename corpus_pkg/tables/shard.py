@@ -125,8 +125,8 @@ class ShardBuilder:
         """Documents are converted as soon as they are checked, so a worker holds the shard's file
         bytes and its pending row groups, not its parsed annotations."""
         settings = self.settings
-        # validate cache entries are read; they are written only when the build fails (for the
-        # `corpus validate` runs that follow): a cached shard holds its documents' issues
+        # validate cache entries are read here; the build writes them (whole chunks: see
+        # corpus_pkg.validate.cached.save_issues) from the issues the shards report
         checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
         result = ShardResult(task, issues=[])
         cache = ContentCache(settings.shard_cache) if settings.shard_cache and task.convert else None
@@ -138,7 +138,6 @@ class ShardBuilder:
         checker.shas = dict(zip((d.annotation_file for d in task.docs), hashes))
         if not task.convert:
             result.issues = [checker.check(f)[0] for f in files]
-            checker.flush(whole=False)
             return result
         key = self._key(task, hashes) if cache is not None else ""
         if key and key != result.cache_key and self._cached(cache, task, hashes, result, into):  # type: ignore[arg-type]
@@ -146,7 +145,6 @@ class ShardBuilder:
         result.cache_key = key
         self._write(task, files, checker, result, into)
         if not result.written:
-            checker.flush(whole=False)
             return result
         result.shard_cache.misses = len(files)
         bodies = {config: (into / task.partial_name(config)).read_bytes() for config in result.rows}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .._cache import CacheStats, ContentCache, cache_key
@@ -26,7 +26,7 @@ from ..schema import AnnotationFile
 from .checks import DocumentFiles, DocumentPaths, check_document_model
 from .context import CorpusContext
 
-__all__ = ("CHUNK_DOCS", "DocumentChecker", "chunk_names", "plan_chunks")
+__all__ = ("CHUNK_DOCS", "DocumentChecker", "chunk_names", "plan_chunks", "save_issues")
 
 #: Documents per chunk of the validate cache, on average.
 CHUNK_DOCS = 64
@@ -83,9 +83,12 @@ class DocumentChecker:
         cache = self.cache.stats if self.cache is not None else CacheStats()
         return CacheStats(self.hits, self.misses, cache.corrupt, cache.write_errors)
 
-    def doc_key(self, files: DocumentFiles, shas: tuple[str | None, str | None] | None = None) -> str:
-        """The cache key of a document's issues (``shas``: its files' sha256s, when known)."""
+    def doc_key(
+        self, files: DocumentFiles | DocumentPaths, shas: tuple[str | None, str | None] | None = None
+    ) -> str:
+        """The cache key of a document's issues (``shas``: its files' sha256s; required for paths)."""
         if shas is None:
+            assert isinstance(files, DocumentFiles)
             shas = (_sha(files.annotation_bytes), _sha(files.raw_bytes))
         return cache_key("validate", self.context, files.doc_id, files.annotation_file, files.raw_file, *shas)
 
@@ -117,6 +120,11 @@ class DocumentChecker:
             self._seen.setdefault(chunk, {})[key] = payload
             self._changed.add(chunk)
         return payload, ann
+
+    def remember(self, chunk: str, key: str, payload: bytes) -> None:
+        """Add a document's issues, checked elsewhere, to ``chunk`` (written by :meth:`flush`)."""
+        self._seen.setdefault(chunk, {})[key] = payload
+        self._changed.add(chunk)
 
     def flush(self, whole: bool = True) -> None:
         """Write the chunks that changed. ``whole``: the chunks were checked entirely, so they hold
@@ -175,3 +183,24 @@ def _is_issue_list(payload: bytes) -> bool:
         return isinstance(json.loads(payload), list)
     except ValueError:
         return False
+
+
+def save_issues(
+    checker: DocumentChecker,
+    docs: Sequence[DocumentPaths],
+    issues: Mapping[str, bytes],
+    shas: Mapping[str, str],
+    rechecked: set[str],
+) -> None:
+    """Store the issues of documents checked outside ``validate`` (by a build's shards, which report
+    them and their files' sha256s): each chunk holding a document of ``rechecked`` (doc ids) is
+    written whole, from ``issues`` (doc id -> JSON) and ``shas`` (relative path -> sha256)."""
+    chunks = chunk_names(docs)
+    wanted = {chunks[doc.annotation_file] for doc in docs if doc.doc_id in rechecked}
+    for doc in docs:
+        chunk = chunks[doc.annotation_file]
+        ann = shas.get(doc.annotation_file)
+        if chunk in wanted and ann is not None and doc.doc_id in issues:
+            key = checker.doc_key(doc, (ann, shas.get(doc.raw_file)))
+            checker.remember(chunk, key, issues[doc.doc_id])
+    checker.flush()

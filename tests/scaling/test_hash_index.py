@@ -15,6 +15,7 @@ from corpus_pkg import _hashindex
 from corpus_pkg._hashindex import RACY_NS, HashIndex, stat_key
 from corpus_pkg.release.build import build
 from corpus_pkg.release.inputs import inputs_digest
+from corpus_pkg.validate import cached
 from corpus_pkg.validate.corpus_files import DocumentPaths
 
 from .test_build_incremental import plan, shard_of, tree_bytes
@@ -71,9 +72,12 @@ def test_an_unchanged_corpus_is_rebuilt_without_reading_a_document(
 
 
 def test_an_edit_reads_only_its_shard_and_matches_a_clean_build(
-    synth_corpus: Path, tmp_path: Path, later: None, reads: list[str]
+    synth_corpus: Path, tmp_path: Path, later: None, reads: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build(synth_corpus, tmp_path / "first", **OPTIONS)
+    checked: list[str] = []
+    original = cached.check_document_model
+    monkeypatch.setattr(cached, "check_document_model", lambda f, ctx: checked.append(f.doc_id) or original(f, ctx))
     path = synth_corpus / "annotations" / "art000012.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["entities"][0]["source"] = "edited"
@@ -83,6 +87,7 @@ def test_an_edit_reads_only_its_shard_and_matches_a_clean_build(
     edited = shard_of(plan(synth_corpus, 10), "art000012")
     assert sorted(reads) == sorted(d.doc_id for d in edited.docs)
     assert incremental.cache.misses == len(edited.docs)
+    assert checked == ["art000012"]  # the shard's other documents' issues came from the validate cache
     clean = build(synth_corpus, tmp_path / "clean", cache=False, **OPTIONS)
     assert tree_bytes(incremental.out) == tree_bytes(clean.out)
     assert release_digest(incremental.out) == inputs_digest(synth_corpus)
