@@ -16,14 +16,14 @@ time to reclaim space. ``build`` prunes its own namespace after each build (see 
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import hashlib
 import os
+import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
@@ -114,34 +114,39 @@ def _import_closure(module: str) -> dict[str, Path]:
     return found
 
 
+#: ``from X import Y`` / ``import X`` statements at the start of a line (a parenthesised name list may
+#: span lines). Reading them with a regular expression is ~20x faster than compiling the module, and
+#: tests check it finds what the syntax tree does for every module of the package.
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]*))", re.M
+)
+
+
 @cache
 def _imported_names(name: str, path: Path) -> tuple[str, ...]:
     """The modules (and names that may be submodules) the source of module ``name`` imports."""
     is_package = path.name == "__init__.py"
     package = name if is_package else name.rpartition(".")[0]
     out: list[str] = []
-    for node in _statements(ast.parse(path.read_bytes(), filename=str(path)).body):
-        if isinstance(node, ast.Import):
-            out.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{anchor}.{base}" if base else anchor
-            out.append(base)
-            out.extend(f"{base}.{alias.name}" for alias in node.names)  # submodules imported by name
+    for match in _IMPORT.finditer(path.read_text(encoding="utf-8")):
+        module, names, plain = match.groups()
+        if plain is not None:
+            out.extend(_names(plain))
+            continue
+        base = module.lstrip(".")
+        level = len(module) - len(base)
+        if level:
+            anchor = package.rsplit(".", level - 1)[0] if level > 1 else package
+            base = f"{anchor}.{base}" if base else anchor
+        out.append(base)
+        listed = re.sub(r"#[^\n]*", "", names).strip("()")
+        out.extend(f"{base}.{alias}" for alias in _names(listed))  # submodules imported by name
     return tuple(out)
 
 
-def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement in ``body``, nested ones included (imports are statements: expressions need
-    not be visited, which makes this several times faster than ``ast.walk``)."""
-    for node in body:
-        yield node
-        for attr in ("body", "orelse", "finalbody", "handlers", "cases"):
-            inner = getattr(node, attr, None)
-            if inner:
-                yield from _statements(inner)
+def _names(listed: str) -> list[str]:
+    """``a.b as c, d`` -> ``["a.b", "d"]``."""
+    return [part.split()[0] for part in listed.replace("\n", " ").split(",") if part.strip()]
 
 
 def default_cache_dir(root: str | Path, namespace: str) -> Path:

@@ -160,3 +160,31 @@ def test_cache_keys_follow_the_code_that_computes_the_values() -> None:
     expected = {"corpus_pkg.tables.rows", "corpus_pkg.text.tokenize", "corpus_pkg.tables.features"}
     assert expected <= set(rows_code)
     assert code_fingerprint("corpus_pkg.validate") != code_fingerprint("corpus_pkg.tables.shard")
+
+
+def test_the_import_scan_finds_what_the_syntax_tree_holds() -> None:
+    """code_fingerprint reads imports with a regular expression; for every module of the package it
+    must find the same imports as a walk of the module's syntax tree."""
+    import ast
+
+    from corpus_pkg._cache import _imported_names, _module_file
+
+    package = Path(__file__).resolve().parents[2] / "corpus_pkg"
+    for path in sorted(package.rglob("*.py")):
+        parts = list(path.relative_to(package.parent).with_suffix("").parts)
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        assert _module_file(name) == path
+        pkg = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        expected = set()
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.Import):
+                expected.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = pkg.rsplit(".", node.level - 1)[0] if node.level > 1 else pkg
+                    base = f"{anchor}.{base}" if base else anchor
+                expected.add(base)
+                expected.update(f"{base}.{alias.name}" for alias in node.names)
+        found = set(_imported_names(name, path))
+        assert {n for n in found if n.startswith("corpus_pkg")} == {n for n in expected if n.startswith("corpus_pkg")}
