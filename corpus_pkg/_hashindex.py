@@ -65,7 +65,8 @@ class HashIndex:
         self.root = str(root)
         self.since = since
         self._old = entries or {}
-        self._new: dict[str, list] = {}  # what this run saw: the next index
+        self._new: dict[str, list] = {}  # entries trusted or recorded in this run
+        self._stale: set[str] = set()  # entries whose file changed (or is gone) since
 
     @classmethod
     def load(cls, root: str | Path, since: int | None = None) -> HashIndex:
@@ -82,8 +83,9 @@ class HashIndex:
         try:
             key = stat_key(os.stat(f"{self.root}/{rel}"))
         except OSError:
-            return None
-        if tuple(entry[:4]) != key:
+            key = None
+        if key is None or not _well_formed(entry) or tuple(entry[:4]) != key:
+            self._stale.add(rel)
             return None
         self._new[rel] = entry
         return entry[4]
@@ -112,11 +114,14 @@ class HashIndex:
         return sha
 
     def save(self) -> None:
-        """Write the entries trusted or recorded in this run as the new index (nothing when it would
-        not change). Failures are ignored: the index is an optimisation."""
-        if self._new == self._old:
+        """Write the index: the entries trusted or recorded in this run, and the old entries this run
+        did not look at (``validate`` reads annotators' passes, a build does not). Nothing is written
+        when that is what the index holds already. Failures are ignored: the index is an optimisation."""
+        entries = {rel: e for rel, e in self._old.items() if rel not in self._stale and rel not in self._new}
+        entries.update(self._new)
+        if entries == self._old:
             return
-        payload = orjson.dumps({"files": self._new})
+        payload = orjson.dumps({"files": entries})
         data = _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         folder = Path(self.root) / CACHE_DIR
         with contextlib.suppress(OSError):
@@ -154,9 +159,7 @@ def _read(path: Path) -> dict[str, list]:
         files = orjson.loads(payload)["files"]
     except (orjson.JSONDecodeError, KeyError, TypeError):
         return {}
-    if not isinstance(files, dict):
-        return {}
-    return {rel: entry for rel, entry in files.items() if _well_formed(entry)}
+    return files if isinstance(files, dict) else {}  # entries are checked when looked up
 
 
 def _well_formed(entry: object) -> bool:

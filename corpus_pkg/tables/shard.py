@@ -31,6 +31,7 @@ from .._storage import is_remote, join, local_path, open_url
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from ..schema import AnnotationFile, Document
 from ..validate import DocumentChecker, read_documents
+from ..validate.cached import file_hashes
 from ..validate.checks import CorpusContext, DocumentFiles
 from . import shard_cache
 from .columns import column_builders
@@ -133,7 +134,7 @@ class ShardBuilder:
         if cache is not None and task.hashes and self._cached(cache, task, task.hashes, result, into):
             return result  # found by the files' known sha256s: nothing was read
         files = read_documents(settings.root, task.docs)
-        hashes = _hash_files(files, result.read)
+        hashes = tuple(file_hashes(files, result.read))
         checker.chunks = dict(zip((d.annotation_file for d in task.docs), task.chunks))
         checker.shas = dict(zip((d.annotation_file for d in task.docs), hashes))
         if not task.convert:
@@ -242,21 +243,6 @@ class ShardBuilder:
 def build_shard(builder: ShardBuilder, task: ShardTask) -> ShardResult:
     """``Work.run`` of a build: one shard with a worker's builder."""
     return builder.build(task)
-
-
-def _hash_files(files: list[DocumentFiles], read: list) -> tuple[tuple[str | None, str | None], ...]:
-    """(annotation, raw) sha256 of each document (None for a file not read), noted in ``read``."""
-    out = []
-    for f in files:
-        pair = []
-        both = ((f.annotation_file, f.annotation_bytes, f.annotation_stat), (f.raw_file, f.raw_bytes, f.raw_stat))
-        for rel, data, key in both:
-            sha = None if data is None or f.oversized else hashlib.sha256(data).hexdigest()
-            if sha is not None:
-                read.append((rel, key, sha))
-            pair.append(sha)
-        out.append((pair[0], pair[1]))
-    return tuple(out)
 
 
 def _facts(body: bytes) -> tuple[int, str]:

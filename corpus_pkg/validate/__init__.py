@@ -17,9 +17,10 @@ from pathlib import Path
 
 from .._cache import CacheStats, code_fingerprint, default_cache_dir
 from .._engines import open_executor
+from .._hashindex import HashIndex
 from .._pool import Executor, LocalPool, Work
 from .._storage import is_remote, local_path, open_root, read_files
-from .cached import DocumentChecker, plan_chunks
+from .cached import DocumentChecker, FileHash, file_hashes, plan_chunks
 from .checks import CorpusContext, DocumentFiles, DocumentPaths, check_document
 from .issues import CATALOGUE, Issue, IssueCode
 from .opened import OpenedCorpus, open_corpus
@@ -112,12 +113,16 @@ def validate_opened(
     cache_dir = None
     if cache is not False and not (cache is True and is_remote(source)):
         cache_dir = default_cache_dir(opened.root, "validate") if cache is True else Path(cache)
+    # the default cache also keeps the files' hashes (in the corpus's own .corpus_cache/)
+    index = HashIndex.load(opened.root) if cache is True and cache_dir is not None else None
     run_stats = CacheStats()
     with open_executor(engine, workers, scheduler) as executor:
         for doc_issues in check_documents(
-            source, [*opened.docs, *opened.passes], opened.ctx, cache_dir, workers, run_stats, executor
+            source, [*opened.docs, *opened.passes], opened.ctx, cache_dir, workers, run_stats, executor, index
         ):
             issues.extend(doc_issues)
+    if index is not None:
+        index.save()
     if stats is not None:
         stats.add(run_stats)
     return make_report(issues, len(opened.docs), select, ignore).limited(max_issues)
@@ -131,9 +136,12 @@ def check_documents(
     workers: int | None = None,
     stats: CacheStats | None = None,
     executor: Executor | None = None,
+    index: HashIndex | None = None,
 ) -> Iterator[list[Issue]]:
     """Yield the issues of each document of ``docs``, in order, checking chunks in parallel
-    (on ``executor``, by default a :class:`~corpus_pkg._pool.LocalPool` of ``workers`` processes)."""
+    (on ``executor``, by default a :class:`~corpus_pkg._pool.LocalPool` of ``workers`` processes).
+    With an ``index`` of known file hashes (see :mod:`corpus_pkg._hashindex`), a cached document
+    whose files' stat did not change is not even read; the index learns the hashes of the files read."""
     executor = executor or LocalPool(workers)
     if cache_dir:  # a chunk of the validate cache is one work item (see corpus_pkg.validate.cached)
         chunks = plan_chunks(docs)
@@ -141,13 +149,29 @@ def check_documents(
         n_workers = executor.parallelism(len(docs))
         chunk = max(16, min(256, len(docs) // (n_workers * 8) or 1))
         chunks = [tuple(docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
+    tasks = [ChunkTask(chunk, _known(index, chunk) if index and cache_dir else ()) for chunk in chunks]
     code = validation_code() if cache_dir else ""  # once, so every worker agrees
     settings = ChunkSettings(str(root), str(cache_dir) if cache_dir else None, code, ctx)
-    for payloads, chunk_stats in executor.map_in_order(Work(check_chunk, settings), chunks, len(docs)):
+    for payloads, chunk_stats, read in executor.map_in_order(Work(check_chunk, settings), tasks, len(docs)):
         if stats is not None:
             stats.add(chunk_stats)
+        if index is not None:
+            for rel, key, sha in read:
+                index.record(rel, key, sha)
         for payload in payloads:
             yield decode_issues(payload)
+
+
+def _known(index: HashIndex, docs: tuple[DocumentPaths, ...]) -> tuple[tuple[str | None, str | None], ...]:
+    return tuple((index.lookup(doc.annotation_file), index.lookup(doc.raw_file)) for doc in docs)
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """One work item of validation: a chunk of documents, and their files' sha256s when known."""
+
+    docs: tuple[DocumentPaths, ...]
+    shas: tuple[tuple[str | None, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,13 +184,24 @@ class ChunkSettings:
     ctx: CorpusContext
 
 
-def check_chunk(settings: ChunkSettings, docs: tuple[DocumentPaths, ...]) -> tuple[list[bytes], CacheStats]:
-    """``Work.run`` of validation: the issues of each document as JSON bytes, and the cache counts."""
+def check_chunk(settings: ChunkSettings, task: ChunkTask) -> tuple[list[bytes], CacheStats, list[FileHash]]:
+    """``Work.run`` of validation: the issues of each document as JSON bytes, the cache counts and
+    the hashes of the files read (documents found in the cache by their known hashes are not read)."""
     checker = DocumentChecker(settings.ctx, settings.code, settings.cache_dir)
+    docs = task.docs
     chunk = docs[0].annotation_file if docs else ""  # the chunk's name (see plan_chunks)
-    out = [checker.check(files, chunk)[0] for files in read_documents(settings.root, docs)]
+    found = [checker.lookup(doc, shas, chunk) if all(shas) else None for doc, shas in zip(docs, task.shas)]
+    found += [None] * (len(docs) - len(found))
+    files = iter(read_documents(settings.root, [doc for doc, hit in zip(docs, found) if hit is None]))
+    read: list[FileHash] = []
+    out = []
+    for hit in found:
+        if hit is None:
+            doc_files = next(files)
+            hit = checker.check(doc_files, chunk, file_hashes([doc_files], read)[0])[0]
+        out.append(hit)
     checker.flush()
-    return out, checker.stats
+    return out, checker.stats, read
 
 
 def read_documents(root: str, docs: Sequence[DocumentPaths]) -> list[DocumentFiles]:

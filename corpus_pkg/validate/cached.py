@@ -26,7 +26,7 @@ from ..schema import AnnotationFile
 from .checks import DocumentFiles, DocumentPaths, check_document_model
 from .context import CorpusContext
 
-__all__ = ("CHUNK_DOCS", "DocumentChecker", "chunk_names", "plan_chunks", "save_issues")
+__all__ = ("CHUNK_DOCS", "DocumentChecker", "FileHash", "chunk_names", "file_hashes", "plan_chunks", "save_issues")
 
 #: Documents per chunk of the validate cache, on average.
 CHUNK_DOCS = 64
@@ -105,10 +105,8 @@ class DocumentChecker:
         cached = self.cache is not None and chunk and not files.oversized
         key = self.doc_key(files, shas) if cached else ""
         if cached:
-            payload = self._entries(chunk).get(key)
-            if payload is not None and _is_issue_list(payload):
-                self.hits += 1
-                self._seen.setdefault(chunk, {})[key] = payload
+            payload = self._hit(chunk, key)
+            if payload is not None:
                 return payload, None
         self.misses += 1
         issues, ann = check_document_model(files, self.ctx)
@@ -120,6 +118,18 @@ class DocumentChecker:
             self._seen.setdefault(chunk, {})[key] = payload
             self._changed.add(chunk)
         return payload, ann
+
+    def lookup(self, doc: DocumentPaths, shas: tuple[str | None, str | None], chunk: str) -> bytes | None:
+        """The cached issues of a document whose files' sha256s are known (nothing is read), or None."""
+        return self._hit(chunk, self.doc_key(doc, shas)) if self.cache is not None and chunk else None
+
+    def _hit(self, chunk: str, key: str) -> bytes | None:
+        payload = self._entries(chunk).get(key)
+        if payload is None or not _is_issue_list(payload):
+            return None
+        self.hits += 1
+        self._seen.setdefault(chunk, {})[key] = payload
+        return payload
 
     def remember(self, chunk: str, key: str, payload: bytes) -> None:
         """Add a document's issues, checked elsewhere, to ``chunk`` (written by :meth:`flush`)."""
@@ -148,6 +158,23 @@ class DocumentChecker:
             blob = self.cache.get(self._chunk_key(chunk), check=_well_formed)
             self._stored[chunk] = _unpack(blob) if blob is not None else {}
         return self._stored[chunk]
+
+
+#: (path, stat key, sha256) of a file read: what corpus_pkg._hashindex.HashIndex.record takes.
+FileHash = tuple[str, tuple[int, int, int, int] | None, str]
+
+
+def file_hashes(files: list[DocumentFiles], read: list[FileHash]) -> list[tuple[str | None, str | None]]:
+    """(annotation, raw) sha256 of each document (None for a file not read), noted in ``read``."""
+    out = []
+    for f in files:
+        ann = None if f.oversized else _sha(f.annotation_bytes)
+        raw = None if f.oversized else _sha(f.raw_bytes)
+        for rel, key, sha in ((f.annotation_file, f.annotation_stat, ann), (f.raw_file, f.raw_stat, raw)):
+            if sha is not None:
+                read.append((rel, key, sha))
+        out.append((ann, raw))
+    return out
 
 
 def _sha(data: bytes | None) -> str | None:

@@ -160,3 +160,26 @@ def test_fresh_files_are_not_trusted(tmp_path: Path) -> None:
     path.write_bytes(b"two")  # same size: the mtime, ctime (or inode) differ from the recorded ones
     assert trusted.lookup("a.txt") is None
     assert trusted.hash_file("a.txt") == hashlib.sha256(b"two").hexdigest()
+
+
+def test_validate_reads_only_changed_documents_and_sees_a_same_size_edit(
+    synth_corpus: Path, tmp_path: Path, later: None, reads: list[str]
+) -> None:
+    from corpus_pkg._cache import CacheStats
+    from corpus_pkg.validate import validate
+
+    expected = validate(synth_corpus, workers=1)
+    assert len(reads) == 40
+    reads.clear()
+    stats = CacheStats()
+    assert validate(synth_corpus, workers=1, stats=stats) == expected
+    assert reads == [] and (stats.hits, stats.misses) == (40, 0)  # nothing read
+    raw = synth_corpus / "raw" / "art000030.txt"
+    before = raw.stat()
+    raw.write_bytes(raw.read_bytes().replace(b"the", b"teh", 1))  # same size, raw_sha256 no longer matches
+    os.utime(raw, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads.clear()
+    report = validate(synth_corpus, workers=1)
+    assert reads == ["art000030"]
+    assert [i.doc_id for i in report.issues if i.code == "raw-hash-mismatch"] == ["art000030"]
+    assert report == validate(synth_corpus, workers=1, cache=False)
