@@ -84,7 +84,7 @@ class HashIndex:
             key = stat_key(os.stat(f"{self.root}/{rel}"))
         except OSError:
             key = None
-        if key is None or not _well_formed(entry) or tuple(entry[:4]) != key:
+        if key is None or type(entry) is not list or entry[:4] != list(key) or not _well_formed(entry):
             self._stale.add(rel)
             return None
         self._new[rel] = entry
@@ -162,11 +162,6 @@ def _read(path: Path) -> dict[str, list]:
     return files if isinstance(files, dict) else {}  # entries are checked when looked up
 
 
-def _well_formed(entry: object) -> bool:
-    return (
-        isinstance(entry, list)
-        and len(entry) == 5
-        and all(type(x) is int for x in entry[:4])
-        and isinstance(entry[4], str)
-        and len(entry[4]) == 64
-    )
+def _well_formed(entry: list) -> bool:
+    """The rest of an entry whose first four items matched a stat key: ``[..., sha256]``."""
+    return len(entry) == 5 and isinstance(entry[4], str) and len(entry[4]) == 64

@@ -151,7 +151,8 @@ class ShardBuilder:
         bodies = {config: (into / task.partial_name(config)).read_bytes() for config in result.rows}
         result.files = {config: _facts(body) for config, body in bodies.items()}
         if cache is not None:
-            shard = shard_cache.CachedShard(result.rows, result.nbytes, result.stats, bodies, result.issues)
+            digests = {config: sha for config, (_size, sha) in result.files.items()}
+            shard = shard_cache.CachedShard(result.rows, result.nbytes, result.stats, bodies, result.issues, digests)
             cache.put(key, shard_cache.pack(shard))
             result.shard_cache.write_errors = cache.stats.write_errors
         return result
@@ -236,7 +237,7 @@ class ShardBuilder:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(body)
         result.rows, result.nbytes, result.stats, result.issues = shard.rows, shard.nbytes, shard.stats, shard.issues
-        result.files = {config: _facts(body) for config, body in shard.files.items()}
+        result.files = {config: (len(body), shard.digests[config]) for config, body in shard.files.items()}
         result.written = True
 
 
