@@ -8,7 +8,8 @@ folder whose ends depend on the document ids), and each chunk is one
 costs about as much to write as checking a document, so 64 documents share one. After one document
 changed, its chunk is read, that document alone is checked again and the chunk is rewritten.
 
-The chunk value is one line per document, ``<key> <issues as JSON>``. A damaged chunk fails the
+The chunk value is one line per document, ``<key> <annotation file> <issues as JSON>``; a newer
+entry of a document replaces its older one. A damaged chunk fails the
 cache's checksum and is ignored (its documents are checked again and it is rewritten); two
 processes writing the same chunk at once each write a whole, correct chunk (the last one stays).
 """
@@ -30,6 +31,8 @@ __all__ = ("CHUNK_DOCS", "DocumentChecker", "FileHash", "chunk_names", "file_has
 
 #: Documents per chunk of the validate cache, on average.
 CHUNK_DOCS = 64
+#: A document's entry in a chunk: its cache key and its issues as JSON.
+_Entry = tuple[str, bytes]
 
 
 def plan_chunks(docs: Sequence[DocumentPaths], size: int | None = None) -> list[tuple[DocumentPaths, ...]]:
@@ -61,16 +64,16 @@ class DocumentChecker:
 
     ``code`` is the validation code's fingerprint, taken once by the parent process (so that every
     worker agrees on cache keys). ``validate`` checks a chunk per work item and :meth:`flush` writes
-    it whole. ``build`` uses the same checker: it reads what ``validate`` cached, and adds its
-    entries (:meth:`flush` with ``whole=False``) only for a shard that failed; its shard cache keeps
-    the issues of the shard's documents."""
+    it. A build's workers use the same checker to read what ``validate`` cached; the build then
+    writes the chunks holding the documents it checked (:func:`save_issues`)."""
 
     def __init__(self, ctx: CorpusContext, code: str, cache_dir: str | Path | None) -> None:
         self.ctx = ctx
         self.cache = ContentCache(cache_dir) if cache_dir else None
         self.context = cache_key(code, ctx.fingerprint()) if self.cache else ""
-        self._stored: dict[str, dict[str, bytes]] = {}  # chunk -> its entries as read
-        self._seen: dict[str, dict[str, bytes]] = {}  # chunk -> entries of the documents checked now
+        # chunk -> annotation file -> (key, issues): the entries as read, and those of documents seen now
+        self._stored: dict[str, dict[str, _Entry]] = {}
+        self._seen: dict[str, dict[str, _Entry]] = {}
         self._changed: set[str] = set()  # chunks with a document checked afresh
         self.hits = self.misses = 0
         #: where :meth:`check` finds a document's chunk and files' sha256s when not given (by annotation file)
@@ -105,7 +108,7 @@ class DocumentChecker:
         cached = self.cache is not None and chunk and not files.oversized
         key = self.doc_key(files, shas) if cached else ""
         if cached:
-            payload = self._hit(chunk, key)
+            payload = self._hit(chunk, files.annotation_file, key)
             if payload is not None:
                 return payload, None
         self.misses += 1
@@ -115,31 +118,33 @@ class DocumentChecker:
             [issue.model_dump(mode="json") for issue in issues], ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
         if cached:
-            self._seen.setdefault(chunk, {})[key] = payload
-            self._changed.add(chunk)
+            self.remember(chunk, files.annotation_file, key, payload)
         return payload, ann
 
     def lookup(self, doc: DocumentPaths, shas: tuple[str | None, str | None], chunk: str) -> bytes | None:
         """The cached issues of a document whose files' sha256s are known (nothing is read), or None."""
-        return self._hit(chunk, self.doc_key(doc, shas)) if self.cache is not None and chunk else None
+        if self.cache is None or not chunk:
+            return None
+        return self._hit(chunk, doc.annotation_file, self.doc_key(doc, shas))
 
-    def _hit(self, chunk: str, key: str) -> bytes | None:
-        payload = self._entries(chunk).get(key)
-        if payload is None or not _is_issue_list(payload):
+    def _hit(self, chunk: str, annotation_file: str, key: str) -> bytes | None:
+        entry = self._entries(chunk).get(annotation_file)
+        if entry is None or entry[0] != key or not _is_issue_list(entry[1]):
             return None
         self.hits += 1
-        self._seen.setdefault(chunk, {})[key] = payload
-        return payload
+        self._seen.setdefault(chunk, {})[annotation_file] = entry
+        return entry[1]
 
-    def remember(self, chunk: str, key: str, payload: bytes) -> None:
-        """Add a document's issues, checked elsewhere, to ``chunk`` (written by :meth:`flush`)."""
-        self._seen.setdefault(chunk, {})[key] = payload
+    def remember(self, chunk: str, annotation_file: str, key: str, payload: bytes) -> None:
+        """Add a document's issues to ``chunk`` (written by :meth:`flush`)."""
+        self._seen.setdefault(chunk, {})[annotation_file] = (key, payload)
         self._changed.add(chunk)
 
-    def flush(self, whole: bool = True) -> None:
-        """Write the chunks that changed. ``whole``: the chunks were checked entirely, so they hold
-        exactly the documents seen (entries of old versions are dropped); otherwise (a build's shard
-        holds parts of chunks) the new entries are added to what the chunk held."""
+    def flush(self, whole: bool = False) -> None:
+        """Write the chunks that changed: one entry per document, the newest. ``whole``: the chunks
+        hold exactly the documents seen (entries of documents since removed are dropped); otherwise
+        the entries seen replace those of the same documents (a run over some documents only, e.g.
+        ``corpus validate --documents``, keeps the others)."""
         if self.cache is None:
             return
         for chunk, seen in self._seen.items():
@@ -151,7 +156,7 @@ class DocumentChecker:
     def _chunk_key(self, chunk: str) -> str:
         return cache_key("validate-chunk", self.context, chunk)
 
-    def _entries(self, chunk: str) -> dict[str, bytes]:
+    def _entries(self, chunk: str) -> dict[str, _Entry]:
         """The stored entries of ``chunk`` (read once; empty when absent or damaged)."""
         if chunk not in self._stored:
             assert self.cache is not None
@@ -181,25 +186,38 @@ def _sha(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def _pack(entries: dict[str, bytes]) -> bytes:
-    # compact JSON holds no raw newline (json.dumps escapes control characters in strings)
-    return b"".join(key.encode() + b" " + payload + b"\n" for key, payload in sorted(entries.items()))
+def _pack(entries: dict[str, _Entry]) -> bytes:
+    """One line per document: key, annotation file (a safe path: no space), issues. Compact JSON
+    holds no raw newline (json.dumps escapes control characters in strings)."""
+    lines = [f"{key} {rel} ".encode() + payload + b"\n" for rel, (key, payload) in sorted(entries.items())]
+    return b"".join(lines)
 
 
-def _unpack(blob: bytes) -> dict[str, bytes]:
-    return {line[:64].decode(): line[65:] for line in blob.split(b"\n") if line}
+def _unpack(blob: bytes) -> dict[str, _Entry]:
+    out = {}
+    for line in blob.split(b"\n")[:-1]:
+        rel, _, payload = line[65:].partition(b" ")
+        out[rel.decode()] = (line[:64].decode(), payload)
+    return out
 
 
 def _well_formed(blob: bytes) -> bool:
-    """A chunk value: lines of a 64-digit hex key, a space and a JSON list."""
+    """A chunk value: lines of a 64-digit hex key, a space, a path, a space and a JSON list."""
     lines = blob.split(b"\n")
     if lines.pop() != b"":
         return False
     hexdigits = set(b"0123456789abcdef")
-    return all(
-        len(line) > 66 and line[64:66] == b" [" and line.endswith(b"]") and set(line[:64]) <= hexdigits
-        for line in lines
-    )
+    for line in lines:
+        rel, space, payload = line[65:].partition(b" ")
+        if not (line[64:65] == b" " and set(line[:64]) <= hexdigits and len(line) > 64 and rel and space):
+            return False
+        if not (payload.startswith(b"[") and payload.endswith(b"]")):
+            return False
+        try:
+            rel.decode()
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _is_issue_list(payload: bytes) -> bool:
@@ -229,5 +247,5 @@ def save_issues(
         ann = shas.get(doc.annotation_file)
         if chunk in wanted and ann is not None and doc.doc_id in issues:
             key = checker.doc_key(doc, (ann, shas.get(doc.raw_file)))
-            checker.remember(chunk, key, issues[doc.doc_id])
-    checker.flush()
+            checker.remember(chunk, doc.annotation_file, key, issues[doc.doc_id])
+    checker.flush(whole=True)

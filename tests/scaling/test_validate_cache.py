@@ -188,3 +188,17 @@ def test_the_import_scan_finds_what_the_syntax_tree_holds() -> None:
                 expected.update(f"{base}.{alias.name}" for alias in node.names)
         found = set(_imported_names(name, path))
         assert {n for n in found if n.startswith("corpus_pkg")} == {n for n in expected if n.startswith("corpus_pkg")}
+
+
+def test_validating_some_documents_keeps_the_other_entries_of_their_chunk(synth_corpus: Path) -> None:
+    validate(synth_corpus)
+    first = synth_corpus / "annotations" / "art000000.json"  # the first document: its chunk's name
+    data = first.read_bytes()
+    first.write_bytes(data.replace(b'"title": "', b'"title": "New: ', 1))
+    assert first.read_bytes() != data
+    some = CacheStats()
+    validate(synth_corpus, documents=["art000000"], stats=some)
+    assert (some.hits, some.misses) == (0, 1)
+    every = CacheStats()
+    assert validate(synth_corpus, stats=every) == validate(synth_corpus, cache=False)
+    assert (every.hits, every.misses) == (40, 0)
