@@ -198,7 +198,8 @@ def check_chunk(settings: ChunkSettings, task: ChunkTask) -> tuple[list[bytes], 
     for hit in found:
         if hit is None:
             doc_files = next(files)
-            hit = checker.check(doc_files, chunk, file_hashes([doc_files], read)[0])[0]
+            shas = file_hashes([doc_files], read)[0] if settings.cache_dir else None  # the cache's keys
+            hit = checker.check(doc_files, chunk, shas)[0]
         out.append(hit)
     checker.flush()
     return out, checker.stats, read
