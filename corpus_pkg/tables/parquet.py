@@ -57,6 +57,12 @@ class ConfigWriter:
         if len(self.pending) >= self.BATCH_ROWS:
             self._convert()
 
+    def add_batch(self, batch: pa.RecordBatch) -> None:
+        """Queue rows already in Arrow (this writer's schema), after any rows queued before them."""
+        if self.pending:
+            self._convert()
+        self._buffer(batch)
+
     def close(self) -> None:
         """Write what is left as a last, shorter row group, and close the file."""
         try:
@@ -82,8 +88,11 @@ class ConfigWriter:
                 arrays.append(build([row.get(name) for row in rows]))
             except LabelError:
                 self._raise_label_error(rows, name, build)
-        self.batches.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
-        self.buffered += len(rows)
+        self._buffer(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+
+    def _buffer(self, batch: pa.RecordBatch) -> None:
+        self.batches.append(batch)
+        self.buffered += batch.num_rows
         while self.buffered >= self.row_group_size:
             self._write_group(self.row_group_size)
 

@@ -34,6 +34,7 @@ from ..validate import DocumentChecker, read_documents
 from ..validate.checks import CorpusContext, DocumentFiles
 from . import shard_cache
 from .columns import column_builders
+from .ner import NerBuilder
 from .parquet import ConfigWriter
 from .plan import ShardTask
 from .rows import RowContext, document_rows
@@ -90,6 +91,10 @@ class ShardSettings:
         names = json.dumps(sorted(self.row_ctx.entity_names.items()), ensure_ascii=False)
         layout = f"row_group_size={self.row_group_size} with_text={self.with_text}"
         return cache_key(self.shard_code, self.validate_code, self.check_ctx.fingerprint(), schemas, names, layout)
+
+
+#: Documents whose ``ner`` rows are made together (one record batch; see corpus_pkg.tables.ner).
+NER_DOCS = 128
 
 
 class _ShardFailed(Exception):
@@ -171,6 +176,25 @@ class ShardBuilder:
             )
             for config, features in self.settings.features.items()
         }
+        ner = NerBuilder(self.settings.features["ner"], self.settings.schemas["ner"], self.settings.with_text)
+        pending: list[Document] = []  # checked documents whose rows are not made yet
+
+        def add_rows() -> None:
+            # the ner rows of many documents at once (tables/ner.py), then every other config's rows
+            chunk = ner.build(pending)
+            for doc, skipped, paragraphs, tokens in zip(pending, chunk.skipped, chunk.paragraphs, chunk.tokens):
+                # models in rows are read as they are; strip_text edits dicts, so text-free builds get dicts
+                rows = document_rows(doc, self.settings.row_ctx, models=self.settings.with_text, ner_skipped=skipped)
+                stats.add(doc, rows, task.split)
+                stats.rows["ner"][task.split] += paragraphs
+                stats.tokens += tokens
+                if not self.settings.with_text:
+                    strip_text(rows)
+                for config, config_rows in rows.items():
+                    writers[config].add(config_rows)
+            writers["ner"].add_batch(chunk.batch)
+            pending.clear()
+
         ok = True
         try:
             for doc_files in files:
@@ -182,16 +206,13 @@ class ShardBuilder:
                 assert doc_files.raw_bytes is not None and doc_files.annotation_bytes is not None
                 if ann is None:  # a validate cache hit: parse again, without the strict reader
                     ann = _parse_annotations(doc_files.annotation_bytes, doc_files.doc_id)
-                doc = Document(text=doc_files.raw_bytes.decode("utf-8"), annotations=ann)
-                # models in rows are read as they are; strip_text edits dicts, so text-free builds get dicts
-                rows = document_rows(doc, self.settings.row_ctx, models=self.settings.with_text)
-                stats.add(doc, rows, task.split)
-                if not self.settings.with_text:
-                    strip_text(rows)
-                for config, config_rows in rows.items():
-                    writers[config].add(config_rows)
+                pending.append(Document(text=doc_files.raw_bytes.decode("utf-8"), annotations=ann))
+                if len(pending) == NER_DOCS:
+                    add_rows()
             if not ok:  # the build fails: drop the rows (the temporary release folder is deleted)
                 raise _ShardFailed
+            if pending:
+                add_rows()
             for config, writer in writers.items():
                 writer.close()
                 if writer.rows:
