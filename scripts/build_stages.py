@@ -35,8 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     from corpus_pkg.schema import AnnotationFile, Document
     from corpus_pkg.tables.columns import column_builders
     from corpus_pkg.tables.features import DOCUMENT_CONFIGS, LabelSets, release_features
+    from corpus_pkg.tables.ner import NerBuilder
     from corpus_pkg.tables.parquet import ConfigWriter
     from corpus_pkg.tables.rows import RowContext, document_rows
+    from corpus_pkg.tables.shard import NER_DOCS
     from corpus_pkg.tables.stats import ReleaseStats
     from corpus_pkg.text.tokenize import paragraphs
     from corpus_pkg.validate.checks import check_document_model, load_config_issues, pair_paths
@@ -74,15 +76,30 @@ def main(argv: list[str] | None = None) -> int:
         "check_document_model (the build's reader + every check)", lambda: [check_document_model(f, ctx) for f in files]
     )
     docs = [Document(text=f.raw_bytes.decode("utf-8"), annotations=ann) for f, (_, ann) in zip(files, checked)]
-    stage("tokens: paragraphs()", lambda: [list(paragraphs(d.text, d.annotations)) for d in docs])
+    # the per-document reference path of the ner config, not what the build runs (not in the total)
+    stage("reference: tokens by paragraphs()", lambda: [list(paragraphs(d.text, d.annotations)) for d in docs])
+    stage(
+        "reference: document_rows with ner (tokens, BIO tags, 7 configs)",
+        lambda: [document_rows(d, row_ctx, models=True) for d in docs],
+    )
+    ner = NerBuilder(features["ner"], features["ner"].arrow_schema)
+    chunks = stage(
+        f"ner batch (tables/ner.py: tokens, BIO tags, Arrow; {NER_DOCS} documents a batch)",
+        lambda: [ner.build(docs[i : i + NER_DOCS]) for i in range(0, n, NER_DOCS)],
+    )
+    skipped = [s for chunk in chunks for s in chunk.skipped]
     rows = stage(
-        "document_rows (tokens, BIO tags, 7 configs)", lambda: [document_rows(d, row_ctx, models=True) for d in docs]
+        "document_rows without ner (6 configs)",
+        lambda: [document_rows(d, row_ctx, models=True, ner_skipped=s) for d, s in zip(docs, skipped)],
     )
 
     def add_stats() -> None:
         stats = ReleaseStats(splits=["train"])
         for doc, doc_rows in zip(docs, rows):
             stats.add(doc, doc_rows, "train")
+        for chunk in chunks:  # the ner rows are counted from the batches, as in the build
+            stats.rows["ner"]["train"] += sum(chunk.paragraphs)
+            stats.tokens += sum(chunk.tokens)
 
     stage("release statistics", add_stats)
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,8 +110,12 @@ def main(argv: list[str] | None = None) -> int:
             writer = ConfigWriter(Path(tmp) / config, schema, column_builders(feats, schema), 1000)
             config_rows = [row for doc_rows in rows for row in doc_rows[config]]
 
-            def write(writer: Any = writer, config_rows: list = config_rows) -> None:
-                writer.add(config_rows)
+            def write(writer: Any = writer, config_rows: list = config_rows, config: str = config) -> None:
+                if config == "ner":
+                    for chunk in chunks:
+                        writer.add_batch(chunk.batch)
+                else:
+                    writer.add(config_rows)
                 writer.close()
 
             stage(f"Arrow + Parquet: {config}", write)
@@ -104,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| stage | ms/article | x floor |\n|---|---:|---:|")
     for name, ms in timings:
         print(f"| {name} | {ms:.3f} | {ms / floor:.1f} |")
-    in_build = ("read", "check_", "document_rows", "release", "Arrow")
+    in_build = ("read", "check_", "ner batch", "document_rows", "release", "Arrow")
     total = sum(ms for name, ms in timings if name.startswith(in_build))
     print(f"| **what one worker does per article** | **{total:.3f}** | **{total / floor:.1f}** |")
     return 0
