@@ -21,8 +21,12 @@ from ..text.bio_arrays import MentionArrays, ParagraphArrays, place_mentions
 from ..text.token_arrays import tokenize_many
 from ..text.tokenize import Skipped, paragraph_lines
 from .columns import column_builders
+from .parquet import ConfigWriter
+from .textfree import NULL_COLUMNS
 
 __all__ = ("NerBatch", "NerBuilder")
+
+_TEXT_COLUMNS = NULL_COLUMNS["ner"]  # null in a text-free release
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class NerBuilder:
         }
         self.outside = index.get("O", -1)
         self.nulls = column_builders(features, schema)  # for the columns a text-free release leaves null
+        self.pending: list[pa.RecordBatch] = []  # text-free rows not handed out yet (see ``batches``)
+        self.pending_rows = 0
 
     def build(self, docs: list[Document]) -> NerBatch:
         """The ``ner`` rows of ``docs`` (gold mentions only, as in ``document_rows``), in document order."""
@@ -80,14 +86,14 @@ class NerBuilder:
             "segment_kind": pa.array(np.array([self.kinds[line.segment_kind] for line in flat], dtype=np.int64)),
             "start": pa.array(starts),
             "end": pa.array(ends),
-            "text": pa.array(texts, pa.string()) if self.with_text else self.nulls["text"]([None] * n),
+            "text": pa.array(texts, pa.string()),
             "tokens": self._lists("tokens", tokens.bounds, tokens.texts),
             "token_starts": self._lists("token_starts", tokens.bounds, pa.array(tokens.starts)),
             "token_ends": self._lists("token_ends", tokens.bounds, pa.array(tokens.ends)),
             "ner_tags": self._lists("ner_tags", tokens.bounds, pa.array(tags)),
         }
         if not self.with_text:
-            columns["tokens"] = self.nulls["tokens"]([None] * n)
+            columns.update({name: self.nulls[name]([None] * n) for name in _TEXT_COLUMNS})
         batch = pa.RecordBatch.from_arrays([columns[name] for name in self.schema.names], schema=self.schema)
         doc_tokens = np.diff(tokens.bounds[np.concatenate((first_para, [n]))]) if docs else []
         return NerBatch(
@@ -96,6 +102,42 @@ class NerBuilder:
             per_doc,
             [int(count) for count in doc_tokens],
         )
+
+    def batches(self, chunk: NerBatch) -> list[pa.RecordBatch]:
+        """The record batches to hand the ``ner`` writer for ``chunk`` (then :meth:`finish`): the
+        batch itself, or for a text-free release the rows cut as the row path cut them.
+
+        A text-free batch has null columns, and a null column's Arrow size depends on how the row
+        groups are sliced from the batches (bitmaps are counted in whole bytes). The row path converted
+        its rows each time ``ConfigWriter.BATCH_ROWS`` or more were pending, at document ends; the
+        same cuts, with null columns made afresh for each piece, give the same sizes."""
+        if self.with_text:
+            return [chunk.batch]
+        out, start, row = [], 0, 0
+        for count in chunk.paragraphs:
+            row += count
+            self.pending_rows += count
+            if self.pending_rows >= ConfigWriter.BATCH_ROWS:
+                self.pending.append(chunk.batch.slice(start, row - start))
+                out.append(self._cut())
+                start = row
+        if row > start:
+            self.pending.append(chunk.batch.slice(start, row - start))
+        return out
+
+    def finish(self) -> list[pa.RecordBatch]:
+        """The last record batch of a text-free release (see :meth:`batches`)."""
+        return [self._cut()] if self.pending_rows else []
+
+    def _cut(self) -> pa.RecordBatch:
+        table = pa.Table.from_batches(self.pending, schema=self.schema).combine_chunks()
+        n = table.num_rows
+        self.pending, self.pending_rows = [], 0
+        arrays = [
+            self.nulls[name]([None] * n) if name in _TEXT_COLUMNS else table.column(name).chunk(0)
+            for name in self.schema.names
+        ]
+        return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
 
     def _lists(self, column: str, bounds: np.ndarray, values: pa.Array) -> pa.ListArray:
         return pa.ListArray.from_arrays(pa.array(bounds.astype(np.int32)), values, type=self.schema.field(column).type)

@@ -192,7 +192,8 @@ class ShardBuilder:
                     strip_text(rows)
                 for config, config_rows in rows.items():
                     writers[config].add(config_rows)
-            writers["ner"].add_batch(chunk.batch)
+            for batch in ner.batches(chunk):
+                writers["ner"].add_batch(batch)
             pending.clear()
 
         ok = True
@@ -213,6 +214,8 @@ class ShardBuilder:
                 raise _ShardFailed
             if pending:
                 add_rows()
+            for batch in ner.finish():
+                writers["ner"].add_batch(batch)
             for config, writer in writers.items():
                 writer.close()
                 if writer.rows:
