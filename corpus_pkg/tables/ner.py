@@ -10,6 +10,7 @@ tokens come from :func:`corpus_pkg.text.token_arrays.tokenize_many`, tags from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pyarrow as pa
@@ -60,11 +61,12 @@ class NerBuilder:
     def build(self, docs: list[Document]) -> NerBatch:
         """The ``ner`` rows of ``docs`` (gold mentions only, as in ``document_rows``), in document order."""
         lines = [paragraph_lines(doc.text, doc.annotations) for doc in docs]
-        per_doc = [len(doc_lines) for doc_lines in lines]
-        flat = [line for doc_lines in lines for line in doc_lines]
-        texts = [line.text for line in flat]
-        starts = np.array([line.start for line in flat], dtype=np.int64)
-        ends = np.array([line.end for line in flat], dtype=np.int64)
+        per_doc = list(map(len, lines))
+        n = sum(per_doc)
+        kinds, starts_, ends_, texts_ = zip(*chain.from_iterable(lines)) if n else ((), (), (), ())
+        starts = np.fromiter(starts_, dtype=np.int64, count=n)
+        ends = np.fromiter(ends_, dtype=np.int64, count=n)
+        texts = pa.array(texts_, pa.string())
         para_doc = np.repeat(np.arange(len(docs), dtype=np.int64), per_doc)
         tokens = tokenize_many(texts, starts)
         mentions, gold = self._mentions(docs)
@@ -78,15 +80,14 @@ class NerBuilder:
             m = gold[i]
             skipped[d].append(((m.id, -(m.end - m.start), m.start, i), Skipped(m.id, reason)))
         first_para = np.concatenate(([0], np.cumsum(per_doc)))[:-1]
-        n = len(flat)
         doc_ids = [doc.annotations.doc_id for doc, count in zip(docs, per_doc) for _ in range(count)]
         columns = {
             "doc_id": pa.array(doc_ids, pa.string()),
             "paragraph": pa.array(np.arange(n, dtype=np.int64) - np.repeat(first_para, per_doc)),
-            "segment_kind": pa.array(np.array([self.kinds[line.segment_kind] for line in flat], dtype=np.int64)),
+            "segment_kind": pa.array(np.fromiter(map(self.kinds.__getitem__, kinds), dtype=np.int64, count=n)),
             "start": pa.array(starts),
             "end": pa.array(ends),
-            "text": pa.array(texts, pa.string()),
+            "text": texts,
             "tokens": self._lists("tokens", tokens.bounds, tokens.texts),
             "token_starts": self._lists("token_starts", tokens.bounds, pa.array(tokens.starts)),
             "token_ends": self._lists("token_ends", tokens.bounds, pa.array(tokens.ends)),
@@ -143,24 +144,20 @@ class NerBuilder:
         return pa.ListArray.from_arrays(pa.array(bounds.astype(np.int32)), values, type=self.schema.field(column).type)
 
     def _mentions(self, docs: list[Document]) -> tuple[MentionArrays, list]:
-        gold = []
-        doc_index = []
-        for d, doc in enumerate(docs):
-            for m in doc.annotations.entities:
-                if m.origin in GOLD_ORIGINS:
-                    gold.append(m)
-                    doc_index.append(d)
+        gold = [(d, m) for d, doc in enumerate(docs) for m in doc.annotations.entities if m.origin in GOLD_ORIGINS]
+        mentions = [m for _, m in gold]
         missing = (-1, -1)
-        codes = [self.labels.get(m.label, missing) for m in gold]
+        codes = [self.labels.get(m.label, missing) for m in mentions]
+        count = len(gold)
         arrays = MentionArrays(
-            np.array(doc_index, dtype=np.int64),
-            np.array([m.start for m in gold], dtype=np.int64),
-            np.array([m.end for m in gold], dtype=np.int64),
-            [m.id for m in gold],
-            np.array([c[0] for c in codes], dtype=np.int64),
-            np.array([c[1] for c in codes], dtype=np.int64),
+            np.fromiter((d for d, _ in gold), dtype=np.int64, count=count),
+            np.fromiter((m.start for m in mentions), dtype=np.int64, count=count),
+            np.fromiter((m.end for m in mentions), dtype=np.int64, count=count),
+            [m.id for m in mentions],
+            np.fromiter((c[0] for c in codes), dtype=np.int64, count=count),
+            np.fromiter((c[1] for c in codes), dtype=np.int64, count=count),
         )
-        return arrays, gold
+        return arrays, mentions
 
     def _label_error(self, docs: list[Document], tags: np.ndarray, bounds: np.ndarray, para_doc: np.ndarray) -> None:
         """Name the document and tag, as ``ConfigWriter`` does for rows."""

@@ -80,12 +80,12 @@ def fast_pattern() -> tuple[str, str]:
     return token, f"[^{_ranges(inside)}]"
 
 
-def tokenize_many(texts: Sequence[str], offsets: Sequence[int] | np.ndarray) -> TokenArrays:
+def tokenize_many(texts: Sequence[str] | pa.StringArray, offsets: Sequence[int] | np.ndarray) -> TokenArrays:
     """Tokens of each text, offsets shifted by that text's offset: for every ``i``, the tokens of
     paragraph ``i`` equal ``token_spans(texts[i], offsets[i])``. Texts are Python strings of the
-    raw article (no lone surrogates)."""
+    raw article (no lone surrogates), or an Arrow string array of them without nulls."""
     offsets = np.asarray(offsets, dtype=np.int64)
-    strings = pa.array(texts, type=pa.string())
+    strings = texts if isinstance(texts, pa.StringArray) else pa.array(texts, type=pa.string())
     token, outside = fast_pattern()
     slow = np.flatnonzero(pc.match_substring_regex(strings, pattern=outside).to_numpy(zero_copy_only=False))
     if slow.size == 0:
@@ -93,7 +93,7 @@ def tokenize_many(texts: Sequence[str], offsets: Sequence[int] | np.ndarray) -> 
     fast = np.ones(len(texts), dtype=bool)
     fast[slow] = False
     parts = [_fast(strings.filter(pa.array(fast)), offsets[fast], token)]
-    parts += [_python(texts[i], int(offsets[i])) for i in slow]
+    parts += [_python(strings[int(i)].as_py(), int(offsets[i])) for i in slow]
     # tokens of the fast paragraphs first, then each slow one: put them back in paragraph order
     counts = np.empty(len(texts), dtype=np.int64)
     counts[fast] = np.diff(parts[0].bounds)

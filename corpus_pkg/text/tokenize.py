@@ -85,31 +85,24 @@ def token_spans(text: str, offset: int = 0) -> tuple[list[str], list[int], list[
     return parts[2::3], bounds[2::3], bounds[3::3]
 
 
-class Line(NamedTuple):
-    """A paragraph without its tokens: segment kind, code-point offsets and stripped text."""
-
-    segment_kind: str
-    start: int
-    end: int
-    text: str
-
-
-def paragraph_lines(raw: str, ann: AnnotationFile) -> list[Line]:
-    """The paragraphs :func:`paragraphs` yields, without tokens (same order, offsets and text)."""
+def paragraph_lines(raw: str, ann: AnnotationFile) -> list[tuple[str, int, int, str]]:
+    """The paragraphs :func:`paragraphs` yields without their tokens, as ``(segment kind, start, end,
+    text)``: same order, offsets and text."""
     segments = sorted((s for s in ann.segments if s.kind in ANNOTATED_SEGMENTS), key=lambda s: (s.start, s.end))
-    lines: list[Line] = []
+    lines: list[tuple[str, int, int, str]] = []
     covered = 0  # text before this offset was already emitted (segments may overlap)
     for seg in segments:
         seg_start = max(seg.start, covered)
         if seg_start >= seg.end:
             continue
         covered = max(covered, seg.end)
+        kind = seg.kind
         for line in _LINE.finditer(raw, seg_start, seg.end):
             text = line.group()
             stripped = text.strip()
-            if stripped:
-                start = line.start() + (len(text) - len(text.lstrip()))
-                lines.append(Line(seg.kind, start, start + len(stripped), stripped))
+            if stripped:  # what strip() took from the left is blanks, so the first kept character is there
+                start = line.start() + text.index(stripped[0])
+                lines.append((kind, start, start + len(stripped), stripped))
     return lines
 
 

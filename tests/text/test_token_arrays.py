@@ -90,11 +90,11 @@ def test_the_seed_articles_take_the_fast_path_and_keep_their_tokens() -> None:
     docs = list(corpus.iter_documents())
     assert docs
     lines = [line for doc in docs for line in paragraph_lines(doc.text, doc.annotations)]
-    texts = [line.text for line in lines]
+    texts = [text for _, _, _, text in lines]
     assert any(ch in text for text in texts for ch in "’“—")  # curly quotes and dashes are there
     outside = pc.match_substring_regex(pa.array(texts), pattern=fast_pattern()[1])
     assert not any(outside.to_pylist())
-    got = spans_by_paragraph(texts, [line.start for line in lines])
+    got = spans_by_paragraph(texts, [start for _, start, _, _ in lines])
     want = [(p.tokens, p.token_starts, p.token_ends) for doc in docs for p in paragraphs(doc.text, doc.annotations)]
     assert got == want
     want_lines = [
