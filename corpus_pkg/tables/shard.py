@@ -93,8 +93,10 @@ class ShardSettings:
         return cache_key(self.shard_code, self.validate_code, self.check_ctx.fingerprint(), schemas, names, layout)
 
 
-#: Documents whose ``ner`` rows are made together (one record batch; see corpus_pkg.tables.ner).
+#: Documents whose ``ner`` rows are made together (one record batch; see corpus_pkg.tables.ner), and
+#: fewer when their texts reach NER_CHARS (Arrow's string arrays hold up to 2 GiB of UTF-8).
 NER_DOCS = 128
+NER_CHARS = 1 << 26
 
 
 class _ShardFailed(Exception):
@@ -197,6 +199,7 @@ class ShardBuilder:
             pending.clear()
 
         ok = True
+        pending_chars = 0
         try:
             for doc_files in files:
                 payload, ann = checker.check(doc_files)
@@ -208,8 +211,10 @@ class ShardBuilder:
                 if ann is None:  # a validate cache hit: parse again, without the strict reader
                     ann = _parse_annotations(doc_files.annotation_bytes, doc_files.doc_id)
                 pending.append(Document(text=doc_files.raw_bytes.decode("utf-8"), annotations=ann))
-                if len(pending) == NER_DOCS:
+                pending_chars += len(pending[-1].text)
+                if len(pending) == NER_DOCS or pending_chars >= NER_CHARS:
                     add_rows()
+                    pending_chars = 0
             if not ok:  # the build fails: drop the rows (the temporary release folder is deleted)
                 raise _ShardFailed
             if pending:
