@@ -10,7 +10,6 @@ tokens come from :func:`corpus_pkg.text.token_arrays.tokenize_many`, tags from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import pyarrow as pa
@@ -19,8 +18,8 @@ from datasets import Features
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from ..schema import GOLD_ORIGINS, Document
 from ..text.bio_arrays import MentionArrays, ParagraphArrays, place_mentions
-from ..text.token_arrays import tokenize_many
-from ..text.tokenize import Skipped, paragraph_lines
+from ..text.token_arrays import split_lines, tokenize_many
+from ..text.tokenize import Skipped, annotated_text
 from .columns import column_builders
 from .parquet import ConfigWriter
 from .textfree import NULL_COLUMNS
@@ -60,14 +59,13 @@ class NerBuilder:
 
     def build(self, docs: list[Document]) -> NerBatch:
         """The ``ner`` rows of ``docs`` (gold mentions only, as in ``document_rows``), in document order."""
-        lines = [paragraph_lines(doc.text, doc.annotations) for doc in docs]
-        per_doc = list(map(len, lines))
-        n = sum(per_doc)
-        kinds, starts_, ends_, texts_ = zip(*chain.from_iterable(lines)) if n else ((), (), (), ())
-        starts = np.fromiter(starts_, dtype=np.int64, count=n)
-        ends = np.fromiter(ends_, dtype=np.int64, count=n)
-        texts = pa.array(texts_, pa.string())
-        para_doc = np.repeat(np.arange(len(docs), dtype=np.int64), per_doc)
+        segments = [(d, *segment) for d, doc in enumerate(docs) for segment in annotated_text(doc.annotations)]
+        lines = split_lines([docs[d].text[start:end] for d, _, start, end in segments], [s[2] for s in segments])
+        seg_doc = np.fromiter((s[0] for s in segments), dtype=np.int64, count=len(segments))
+        seg_kind = np.fromiter((self.kinds[s[1]] for s in segments), dtype=np.int64, count=len(segments))
+        para_doc = seg_doc[lines.source]
+        per_doc = np.bincount(para_doc, minlength=len(docs))
+        starts, ends, texts, n = lines.starts, lines.ends, lines.texts, len(lines.starts)
         tokens = tokenize_many(texts, starts)
         mentions, gold = self._mentions(docs)
         tags, skipped_at = place_mentions(ParagraphArrays(para_doc, starts, ends), tokens, mentions, self.outside)
@@ -80,11 +78,11 @@ class NerBuilder:
             m = gold[i]
             skipped[d].append(((m.id, -(m.end - m.start), m.start, i), Skipped(m.id, reason)))
         first_para = np.concatenate(([0], np.cumsum(per_doc)))[:-1]
-        doc_ids = [doc.annotations.doc_id for doc, count in zip(docs, per_doc) for _ in range(count)]
+        doc_ids = [doc.annotations.doc_id for doc, count in zip(docs, per_doc.tolist()) for _ in range(count)]
         columns = {
             "doc_id": pa.array(doc_ids, pa.string()),
             "paragraph": pa.array(np.arange(n, dtype=np.int64) - np.repeat(first_para, per_doc)),
-            "segment_kind": pa.array(np.fromiter(map(self.kinds.__getitem__, kinds), dtype=np.int64, count=n)),
+            "segment_kind": pa.array(seg_kind[lines.source]),
             "start": pa.array(starts),
             "end": pa.array(ends),
             "text": texts,
@@ -100,7 +98,7 @@ class NerBuilder:
         return NerBatch(
             batch,
             [[s for _, s in sorted(doc_skipped, key=lambda pair: pair[0])] for doc_skipped in skipped],
-            per_doc,
+            per_doc.tolist(),
             [int(count) for count in doc_tokens],
         )
 

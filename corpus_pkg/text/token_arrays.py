@@ -15,6 +15,7 @@ runs both engines over every code point of the ranges.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -148,3 +149,40 @@ def _plain(strings: pa.Array) -> pa.StringArray:
         strings = pa.concat_arrays([strings])
     buffers = strings.buffers()
     return pa.Array.from_buffers(pa.string(), len(strings), [None, buffers[1], buffers[2]])
+
+
+@dataclass(frozen=True)
+class LineArrays:
+    """Non-blank lines of a list of texts, stripped: what ``paragraph_lines`` makes of each segment."""
+
+    source: np.ndarray  # int64: index of the text each line comes from
+    starts: np.ndarray  # int64 code-point offsets (each text's offset added)
+    ends: np.ndarray
+    texts: pa.StringArray  # the stripped lines, no validity buffer
+
+
+@cache
+def _blanks() -> str:
+    """Every character ``str.strip`` removes (read from Python, so any Unicode version agrees)."""
+    return "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+
+
+def split_lines(texts: Sequence[str], offsets: Sequence[int] | np.ndarray) -> LineArrays:
+    """For every text, its maximal runs of characters other than ``\\r`` and ``\\n`` with blanks
+    stripped (``str.strip``), blank ones left out, offsets shifted by the text's offset."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    strings = pc.replace_substring(pa.array(texts, type=pa.string()), "\r", "\n")
+    pieces = pc.split_pattern(strings, "\n")  # a run of breaks gives empty pieces, left out below
+    piece_bounds = pieces.offsets.to_numpy().astype(np.int64)
+    values = pieces.values
+    lengths = pc.utf8_length(values).to_numpy().astype(np.int64)
+    n_pieces = np.diff(piece_bounds)
+    sums = np.concatenate(([0], np.cumsum(lengths + 1)))  # each piece and the break after it
+    positions = sums[:-1] + np.repeat(offsets - sums[piece_bounds[:-1]], n_pieces)
+    left = pc.utf8_ltrim(values, characters=_blanks())
+    stripped = pc.utf8_rtrim(left, characters=_blanks())
+    kept_lengths = pc.utf8_length(stripped).to_numpy().astype(np.int64)
+    keep = kept_lengths > 0
+    starts = (positions + lengths - pc.utf8_length(left).to_numpy())[keep]
+    source = np.repeat(np.arange(len(texts), dtype=np.int64), n_pieces)[keep]
+    return LineArrays(source, starts, starts + kept_lengths[keep], _plain(stripped.filter(pa.array(keep))))

@@ -85,25 +85,18 @@ def token_spans(text: str, offset: int = 0) -> tuple[list[str], list[int], list[
     return parts[2::3], bounds[2::3], bounds[3::3]
 
 
-def paragraph_lines(raw: str, ann: AnnotationFile) -> list[tuple[str, int, int, str]]:
-    """The paragraphs :func:`paragraphs` yields without their tokens, as ``(segment kind, start, end,
-    text)``: same order, offsets and text."""
+def annotated_text(ann: AnnotationFile) -> list[tuple[str, int, int]]:
+    """``(segment kind, start, end)`` of the annotated (title/body) text in text order, each character
+    once (segments may overlap: a later one starts where the text covered so far ends)."""
     segments = sorted((s for s in ann.segments if s.kind in ANNOTATED_SEGMENTS), key=lambda s: (s.start, s.end))
-    lines: list[tuple[str, int, int, str]] = []
-    covered = 0  # text before this offset was already emitted (segments may overlap)
+    out = []
+    covered = 0  # text before this offset was already taken
     for seg in segments:
         seg_start = max(seg.start, covered)
-        if seg_start >= seg.end:
-            continue
-        covered = max(covered, seg.end)
-        kind = seg.kind
-        for line in _LINE.finditer(raw, seg_start, seg.end):
-            text = line.group()
-            stripped = text.strip()
-            if stripped:  # what strip() took from the left is blanks, so the first kept character is there
-                start = line.start() + text.index(stripped[0])
-                lines.append((kind, start, start + len(stripped), stripped))
-    return lines
+        if seg_start < seg.end:
+            out.append((seg.kind, seg_start, seg.end))
+            covered = max(covered, seg.end)
+    return out
 
 
 def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
@@ -112,16 +105,10 @@ def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
     Each segment's text is tokenized in one go and its tokens dealt out to its lines: a token never
     holds a blank, and every other character starts one, so the tokens of a line are the same
     whether the line is tokenized alone or with its neighbours."""
-    segments = sorted((s for s in ann.segments if s.kind in ANNOTATED_SEGMENTS), key=lambda s: (s.start, s.end))
-    covered = 0  # text before this offset was already emitted (segments may overlap)
-    for seg in segments:
-        seg_start = max(seg.start, covered)
-        if seg_start >= seg.end:
-            continue
-        covered = max(covered, seg.end)
-        texts, starts, ends = token_spans(raw[seg_start : seg.end], seg_start)
+    for kind, seg_start, seg_end in annotated_text(ann):
+        texts, starts, ends = token_spans(raw[seg_start:seg_end], seg_start)
         first = 0
-        for line in _LINE.finditer(raw, seg_start, seg.end):
+        for line in _LINE.finditer(raw, seg_start, seg_end):
             text = line.group()
             stripped = text.strip()
             if not stripped:
@@ -130,7 +117,7 @@ def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
             end = start + len(stripped)
             first = bisect.bisect_left(starts, start, first)
             last = bisect.bisect_left(starts, end, first)
-            yield Paragraph(seg.kind, start, end, stripped, texts[first:last], starts[first:last], ends[first:last])
+            yield Paragraph(kind, start, end, stripped, texts[first:last], starts[first:last], ends[first:last])
             first = last
 
 

@@ -8,6 +8,9 @@ path accepts), and hypothesis compares whole texts, from the fast alphabet and f
 
 from __future__ import annotations
 
+import re
+import sys
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -15,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus_pkg.corpus import Corpus
-from corpus_pkg.text.token_arrays import FAST_RANGES, fast_pattern, tokenize_many
-from corpus_pkg.text.tokenize import paragraph_lines, paragraphs, token_spans
+from corpus_pkg.text.token_arrays import FAST_RANGES, fast_pattern, split_lines, tokenize_many
+from corpus_pkg.text.tokenize import annotated_text, paragraphs, token_spans
 from tests.conftest import REPO
 
 FAST_CODE_POINTS = [c for first, last in FAST_RANGES for c in range(first, last + 1)]
@@ -85,19 +88,55 @@ def test_token_texts_have_no_validity_buffer() -> None:
     assert empty.bounds.tolist() == [0] and len(empty.texts) == 0
 
 
-def test_the_seed_articles_take_the_fast_path_and_keep_their_tokens() -> None:
+def python_lines(texts: list[str], offsets: list[int]) -> list[tuple[int, int, int, str]]:
+    """The lines rule of ``paragraphs`` in plain Python: (text index, start, end, stripped text)."""
+    out = []
+    for i, (text, offset) in enumerate(zip(texts, offsets)):
+        for line in re.finditer(r"[^\r\n]+", text):
+            stripped = line.group().strip()
+            if stripped:
+                start = offset + line.start() + len(line.group()) - len(line.group().lstrip())
+                out.append((i, start, start + len(stripped), stripped))
+    return out
+
+
+def arrow_lines(texts: list[str], offsets: list[int]) -> list[tuple[int, int, int, str]]:
+    found = split_lines(texts, offsets)
+    assert found.texts.buffers()[0] is None
+    return list(zip(found.source.tolist(), found.starts.tolist(), found.ends.tolist(), found.texts.to_pylist()))
+
+
+_LINES_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from(_EDGES + "\r\n\v\f\u3000\u2029ab"), st.characters()), max_size=30
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_LINES_TEXT.filter(lambda t: not any(0xD800 <= ord(c) < 0xE000 for c in t)), st.integers(0, 99)))
+)
+def test_lines_split_and_stripped_as_in_python(items: list[tuple[str, int]]) -> None:
+    texts, offsets = [t for t, _ in items], [o for _, o in items]
+    assert arrow_lines(texts, offsets) == python_lines(texts, offsets)
+
+
+def test_every_blank_is_stripped_as_python_strips_it() -> None:
+    blanks = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    texts = [f"{b}x{b}" for b in blanks] + [f"\r\n{b}\n" for b in blanks]
+    assert arrow_lines(texts, [0] * len(texts)) == python_lines(texts, [0] * len(texts))
+
+
+def test_the_seed_articles_take_the_fast_path_and_keep_their_paragraphs_and_tokens() -> None:
     corpus = Corpus.at(REPO)
     docs = list(corpus.iter_documents())
     assert docs
-    lines = [line for doc in docs for line in paragraph_lines(doc.text, doc.annotations)]
-    texts = [text for _, _, _, text in lines]
+    segments = [(doc.text[start:end], start) for doc in docs for _, start, end in annotated_text(doc.annotations)]
+    lines = split_lines([text for text, _ in segments], [start for _, start in segments])
+    texts = lines.texts.to_pylist()
     assert any(ch in text for text in texts for ch in "’“—")  # curly quotes and dashes are there
-    outside = pc.match_substring_regex(pa.array(texts), pattern=fast_pattern()[1])
+    outside = pc.match_substring_regex(lines.texts, pattern=fast_pattern()[1])
     assert not any(outside.to_pylist())
-    got = spans_by_paragraph(texts, [start for _, start, _, _ in lines])
-    want = [(p.tokens, p.token_starts, p.token_ends) for doc in docs for p in paragraphs(doc.text, doc.annotations)]
-    assert got == want
-    want_lines = [
-        (p.segment_kind, p.start, p.end, p.text) for doc in docs for p in paragraphs(doc.text, doc.annotations)
-    ]
-    assert [tuple(line) for line in lines] == want_lines
+    want = [p for doc in docs for p in paragraphs(doc.text, doc.annotations)]
+    assert list(zip(lines.starts.tolist(), lines.ends.tolist(), texts)) == [(p.start, p.end, p.text) for p in want]
+    got = spans_by_paragraph(texts, lines.starts.tolist())
+    assert got == [(p.tokens, p.token_starts, p.token_ends) for p in want]
