@@ -34,6 +34,7 @@ __all__ = ("FAST_RANGES", "TokenArrays", "fast_pattern", "tokenize_many")
 FAST_RANGES: tuple[tuple[int, int], ...] = ((0x0001, 0x07FF), (0x1E00, 0x1EFF), (0x2000, 0x20CF))
 
 _SEP = "\x00"
+_MARK = f"{_SEP}\\0{_SEP}"  # a separator either side of the match
 
 
 @dataclass(frozen=True)
@@ -114,22 +115,33 @@ def tokenize_many(texts: Sequence[str] | pa.StringArray, offsets: Sequence[int] 
 
 
 def _fast(strings: pa.StringArray, offsets: np.ndarray, token: str) -> TokenArrays:
-    """RE2 over paragraphs made of FAST_RANGES characters only."""
-    marked = pc.replace_substring_regex(strings, pattern=token, replacement=f"{_SEP}\\0{_SEP}")
-    pieces = pc.split_pattern(marked, _SEP)  # per paragraph: gap, token, gap, token, ..., gap
+    """RE2 over paragraphs made of FAST_RANGES characters only.
+
+    One match takes a run of tokens joined by single spaces (``T( T)*``: each token of it is the
+    one the token pattern alone matches there, as the run can end after any token), which the
+    plain split on ``" "`` then cuts: about six times fewer regex matches than one per token."""
+    marked = pc.replace_substring_regex(strings, pattern=f"(?:{token})(?: (?:{token}))*", replacement=_MARK)
+    pieces = pc.split_pattern(marked, _SEP)  # per paragraph: gap, run, gap, run, ..., gap
     piece_bounds = pieces.offsets.to_numpy().astype(np.int64)
     values = pieces.values
     lengths = pc.utf8_length(values).to_numpy().astype(np.int64)
     n_pieces = np.diff(piece_bounds)
-    counts = (n_pieces - 1) // 2
+    n_runs = (n_pieces - 1) // 2
     sums = np.concatenate(([0], np.cumsum(lengths)))
     # where each piece starts: its paragraph's offset plus the lengths of the pieces before it there
     positions = sums[:-1] + np.repeat(offsets - sums[piece_bounds[:-1]], n_pieces)
-    bounds = np.concatenate(([0], np.cumsum(counts)))
-    local = np.arange(bounds[-1]) - np.repeat(bounds[:-1], counts)
-    index = np.repeat(piece_bounds[:-1], counts) + 1 + 2 * local  # the odd pieces are the tokens
-    starts = positions[index]
-    return TokenArrays(bounds, starts, starts + lengths[index], _plain(values.take(pa.array(index))))
+    run_bounds = np.concatenate(([0], np.cumsum(n_runs)))
+    local = np.arange(run_bounds[-1]) - np.repeat(run_bounds[:-1], n_runs)
+    runs = np.repeat(piece_bounds[:-1], n_runs) + 1 + 2 * local  # the odd pieces are the runs
+    words = pc.split_pattern(values.take(pa.array(runs)), " ")
+    word_bounds = words.offsets.to_numpy().astype(np.int64)
+    texts = words.values
+    word_lengths = pc.utf8_length(texts).to_numpy().astype(np.int64)
+    n_words = np.diff(word_bounds)
+    steps = np.concatenate(([0], np.cumsum(word_lengths + 1)))  # each token and the space after it
+    starts = steps[:-1] + np.repeat(positions[runs] - steps[word_bounds[:-1]], n_words)
+    bounds = word_bounds[run_bounds]  # a paragraph's tokens are those of its runs
+    return TokenArrays(bounds, starts, starts + word_lengths, _plain(texts))
 
 
 def _python(text: str, offset: int) -> TokenArrays:

@@ -51,6 +51,16 @@ def test_every_code_point_of_the_fast_ranges_tokenizes_as_in_python() -> None:
     assert spans_by_paragraph(texts, offsets) == expected(texts, offsets)
 
 
+def test_runs_of_tokens_joined_by_single_spaces() -> None:
+    """One regex match takes tokens joined by single spaces; the split on spaces gives the tokens."""
+    texts = ["1 ,5 a_1 _1.5 U.K. and 90,000", "a  b\u00a0c \td", "", " ", "x", "é\u0301 \u0301é 2²"]
+    offsets = [5, 0, 0, 9, 1, 100]
+    assert spans_by_paragraph(texts, offsets) == expected(texts, offsets)
+    assert spans_by_paragraph(texts, offsets)[0][0] == [
+        "1", ",", "5", "a", "_1", "_1", ".", "5", "U", ".", "K", ".", "and", "90,000",
+    ]  # fmt: skip
+
+
 def test_the_guard_sends_every_other_character_to_python() -> None:
     outside = fast_pattern()[1]
     samples = ["\x00", "\u0800", "\u1dff", "\u1f00", "\u20d0", "\u3000", "\U0001f4f0", "\uffff", "中文"]
@@ -61,7 +71,8 @@ def test_the_guard_sends_every_other_character_to_python() -> None:
 
 
 _FAST_TEXT = st.text(
-    alphabet=st.one_of(st.sampled_from(_EDGES), st.sampled_from([chr(c) for c in FAST_CODE_POINTS])), max_size=40
+    alphabet=st.one_of(st.just(" "), st.sampled_from(_EDGES), st.sampled_from([chr(c) for c in FAST_CODE_POINTS])),
+    max_size=40,
 )
 _ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 
