@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus_pkg.corpus import Corpus
-from corpus_pkg.text.token_arrays import FAST_RANGES, fast_pattern, split_lines, tokenize_many
+from corpus_pkg.text.token_arrays import FAST_RANGES, _blanks, fast_pattern, split_lines, tokenize_many
 from corpus_pkg.text.tokenize import annotated_text, paragraphs, token_spans
 from tests.conftest import REPO
 
@@ -133,6 +133,7 @@ def test_lines_split_and_stripped_as_in_python(items: list[tuple[str, int]]) -> 
 
 def test_every_blank_is_stripped_as_python_strips_it() -> None:
     blanks = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert _blanks() == "".join(blanks)
     texts = [f"{b}x{b}" for b in blanks] + [f"\r\n{b}\n" for b in blanks]
     assert arrow_lines(texts, [0] * len(texts)) == python_lines(texts, [0] * len(texts))
 
