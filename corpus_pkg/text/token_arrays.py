@@ -1,8 +1,10 @@
 """The tokenizer of :mod:`corpus_pkg.text.tokenize` run over many paragraphs at once, as arrays.
 
 The same token rule, executed by RE2 inside pyarrow's compute functions: one regex replacement puts a
-separator around every token, one split cuts gaps and tokens apart, and code-point lengths summed with
-numpy give the offsets. No Python object is made per token; the token texts stay an Arrow array.
+separator around every run of tokens joined by single spaces, one split cuts gaps and runs apart, a
+plain split on spaces cuts the runs into tokens, and code-point lengths summed with numpy give the
+offsets. No Python object is made per token; the token texts stay an Arrow array. :func:`split_lines`
+cuts segments into stripped lines (the ``ner`` paragraphs) the same way.
 
 RE2 and Python's ``re`` disagree on ``\\w``, ``\\d`` and ``\\s`` (ASCII there, Unicode here, and
 Unicode versions differ). So the RE2 pattern spells every class out as explicit code-point ranges,
