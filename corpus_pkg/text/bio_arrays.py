@@ -10,6 +10,7 @@ mention's go through the ordered, one-by-one placement.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -118,13 +119,18 @@ def _without_overlaps(
         order[~alone].tolist(),
         key=lambda i: (mentions.doc[i], -(mentions.end[i] - mentions.start[i]), mentions.start[i], mentions.ids[i], i),
     )
-    taken: set[int] = set()
+    # token ranges placed so far, disjoint and sorted: the last one starting at or before a mention's
+    # last token is the only one that can reach its first (O(log n) a mention, however long they are)
+    placed_first: list[int] = []
+    placed_last: list[int] = []
     kept = []
     for i in contested:
-        span = range(first[i], last[i] + 1)
-        if taken.isdisjoint(span):
-            taken.update(span)
-            kept.append(i)
-        else:
+        lo, hi = int(first[i]), int(last[i])
+        k = bisect.bisect_right(placed_first, hi)
+        if k and placed_last[k - 1] >= lo:
             skipped.append((i, OVERLAPS))
+        else:
+            placed_first.insert(k, lo)
+            placed_last.insert(k, hi)
+            kept.append(i)
     return np.sort(np.concatenate((order[alone], np.array(kept, dtype=np.int64))))

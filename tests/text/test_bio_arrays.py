@@ -123,3 +123,23 @@ def test_every_reason_and_nesting() -> None:
     assert reasons["m3"].startswith("does not align to token boundaries (tokens cover [0, 5)")
     assert reasons["m4"] == "crosses a paragraph boundary"
     assert reasons["m5"] == "outside the title/body text"
+
+
+def test_many_long_nested_mentions_are_placed_once() -> None:
+    """20,000 mentions over the same 20,000 tokens (hostile input): one placed, the rest reported as
+    overlapping; the check per mention looks up the placed ranges, not each token."""
+    raw = " ".join(["w"] * 20_000)
+    n = 20_000
+    tokens = tokenize_many([raw], [0])
+    paras = ParagraphArrays(np.zeros(1, np.int64), np.zeros(1, np.int64), np.array([len(raw)], np.int64))
+    mentions = MentionArrays(
+        np.zeros(n, np.int64),
+        np.zeros(n, np.int64),
+        np.full(n, len(raw), np.int64),
+        [f"m{i:05d}" for i in range(n)],
+        np.ones(n, np.int64),
+        np.full(n, 2, np.int64),
+    )
+    tags, skipped = place_mentions(paras, tokens, mentions)
+    assert tags[0] == 1 and (tags[1:] == 2).all()
+    assert sorted(skipped) == [(i, "overlaps another mention (BIO cannot nest)") for i in range(1, n)]
