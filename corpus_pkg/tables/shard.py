@@ -167,7 +167,8 @@ class ShardBuilder:
     def _write(
         self, task: ShardTask, files: list[DocumentFiles], checker: DocumentChecker, result: ShardResult, into: Path
     ) -> None:
-        """Check each document, then add its rows; after a document with errors, only check the rest."""
+        """Check each document, and add the rows of every NER_DOCS checked documents (the ``ner`` rows of
+        all of them at once); after a document with errors, only check the rest."""
         stats = ReleaseStats(splits=[task.split])
         writers = {
             config: ConfigWriter(
