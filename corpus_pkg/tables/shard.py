@@ -126,8 +126,8 @@ class ShardBuilder:
         return result
 
     def _build(self, task: ShardTask, into: Path) -> ShardResult:
-        """Documents are converted as soon as they are checked, so a worker holds the shard's file
-        bytes and its pending row groups, not its parsed annotations."""
+        """Documents are converted soon after they are checked (NER_DOCS at a time), so a worker holds
+        the shard's file bytes, its pending row groups and at most NER_DOCS parsed documents."""
         settings = self.settings
         # validate cache entries are read; they are written only when the build fails (for the
         # `corpus validate` runs that follow): one file per document costs more than checking it
