@@ -16,10 +16,10 @@ time to reclaim space. ``build`` prunes its own namespace after each build (see 
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import hashlib
 import os
+import re
 import sys
 import tempfile
 import time
@@ -78,9 +78,14 @@ def code_fingerprint(module: str) -> str:
     return digest.hexdigest()
 
 
+@cache
+def _package_dir() -> Path:
+    return Path(__file__).resolve().parent
+
+
 def _module_file(name: str) -> Path | None:
     """Source file of a module of this package, or None when ``name`` is not one of ours."""
-    package = Path(__file__).resolve().parent
+    package = _package_dir()
     parts = name.split(".")
     if parts[0] != package.name:
         return None
@@ -105,19 +110,43 @@ def _import_closure(module: str) -> dict[str, Path]:
         if name in found or path is None:
             continue
         found[name] = path
-        is_package = path.name == "__init__.py"
-        package = name if is_package else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
-            if isinstance(node, ast.Import):
-                todo.extend(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                    base = f"{anchor}.{base}" if base else anchor
-                todo.append(base)
-                todo.extend(f"{base}.{alias.name}" for alias in node.names)  # submodules imported by name
+        todo.extend(_imported_names(name, path))
     return found
+
+
+#: ``from X import Y`` / ``import X`` statements at the start of a line (a parenthesised name list may
+#: span lines). Reading them with a regular expression is ~20x faster than compiling the module, and
+#: tests check it finds what the syntax tree does for every module of the package.
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]*))", re.M
+)
+
+
+@cache
+def _imported_names(name: str, path: Path) -> tuple[str, ...]:
+    """The modules (and names that may be submodules) the source of module ``name`` imports."""
+    is_package = path.name == "__init__.py"
+    package = name if is_package else name.rpartition(".")[0]
+    out: list[str] = []
+    for match in _IMPORT.finditer(path.read_text(encoding="utf-8")):
+        module, names, plain = match.groups()
+        if plain is not None:
+            out.extend(_names(plain))
+            continue
+        base = module.lstrip(".")
+        level = len(module) - len(base)
+        if level:
+            anchor = package.rsplit(".", level - 1)[0] if level > 1 else package
+            base = f"{anchor}.{base}" if base else anchor
+        out.append(base)
+        listed = re.sub(r"#[^\n]*", "", names).strip("()")
+        out.extend(f"{base}.{alias}" for alias in _names(listed))  # submodules imported by name
+    return tuple(out)
+
+
+def _names(listed: str) -> list[str]:
+    """``a.b as c, d`` -> ``["a.b", "d"]``."""
+    return [part.split()[0] for part in listed.replace("\n", " ").split(",") if part.strip()]
 
 
 def default_cache_dir(root: str | Path, namespace: str) -> Path:
@@ -218,14 +247,18 @@ class ContentCache:
         if self._marked:
             return
         self._marked = True
-        top = self.folder.parent if self.folder.parent.name == CACHE_DIR else self.folder
-        marker = top / ".gitignore"
-        if not marker.exists():
-            try:
-                marker.write_text("# Created by corpus_pkg: a disposable cache.\n*\n", encoding="utf-8")
-                (top / "CACHEDIR.TAG").write_text(
-                    "Signature: 8a477f597d28d172789f06886806bc55\n# corpus_pkg cache; safe to delete.\n",
-                    encoding="utf-8",
-                )
-            except OSError:
-                pass
+        mark_cache_root(self.folder.parent if self.folder.parent.name == CACHE_DIR else self.folder)
+
+
+def mark_cache_root(top: Path) -> None:
+    """Put a ``.gitignore`` and a ``CACHEDIR.TAG`` into the cache folder ``top`` (when missing)."""
+    marker = top / ".gitignore"
+    if not marker.exists():
+        try:
+            marker.write_text("# Created by corpus_pkg: a disposable cache.\n*\n", encoding="utf-8")
+            (top / "CACHEDIR.TAG").write_text(
+                "Signature: 8a477f597d28d172789f06886806bc55\n# corpus_pkg cache; safe to delete.\n",
+                encoding="utf-8",
+            )
+        except OSError:
+            pass

@@ -42,7 +42,7 @@ GOLD_NAME = "gold"
 RAW_SUFFIX = ".txt"
 ANNOTATION_SUFFIX = ".json"
 #: Documents per shard of a release split (one Parquet file per config); see corpus_pkg.tables.plan.
-DOCS_PER_SHARD = 1000
+DOCS_PER_SHARD = 500
 
 _SAFE_ID = re.compile(SAFE_ID_PATTERN)
 

@@ -57,11 +57,15 @@ def source_root() -> Path | None:
 
 def content_hash(root: str | Path) -> str:
     """sha256 over every input of a build (paths and bytes) and the code that builds it."""
+    from ._hashindex import HashIndex
     from .release.inputs import inputs_digest
 
     # the build and every module it imports
     salt = f"corpus_pkg release format {BUILD_FORMAT}\n{code_fingerprint('corpus_pkg.release.build')}\n"
-    return inputs_digest(root, salt)
+    index = HashIndex.load(root)  # files whose stat did not change are not read again
+    digest = inputs_digest(root, salt, index=index)
+    index.save()
+    return digest
 
 
 def release_path(version: str | None = None, root: str | Path | None = None) -> Path:

@@ -24,6 +24,7 @@ from datasets import Features
 
 from .._cache import CacheStats, ContentCache, default_cache_dir
 from .._engines import open_executor
+from .._hashindex import HashIndex
 from .._io import dumps_json
 from .._pool import Executor, Work
 from .._storage import is_remote, local_path, open_root
@@ -36,6 +37,7 @@ from ..tables.rows import RowContext, registry_rows
 from ..tables.shard import ShardBuilder, ShardResult, ShardSettings, build_shard, shard_code
 from ..tables.stats import ReleaseStats, merge_stats
 from ..validate import Report, decode_issues, make_report, open_corpus, validate_opened, validation_code
+from ..validate.cached import DocumentChecker, chunk_names, save_issues
 from ..validate.checks import DocumentPaths
 from ..validate.issues import Issue
 from .card import dataset_card
@@ -153,6 +155,8 @@ def build(
         corpus = Corpus.at(local_root)
         cache = cache and not is_remote(source)
         target = open_target(_out_location(corpus, source, out), overwrite)
+        # the files' known sha256s (before anything is read: see corpus_pkg._hashindex)
+        index = HashIndex.load(corpus.root) if cache else None
         opened = open_corpus(corpus.root)  # corpus.json and entities.json are read here, once
         if not opened.buildable:  # documents cannot be built: report everything
             raise InvalidCorpusError(
@@ -170,6 +174,9 @@ def build(
         version = version or config.version
         features = release_features(LabelSets.from_config(config))
         splits, tasks = shard_plan(config, docs, docs_per_shard)
+        if index is not None:
+            chunks = chunk_names(docs)
+            tasks = [_with_known_hashes(task, index, chunks) for task in tasks]
         stats = ReleaseStats(splits=splits)
         cache_stats = CacheStats()
         with open_executor(engine, workers, scheduler) as executor:
@@ -189,12 +196,16 @@ def build(
                     with_text=text,
                 )
                 results: list[ShardResult] = []
+                known: dict[str, str] = {}  # sha256 of the input files, by relative path
                 for result in run_shards(settings, tasks, executor):
                     results.append(result)
+                    _note_hashes(result, index, known)
                     cache_stats.add(result.shard_cache)
                     if progress:
                         for doc in result.task.docs:
                             progress(f"{doc.doc_id} -> {result.task.split}")
+                if cache:
+                    _save_checks(settings, docs, results, known)
                 report = _report(issues, docs, results)
                 if not report.valid:
                     raise InvalidCorpusError(report)
@@ -219,7 +230,8 @@ def build(
                     agreement=None if is_remote(source) else agreement_summary(corpus.root),
                     dates=(stats.dates[0], stats.dates[1]) if stats.dates else None,
                 )
-                client_files = _client_files(corpus, info, stats, source)
+                digest = inputs_digest(corpus.root, source=source, known=known, index=index)
+                client_files = _client_files(corpus, info, stats, digest)
                 for rel, data in client_files.items():
                     target.write(rel, data)
                 digests = {rel: sha for rel, (_size, sha) in facts.items()}
@@ -231,6 +243,8 @@ def build(
                 raise
         if cache:
             _prune_build_cache(corpus.root, results)
+        if index is not None:
+            index.save()
     return BuildResult(
         out=Path(target.location) if isinstance(target, FolderTarget) else target.location,
         version=version,
@@ -284,6 +298,36 @@ def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Execut
             next_index += 1
 
 
+def _with_known_hashes(task: ShardTask, index: HashIndex, chunks: dict[str, str]) -> ShardTask:
+    """``task`` with its files' sha256s when the index knows them all (their stat is unchanged), and
+    with its documents' chunks of the validate cache."""
+    hashes = tuple((index.lookup(doc.annotation_file), index.lookup(doc.raw_file)) for doc in task.docs)
+    known = hashes if all(ann and raw for ann, raw in hashes) else ()
+    return replace(task, hashes=known, chunks=tuple(chunks[doc.annotation_file] for doc in task.docs))
+
+
+def _save_checks(settings: ShardSettings, docs: list[DocumentPaths], results: list[ShardResult], known: dict) -> None:
+    """Keep the issues of the documents checked in this build in the validate cache, a whole chunk at
+    a time (the next build of an edited shard, and ``corpus validate``, then check only what changed)."""
+    rechecked = {doc.doc_id for r in results if not r.shard_cache.hits for doc in r.task.docs}
+    if rechecked:
+        issues = {doc.doc_id: payload for r in results for doc, payload in zip(r.task.docs, r.issues)}
+        checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
+        save_issues(checker, docs, issues, known, rechecked)
+
+
+def _note_hashes(result: ShardResult, index: HashIndex | None, known: dict[str, str]) -> None:
+    """Collect the sha256s of a shard's files: those the worker read (recorded in ``index``) or,
+    for a shard found in the cache unread, those the index knew."""
+    for rel, key, sha in result.read:
+        known[rel] = sha
+        if index is not None:
+            index.record(rel, key, sha)
+    if not result.read:
+        for doc, (ann, raw) in zip(result.task.docs, result.task.hashes):
+            known[doc.annotation_file], known[doc.raw_file] = ann, raw  # type: ignore[assignment]
+
+
 def _regular(path: Path) -> bool:
     """A regular file that is not a link, inside a folder that is not a link: nothing outside the
     corpus is ever read through a link (validation reports such links as linked-path)."""
@@ -294,13 +338,13 @@ def _read_optional(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if _regular(path) else None
 
 
-def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats, source: str) -> dict[str, bytes]:
+def _client_files(corpus: Corpus, info: ReleaseInfo, stats: ReleaseStats, digest: str) -> dict[str, bytes]:
     """The files the client writes: corpus.json (stamped with the release version), entities.json, the
     guidelines and the agreement study under metadata/, release.json (text or text-free, and the digest
     of the corpus files the release was built from), the dataset card and the Croissant metadata."""
     meta = info.config.model_copy(update={"version": info.version}).model_dump(mode="json")
     files = {"metadata/corpus.json": dumps_json(meta).encode("utf-8")}
-    kind = {"text": info.with_text, "inputs_sha256": inputs_digest(corpus.root, source=source)}
+    kind = {"text": info.with_text, "inputs_sha256": digest}
     files[RELEASE_FILE] = dumps_json(kind).encode("utf-8")
     if _regular(corpus.root / AGREEMENT):
         files["metadata/agreement.md"] = (corpus.root / AGREEMENT).read_bytes()

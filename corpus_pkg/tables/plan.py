@@ -5,10 +5,10 @@ Parquet files; where shards end depends on document ids, not on which worker bui
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .._runs import cut_runs
 from ..corpus import DOCS_PER_SHARD, CorpusError
 from ..schema import CorpusConfig
 from ..validate.checks import DocumentPaths
@@ -24,6 +24,11 @@ class ShardTask:
     index: int
     docs: tuple[DocumentPaths, ...]
     convert: bool = True  # False: only check the documents (the build already failed elsewhere)
+    #: (annotation, raw) sha256 of each document when the build already knows them all (see
+    #: corpus_pkg._hashindex): a cached shard is then found without reading its files
+    hashes: tuple[tuple[str | None, str | None], ...] = ()
+    #: the validate-cache chunk of each document (see corpus_pkg.validate.cached); () for no cache
+    chunks: tuple[str, ...] = ()
 
     def partial_name(self, config: str) -> str:
         """Release-relative path of this shard's file of ``config`` until ``build`` names it."""
@@ -41,24 +46,11 @@ def plan_shards(docs_by_split: dict[str, list[DocumentPaths]], docs_per_shard: i
     ``docs_per_shard`` documents."""
     if docs_per_shard < 1:
         raise ValueError(f"docs_per_shard must be at least 1, got {docs_per_shard}")
-    half = (docs_per_shard + 1) // 2
-    least = docs_per_shard - half + 1  # with boundaries 1 in ``half`` after it: a mean of docs_per_shard
     tasks = []
     for split, docs in docs_by_split.items():
-        runs: list[list[DocumentPaths]] = [[]]
-        for doc in docs:
-            run = runs[-1]
-            run.append(doc)
-            natural = len(run) >= least and _id_hash(doc.doc_id) % half == 0
-            if natural or len(run) >= 2 * docs_per_shard:
-                runs.append([])
-        tasks += [ShardTask(split, i, tuple(run)) for i, run in enumerate(r for r in runs if r)]
+        runs = cut_runs([doc.doc_id for doc in docs], docs_per_shard)
+        tasks += [ShardTask(split, i, tuple(docs[run.start : run.stop])) for i, run in enumerate(runs)]
     return tasks
-
-
-def _id_hash(doc_id: str) -> int:
-    """A stable hash of a document id (never Python's salted ``hash()``)."""
-    return int.from_bytes(hashlib.sha256(doc_id.encode("utf-8")).digest()[:8], "big")
 
 
 def assign_splits(config: CorpusConfig, doc_ids: Iterable[str]) -> dict[str, str]:

@@ -31,6 +31,7 @@ from .._storage import is_remote, join, local_path, open_url
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from ..schema import AnnotationFile, Document
 from ..validate import DocumentChecker, read_documents
+from ..validate.cached import file_hashes
 from ..validate.checks import CorpusContext, DocumentFiles
 from . import shard_cache
 from .columns import column_builders
@@ -57,6 +58,9 @@ class ShardResult:
     shard_cache: CacheStats = field(default_factory=CacheStats)  # counted in documents
     cache_key: str = ""  # the shard's cache entry (read or written), when the cache is on
     files: dict[str, tuple[int, str]] = field(default_factory=dict)  # config -> (bytes, sha256) of its file
+    #: (path, stat key, sha256) of each input file this worker read (the build records them, and
+    #: needs not read the files again for the release's inputs digest)
+    read: list[tuple[str, tuple[int, int, int, int] | None, str]] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -129,37 +133,33 @@ class ShardBuilder:
         """Documents are converted soon after they are checked (NER_DOCS at a time), so a worker holds
         the shard's file bytes, its pending row groups and at most NER_DOCS parsed documents."""
         settings = self.settings
-        # validate cache entries are read; they are written only when the build fails (for the
-        # `corpus validate` runs that follow): one file per document costs more than checking it
-        # again, and a cached shard holds its documents' issues
-        checker = DocumentChecker(
-            settings.check_ctx, settings.validate_code, settings.validate_cache, write=not task.convert
-        )
+        # validate cache entries are read here; the build writes them (whole chunks: see
+        # corpus_pkg.validate.cached.save_issues) from the issues the shards report
+        checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
         result = ShardResult(task, issues=[])
+        cache = ContentCache(settings.shard_cache) if settings.shard_cache and task.convert else None
+        if cache is not None and task.hashes and self._cached(cache, task, task.hashes, result, into):
+            return result  # found by the files' known sha256s: nothing was read
         files = read_documents(settings.root, task.docs)
+        hashes = tuple(file_hashes(files, result.read))
+        checker.chunks = dict(zip((d.annotation_file for d in task.docs), task.chunks))
+        checker.shas = dict(zip((d.annotation_file for d in task.docs), hashes))
         if not task.convert:
             result.issues = [checker.check(f)[0] for f in files]
             return result
-        cache = ContentCache(settings.shard_cache) if settings.shard_cache else None
-        key = ""
-        if cache is not None:
-            parts = [x for f in files for x in (f.doc_id, f.annotation_bytes, f.raw_bytes)]
-            key = result.cache_key = cache_key("build-shard", self.context, task.split, *parts)
-            blob = cache.get(key, check=lambda blob: self._blob_ok(blob, len(files)))
-            result.shard_cache.corrupt = cache.stats.corrupt
-            if blob is not None:  # only shards without errors are cached
-                self._unpack(blob, task, result, into)
-                result.shard_cache.hits = len(files)
-                return result
+        key = self._key(task, hashes) if cache is not None else ""
+        if key and key != result.cache_key and self._cached(cache, task, hashes, result, into):  # type: ignore[arg-type]
+            return result  # e.g. a file touched but not changed
+        result.cache_key = key
         self._write(task, files, checker, result, into)
         if not result.written:
-            checker.flush()
             return result
         result.shard_cache.misses = len(files)
         bodies = {config: (into / task.partial_name(config)).read_bytes() for config in result.rows}
         result.files = {config: _facts(body) for config, body in bodies.items()}
         if cache is not None:
-            shard = shard_cache.CachedShard(result.rows, result.nbytes, result.stats, bodies, result.issues)
+            digests = {config: sha for config, (_size, sha) in result.files.items()}
+            shard = shard_cache.CachedShard(result.rows, result.nbytes, result.stats, bodies, result.issues, digests)
             cache.put(key, shard_cache.pack(shard))
             result.shard_cache.write_errors = cache.stats.write_errors
         return result
@@ -239,6 +239,24 @@ class ShardBuilder:
         result.stats = stats_to_json(stats)
         result.written = True
 
+    def _key(self, task: ShardTask, hashes: tuple[tuple[str | None, str | None], ...]) -> str:
+        """The shard's cache key: its documents' ids and files' sha256s, its split, the settings."""
+        parts = [x for doc, (ann, raw) in zip(task.docs, hashes) for x in (doc.doc_id, ann, raw)]
+        return cache_key("build-shard", self.context, task.split, *parts)
+
+    def _cached(
+        self, cache: ContentCache, task: ShardTask, hashes: tuple, result: ShardResult, into: Path
+    ) -> bool:
+        """Copy the shard from the cache when it holds it (only shards without errors are cached)."""
+        key = result.cache_key = self._key(task, hashes)
+        blob = cache.get(key, check=lambda blob: self._blob_ok(blob, len(task.docs)))
+        result.shard_cache.corrupt = cache.stats.corrupt
+        if blob is None:
+            return False
+        self._unpack(blob, task, result, into)
+        result.shard_cache.hits = len(task.docs)
+        return True
+
     def _blob_ok(self, blob: bytes, n_docs: int) -> bool:
         return shard_cache.is_valid(blob, self.settings.features, n_docs)
 
@@ -249,7 +267,7 @@ class ShardBuilder:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(body)
         result.rows, result.nbytes, result.stats, result.issues = shard.rows, shard.nbytes, shard.stats, shard.issues
-        result.files = {config: _facts(body) for config, body in shard.files.items()}
+        result.files = {config: (len(body), shard.digests[config]) for config, body in shard.files.items()}
         result.written = True
 
 

@@ -1,10 +1,10 @@
 """The shard cache's value format: one blob holding a built shard's Parquet files and summary.
 
 Layout: ``MAGIC``, the header length (8 bytes, little-endian), a JSON header (rows and Arrow
-bytes per config, the shard's statistics, the size of each file, each document's issues), then the files' bytes one
-after the other. The blob is stored by :class:`corpus_pkg._cache.ContentCache` (which checks its
-sha256); :func:`unpack` also checks its structure, because the header names files that will be
-written into a release.
+bytes per config, the shard's statistics, the size and sha256 of each file, each document's
+issues), then the files' bytes one after the other. The blob is stored by
+:class:`corpus_pkg._cache.ContentCache` (which checks its sha256); :func:`unpack` also checks its
+structure, because the header names files that will be written into a release.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import orjson
 
 __all__ = ("MAGIC", "CachedShard", "is_valid", "pack", "unpack")
 
-MAGIC = b"corpus-shard-2\n"
+MAGIC = b"corpus-shard-3\n"
 
 
 @dataclass
@@ -29,6 +29,7 @@ class CachedShard:
     stats: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)  # config -> Parquet file bytes (same keys as rows)
     issues: list[bytes] = field(default_factory=list)  # per document, its issues as JSON (warnings only)
+    digests: dict[str, str] = field(default_factory=dict)  # config -> sha256 of its file (same keys as rows)
 
 
 def pack(shard: CachedShard) -> bytes:
@@ -39,6 +40,7 @@ def pack(shard: CachedShard) -> bytes:
         "nbytes": shard.nbytes,
         "stats": shard.stats,
         "sizes": [len(b) for b in bodies],
+        "sha256": [shard.digests[config] for config in shard.rows],
         "issues": [payload.decode("utf-8") for payload in shard.issues],
     }
     head = orjson.dumps(header)
@@ -56,7 +58,8 @@ def unpack(blob: bytes, configs: Collection[str]) -> CachedShard:
         files[config] = blob[start : start + size]
         start += size
     issues = [payload.encode("utf-8") for payload in header["issues"]]
-    return CachedShard(header["rows"], header["nbytes"], header["stats"], files, issues)
+    digests = dict(zip(header["rows"], header["sha256"]))
+    return CachedShard(header["rows"], header["nbytes"], header["stats"], files, issues, digests)
 
 
 def is_valid(blob: bytes, configs: Collection[str], n_docs: int | None = None) -> bool:
@@ -78,7 +81,7 @@ def _read_header(blob: bytes, configs: Collection[str]) -> tuple[dict[str, Any],
     size = int.from_bytes(blob[pos : pos + 8], "little")
     header = orjson.loads(blob[pos + 8 : pos + 8 + size])
     start = pos + 8 + size
-    rows, nbytes, sizes = header["rows"], header["nbytes"], header["sizes"]
+    rows, nbytes, sizes, digests = header["rows"], header["nbytes"], header["sizes"], header["sha256"]
     if not (
         isinstance(rows, dict)
         and isinstance(nbytes, dict)
@@ -86,6 +89,9 @@ def _read_header(blob: bytes, configs: Collection[str]) -> tuple[dict[str, Any],
         and list(rows) == list(nbytes)
         and set(rows) <= set(configs)
         and len(sizes) == len(rows)
+        and isinstance(digests, list)
+        and len(digests) == len(rows)
+        and all(isinstance(d, str) and len(d) == 64 for d in digests)
         and all(type(n) is int and n > 0 for n in [*rows.values(), *nbytes.values(), *sizes])
         and isinstance(header["stats"], dict)
         and isinstance(header["issues"], list)

@@ -3,7 +3,8 @@
 Documents are checked one at a time by the pure function :func:`check_document`, so
 ``validate`` streams (it never holds more than a chunk of documents in memory), checks chunks in
 parallel worker processes on large corpora, and caches each document's issues under a hash of
-its bytes and the corpus context (see :mod:`corpus_pkg._cache`). The report is the same with or
+its bytes and the corpus context, one cache entry per chunk of documents (see
+:mod:`corpus_pkg.validate.cached`). The report is the same with or
 without the cache and whatever the number of workers.
 """
 
@@ -14,18 +15,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._cache import CacheStats, ContentCache, cache_key, code_fingerprint, default_cache_dir
+from .._cache import CacheStats, code_fingerprint, default_cache_dir
 from .._engines import open_executor
+from .._hashindex import HashIndex
 from .._pool import Executor, LocalPool, Work
 from .._storage import is_remote, local_path, open_root, read_files
-from ..schema import AnnotationFile
-from .checks import (
-    CorpusContext,
-    DocumentFiles,
-    DocumentPaths,
-    check_document,
-    check_document_model,
-)
+from .cached import DocumentChecker, FileHash, file_hashes, plan_chunks
+from .checks import CorpusContext, DocumentFiles, DocumentPaths, check_document
 from .issues import CATALOGUE, Issue, IssueCode
 from .opened import OpenedCorpus, open_corpus
 from .report import Report
@@ -33,6 +29,7 @@ from .report import Report
 __all__ = (
     "CATALOGUE",
     "CacheStats",
+    "DocumentChecker",
     "Issue",
     "IssueCode",
     "OpenedCorpus",
@@ -116,12 +113,16 @@ def validate_opened(
     cache_dir = None
     if cache is not False and not (cache is True and is_remote(source)):
         cache_dir = default_cache_dir(opened.root, "validate") if cache is True else Path(cache)
+    # the default cache also keeps the files' hashes (in the corpus's own .corpus_cache/)
+    index = HashIndex.load(opened.root) if cache is True and cache_dir is not None else None
     run_stats = CacheStats()
     with open_executor(engine, workers, scheduler) as executor:
         for doc_issues in check_documents(
-            source, [*opened.docs, *opened.passes], opened.ctx, cache_dir, workers, run_stats, executor
+            source, [*opened.docs, *opened.passes], opened.ctx, cache_dir, workers, run_stats, executor, index
         ):
             issues.extend(doc_issues)
+    if index is not None:
+        index.save()
     if stats is not None:
         stats.add(run_stats)
     return make_report(issues, len(opened.docs), select, ignore).limited(max_issues)
@@ -135,20 +136,42 @@ def check_documents(
     workers: int | None = None,
     stats: CacheStats | None = None,
     executor: Executor | None = None,
+    index: HashIndex | None = None,
 ) -> Iterator[list[Issue]]:
     """Yield the issues of each document of ``docs``, in order, checking chunks in parallel
-    (on ``executor``, by default a :class:`~corpus_pkg._pool.LocalPool` of ``workers`` processes)."""
+    (on ``executor``, by default a :class:`~corpus_pkg._pool.LocalPool` of ``workers`` processes).
+    With an ``index`` of known file hashes (see :mod:`corpus_pkg._hashindex`), a cached document
+    whose files' stat did not change is not even read; the index learns the hashes of the files read."""
     executor = executor or LocalPool(workers)
-    n_workers = executor.parallelism(len(docs))
-    chunk = max(16, min(256, len(docs) // (n_workers * 8) or 1))
-    chunks = [tuple(docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
+    if cache_dir:  # a chunk of the validate cache is one work item (see corpus_pkg.validate.cached)
+        chunks = plan_chunks(docs)
+    else:
+        n_workers = executor.parallelism(len(docs))
+        chunk = max(16, min(256, len(docs) // (n_workers * 8) or 1))
+        chunks = [tuple(docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
+    tasks = [ChunkTask(chunk, _known(index, chunk) if index and cache_dir else ()) for chunk in chunks]
     code = validation_code() if cache_dir else ""  # once, so every worker agrees
     settings = ChunkSettings(str(root), str(cache_dir) if cache_dir else None, code, ctx)
-    for payloads, chunk_stats in executor.map_in_order(Work(check_chunk, settings), chunks, len(docs)):
+    for payloads, chunk_stats, read in executor.map_in_order(Work(check_chunk, settings), tasks, len(docs)):
         if stats is not None:
             stats.add(chunk_stats)
+        if index is not None:
+            for rel, key, sha in read:
+                index.record(rel, key, sha)
         for payload in payloads:
             yield decode_issues(payload)
+
+
+def _known(index: HashIndex, docs: tuple[DocumentPaths, ...]) -> tuple[tuple[str | None, str | None], ...]:
+    return tuple((index.lookup(doc.annotation_file), index.lookup(doc.raw_file)) for doc in docs)
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """One work item of validation: a chunk of documents, and their files' sha256s when known."""
+
+    docs: tuple[DocumentPaths, ...]
+    shas: tuple[tuple[str | None, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,11 +184,25 @@ class ChunkSettings:
     ctx: CorpusContext
 
 
-def check_chunk(settings: ChunkSettings, docs: tuple[DocumentPaths, ...]) -> tuple[list[bytes], CacheStats]:
-    """``Work.run`` of validation: the issues of each document as JSON bytes, and the cache counts."""
+def check_chunk(settings: ChunkSettings, task: ChunkTask) -> tuple[list[bytes], CacheStats, list[FileHash]]:
+    """``Work.run`` of validation: the issues of each document as JSON bytes, the cache counts and
+    the hashes of the files read (documents found in the cache by their known hashes are not read)."""
     checker = DocumentChecker(settings.ctx, settings.code, settings.cache_dir)
-    out = [checker.check(files)[0] for files in read_documents(settings.root, docs)]
-    return out, checker.stats
+    docs = task.docs
+    chunk = docs[0].annotation_file if docs else ""  # the chunk's name (see plan_chunks)
+    found = [checker.lookup(doc, shas, chunk) if all(shas) else None for doc, shas in zip(docs, task.shas)]
+    found += [None] * (len(docs) - len(found))
+    files = iter(read_documents(settings.root, [doc for doc, hit in zip(docs, found) if hit is None]))
+    read: list[FileHash] = []
+    out = []
+    for hit in found:
+        if hit is None:
+            doc_files = next(files)
+            shas = file_hashes([doc_files], read)[0] if settings.cache_dir else None  # the cache's keys
+            hit = checker.check(doc_files, chunk, shas)[0]
+        out.append(hit)
+    checker.flush()
+    return out, checker.stats, read
 
 
 def read_documents(root: str, docs: Sequence[DocumentPaths]) -> list[DocumentFiles]:
@@ -185,63 +222,6 @@ def read_documents(root: str, docs: Sequence[DocumentPaths]) -> list[DocumentFil
     ]
 
 
-class DocumentChecker:
-    """Checks documents one at a time, through the validate cache when ``cache_dir`` is given.
-
-    ``code`` is :func:`validation_code` taken once by the parent process (so that every worker
-    agrees on cache keys). ``build`` uses the same checker with ``write=False``: it reuses what
-    ``validate`` cached, and writes new entries (:meth:`flush`) only for a shard that failed; its
-    shard cache keeps the issues of the shard's documents."""
-
-    def __init__(self, ctx: CorpusContext, code: str, cache_dir: str | Path | None, write: bool = True) -> None:
-        self.ctx = ctx
-        self.write = write
-        self.unwritten: list[tuple[str, bytes]] = []  # (key, payload) not written yet (write=False)
-        self.cache = ContentCache(cache_dir) if cache_dir else None
-        self.context = cache_key(code, ctx.fingerprint()) if self.cache else ""
-        #: cache hits and misses so far (every document is a miss without a cache)
-        self.stats = self.cache.stats if self.cache is not None else CacheStats()
-
-    def check(self, files: DocumentFiles) -> tuple[bytes, AnnotationFile | None]:
-        """The document's issues as JSON bytes, and its parsed annotations when they were parsed now
-        (None on a cache hit or when the file fails the schema)."""
-        key = ""
-        cache = self.cache if not files.oversized else None  # nothing was read: nothing to key on
-        if cache is not None:
-            key = cache_key(
-                "validate",
-                self.context,
-                files.doc_id,
-                files.annotation_file,
-                files.raw_file,
-                files.annotation_bytes,
-                files.raw_bytes,
-            )
-            hit = cache.get(key, check=_is_issue_list)
-            if hit is not None:
-                return hit, None
-        else:
-            self.stats.misses += 1
-        issues, ann = check_document_model(files, self.ctx)
-        # stdlib json, not orjson: issue values may be integers beyond 64 bits (hostile offsets)
-        payload = json.dumps(
-            [issue.model_dump(mode="json") for issue in issues], ensure_ascii=False, separators=(",", ":")
-        ).encode("utf-8")
-        if cache is not None:
-            if self.write:
-                cache.put(key, payload)
-            else:
-                self.unwritten.append((key, payload))
-        return payload, ann
-
-    def flush(self) -> None:
-        """Write the entries held back by ``write=False``."""
-        assert self.cache is not None or not self.unwritten
-        for key, payload in self.unwritten:
-            self.cache.put(key, payload)  # type: ignore[union-attr]
-        self.unwritten = []
-
-
 def validation_code() -> str:
     """Fingerprint of the validation code, part of every validate cache key."""
     return code_fingerprint(__name__)
@@ -250,14 +230,6 @@ def validation_code() -> str:
 def decode_issues(payload: bytes) -> list[Issue]:
     """Issues from the JSON bytes :meth:`DocumentChecker.check` returns."""
     return [] if payload == b"[]" else [Issue.model_validate(item) for item in json.loads(payload)]
-
-
-def _is_issue_list(payload: bytes) -> bool:
-    """A cached payload must decode to a JSON list; anything else is treated as corrupt."""
-    try:
-        return isinstance(json.loads(payload), list)
-    except ValueError:
-        return False
 
 
 def validate_documents(docs: Iterable[DocumentFiles], ctx: CorpusContext) -> list[Issue]:

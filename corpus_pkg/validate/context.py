@@ -30,3 +30,7 @@ class DocumentFiles:
     annotation_bytes: bytes | None
     raw_bytes: bytes | None
     oversized: tuple[str, ...] = ()  # files not read because they exceed MAX_FILE_BYTES
+    # (size, mtime_ns, ctime_ns, inode) of each file, taken just before it was read (local files
+    # only): lets the build remember the files' sha256s (see corpus_pkg._hashindex)
+    annotation_stat: tuple[int, int, int, int] | None = None
+    raw_stat: tuple[int, int, int, int] | None = None

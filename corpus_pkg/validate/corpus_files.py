@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .._hashindex import stat_key
 from .._jsonfile import JsonFileError, parse_json
 from ..corpus import (
     ANNOTATION_SUFFIX,
@@ -197,7 +198,8 @@ class DocumentPaths:
             raw_regular = stat.S_ISREG(raw_info.st_mode)
         except (FileNotFoundError, NotADirectoryError):
             raw_regular = False
-        sizes = [(self.annotation_file, os.stat(ann_path).st_size)]
+        ann_info = os.stat(ann_path)
+        sizes = [(self.annotation_file, ann_info.st_size)]
         if raw_regular:
             sizes.append((self.raw_file, raw_info.st_size))
         oversized = tuple(f"{rel} ({size} bytes)" for rel, size in sizes if size > MAX_FILE_BYTES)
@@ -210,6 +212,8 @@ class DocumentPaths:
             annotation_bytes=ann_path.read_bytes(),
             # a symlinked raw file was reported as unsafe-id and is never read
             raw_bytes=raw_path.read_bytes() if raw_regular else None,
+            annotation_stat=stat_key(ann_info),
+            raw_stat=stat_key(raw_info) if raw_regular else None,
         )
 
 

@@ -9,11 +9,14 @@ import pyarrow.parquet as pq
 import pytest
 from datasets import load_dataset
 
+from corpus_pkg._cache import CacheStats
 from corpus_pkg.corpus import Corpus
 from corpus_pkg.release.build import build, shard_plan
 from corpus_pkg.tables.features import LabelSets, column_encoders, encode_row, release_features
 from corpus_pkg.tables.plan import ShardTask
 from corpus_pkg.tables.rows import RowContext, document_rows
+from corpus_pkg.validate import validate
+from corpus_pkg.validate.cached import plan_chunks
 from corpus_pkg.validate.checks import pair_paths
 
 
@@ -199,7 +202,30 @@ def test_after_a_failed_shard_later_shards_are_checked_not_converted(synth_corpu
         build(synth_corpus, tmp_path / "rel", workers=1, docs_per_shard=10)
     assert info.value.report.stats["documents"] == 40  # every document was still checked ...
     assert not (synth_corpus / ".corpus_cache" / "build").exists()  # ... but no shard was converted
-    assert len([p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file()]) == 40
+    chunks = len(plan_chunks(pair_paths(synth_corpus)[0]))  # the shards' validate entries, by chunk:
+    assert len([p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file()]) == chunks
+    stats = CacheStats()
+    validate(synth_corpus, stats=stats)
+    assert (stats.hits, stats.misses) == (40, 0)  # every document's issues were kept
+
+
+def test_a_build_after_validate_reuses_its_checks(synth_corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    from corpus_pkg.validate import cached
+
+    validate(synth_corpus)
+    checked: list[str] = []
+    original = cached.check_document_model
+
+    def counting(files, ctx):
+        checked.append(files.doc_id)
+        return original(files, ctx)
+
+    monkeypatch.setattr(cached, "check_document_model", counting)
+    result = build(synth_corpus, tmp_path / "rel", workers=1, docs_per_shard=10)
+    assert checked == [] and result.cache.misses == 40  # every shard converted, no document checked again
+    clean = build(synth_corpus, tmp_path / "clean", workers=1, docs_per_shard=10, cache=False)
+    assert tree_bytes(result.out) == tree_bytes(clean.out) and result.warnings == clean.warnings
+    assert len(checked) == 40
 
 
 def test_shard_cache_stays_within_twice_what_one_build_uses(synth_corpus: Path, tmp_path: Path) -> None:

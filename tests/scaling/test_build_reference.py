@@ -81,14 +81,17 @@ def test_build_bytes_equal_the_plain_path(source: str, workers: int, tmp_path: P
     assert built_parquet(result.out) == reference
 
 
-def test_a_cached_build_reports_the_same_warnings_and_writes_no_validate_entries(
+def test_a_cached_build_reports_the_same_warnings_and_leaves_its_checks_to_validate(
     synth_corpus: Path, tmp_path: Path
 ) -> None:
+    from corpus_pkg._cache import CacheStats
+
     report = validate(synth_corpus, cache=False)
     assert report.valid and report.warnings  # the synthetic corpus has warnings (suggestions to review)
     first = build(synth_corpus, tmp_path / "a", workers=1, docs_per_shard=10)
-    validate_cache = synth_corpus / ".corpus_cache" / "validate"
-    assert not validate_cache.exists() or not any(p.is_file() for p in validate_cache.rglob("*"))
+    stats = CacheStats()
+    assert validate(synth_corpus, stats=stats) == report  # the build's checks, kept in the validate cache
+    assert (stats.hits, stats.misses) == (40, 0)
     second = build(synth_corpus, tmp_path / "b", workers=1, docs_per_shard=10)
     assert second.cache.hits == 40 and second.cache.misses == 0
     assert first.warnings == second.warnings == len(report.warnings)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from corpus_pkg._cache import CacheStats
-from corpus_pkg.validate import make_report, validate
+from corpus_pkg.validate import cached, make_report, validate
+from corpus_pkg.validate.cached import plan_chunks
 from corpus_pkg.validate.checks import check_document, load_config_issues, pair_paths
 
 
@@ -82,18 +85,46 @@ def test_changed_corpus_context_rechecks_everything(synth_corpus: Path) -> None:
     assert "undeclared-label" in {i.code for i in report.issues}
 
 
-def test_corrupt_cache_entry_is_ignored_and_recomputed(synth_corpus: Path) -> None:
+def test_corrupt_cache_entry_is_ignored_and_recomputed(synth_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cached, "CHUNK_DOCS", 8)  # several chunks (plan_chunks runs in this process)
     expected = validate(synth_corpus).model_dump_json()
     entries = sorted(p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file())
-    assert len(entries) == 40
+    assert len(entries) == len(plan_chunks(pair_paths(synth_corpus)[0])) >= 3  # one file per chunk
+    damaged = sum(len(entry.read_bytes().splitlines()) - 1 for entry in entries[:2])  # a line per document
     entries[0].write_bytes(entries[0].read_bytes()[:30])  # torn write
     entries[1].write_bytes(b"corpus-cache-1 " + b"0" * 64 + b"\n[]")  # checksum does not match
     stats = CacheStats()
     assert validate(synth_corpus, stats=stats).model_dump_json() == expected
-    assert (stats.hits, stats.misses, stats.corrupt) == (38, 2, 2)
+    assert (stats.hits, stats.misses, stats.corrupt) == (40 - damaged, damaged, 2)
     again = CacheStats()
     validate(synth_corpus, stats=again)
     assert (again.hits, again.misses) == (40, 0)  # the corrupt entries were rewritten
+
+
+def test_a_changed_document_is_rechecked_alone_and_old_entries_leave_its_chunk(synth_corpus: Path) -> None:
+    validate(synth_corpus)
+    (entry,) = [p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file()]
+    ann = synth_corpus / "annotations" / "art000007.json"
+    for n in range(3):
+        ann.write_bytes(ann.read_bytes().replace(b'"source": "', f'"source": "{n}'.encode(), 1))
+        stats = CacheStats()
+        validate(synth_corpus, stats=stats)
+        assert (stats.hits, stats.misses) == (39, 1)
+        assert len(entry.read_bytes().splitlines()) == 1 + 40  # header, one line per current document
+
+
+def test_concurrent_validations_share_the_cache(synth_corpus: Path, cli) -> None:
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "corpus_pkg", "validate", "--root", str(synth_corpus), "--format", "json"]
+    runs = [subprocess.Popen([*args, "--workers", "2"], stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [run.communicate()[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert len(set(outputs)) == 1
+    stats = CacheStats()
+    assert json.loads(outputs[0]) == json.loads(validate(synth_corpus, stats=stats).model_dump_json())
+    assert (stats.hits, stats.misses, stats.corrupt) == (40, 0, 0)
 
 
 def test_unwritable_cache_does_not_break_validation(synth_corpus: Path, tmp_path: Path) -> None:
@@ -112,7 +143,8 @@ def test_cli_no_cache_flag(synth_corpus: Path, cli) -> None:
     cached = cli("validate", "--root", str(synth_corpus), "--format", "json", "--workers", "2")
     assert cached.returncode == 0, cached.stderr
     assert (synth_corpus / ".corpus_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
-    assert len([p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file()]) == 40
+    chunks = len(plan_chunks(pair_paths(synth_corpus)[0]))
+    assert len([p for p in (synth_corpus / ".corpus_cache" / "validate").rglob("*") if p.is_file()]) == chunks
     assert cached.stdout == plain.stdout
     assert json.loads(plain.stdout) == json.loads(validate(synth_corpus).model_dump_json())
 
@@ -128,3 +160,45 @@ def test_cache_keys_follow_the_code_that_computes_the_values() -> None:
     expected = {"corpus_pkg.tables.rows", "corpus_pkg.text.tokenize", "corpus_pkg.tables.features"}
     assert expected <= set(rows_code)
     assert code_fingerprint("corpus_pkg.validate") != code_fingerprint("corpus_pkg.tables.shard")
+
+
+def test_the_import_scan_finds_what_the_syntax_tree_holds() -> None:
+    """code_fingerprint reads imports with a regular expression; for every module of the package it
+    must find the same imports as a walk of the module's syntax tree."""
+    import ast
+
+    from corpus_pkg._cache import _imported_names, _module_file
+
+    package = Path(__file__).resolve().parents[2] / "corpus_pkg"
+    for path in sorted(package.rglob("*.py")):
+        parts = list(path.relative_to(package.parent).with_suffix("").parts)
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        assert _module_file(name) == path
+        pkg = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        expected = set()
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.Import):
+                expected.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = pkg.rsplit(".", node.level - 1)[0] if node.level > 1 else pkg
+                    base = f"{anchor}.{base}" if base else anchor
+                expected.add(base)
+                expected.update(f"{base}.{alias.name}" for alias in node.names)
+        found = set(_imported_names(name, path))
+        assert {n for n in found if n.startswith("corpus_pkg")} == {n for n in expected if n.startswith("corpus_pkg")}
+
+
+def test_validating_some_documents_keeps_the_other_entries_of_their_chunk(synth_corpus: Path) -> None:
+    validate(synth_corpus)
+    first = synth_corpus / "annotations" / "art000000.json"  # the first document: its chunk's name
+    data = first.read_bytes()
+    first.write_bytes(data.replace(b'"title": "', b'"title": "New: ', 1))
+    assert first.read_bytes() != data
+    some = CacheStats()
+    validate(synth_corpus, documents=["art000000"], stats=some)
+    assert (some.hits, some.misses) == (0, 1)
+    every = CacheStats()
+    assert validate(synth_corpus, stats=every) == validate(synth_corpus, cache=False)
+    assert (every.hits, every.misses) == (40, 0)
