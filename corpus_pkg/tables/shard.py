@@ -31,13 +31,13 @@ from .._pool import collections_paused
 from .._storage import is_remote, join, local_path, open_url
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from ..schema import AnnotationFile
-from ..text.tokenize import bio_tags, paragraphs
 from ..validate import DocumentChecker, read_documents
 from ..validate.cached import file_hashes
 from ..validate.checks import CorpusContext, DocumentFiles
 from . import shard_cache
 from .batch import DocumentBatch, GoldDocument
 from .columns import column_builders
+from .ner import NerBuilder
 from .parquet import ConfigWriter
 from .plan import ShardTask
 from .rows import RowContext
@@ -99,6 +99,12 @@ class ShardSettings:
         return cache_key(self.shard_code, self.validate_code, self.check_ctx.fingerprint(), schemas, names, layout)
 
 
+#: Documents whose ``ner`` rows are made together (one record batch; see corpus_pkg.tables.ner), and
+#: fewer when their texts reach NER_CHARS (Arrow's string arrays hold up to 2 GiB of UTF-8).
+NER_DOCS = 128
+NER_CHARS = 1 << 26
+
+
 class _ShardFailed(Exception):
     """A document of the shard has errors: nothing of the shard is kept."""
 
@@ -126,8 +132,8 @@ class ShardBuilder:
         return result
 
     def _build(self, task: ShardTask, into: Path) -> ShardResult:
-        """Documents are converted as soon as they are checked, so a worker holds the shard's file
-        bytes and its pending row groups, not its parsed annotations."""
+        """Documents are converted soon after they are checked (NER_DOCS at a time), so a worker holds
+        the shard's file bytes, its pending row groups and at most NER_DOCS parsed documents."""
         settings = self.settings
         # validate cache entries are read here; the build writes them (whole chunks: see
         # corpus_pkg.validate.cached.save_issues) from the issues the shards report
@@ -163,7 +169,9 @@ class ShardBuilder:
     def _write(
         self, task: ShardTask, files: list[DocumentFiles], checker: DocumentChecker, result: ShardResult, into: Path
     ) -> None:
-        """Check each document, then add its rows; after a document with errors, only check the rest."""
+        """Check each document, and add the rows of every NER_DOCS checked documents (the ``ner`` rows of
+        all of them at once, then each other config column by column); after a document with errors,
+        only check the rest."""
         stats = ReleaseStats(splits=[task.split])
         text_free = not self.settings.with_text  # every copy of the text taken out of the converted rows
         writers = {
@@ -176,7 +184,8 @@ class ShardBuilder:
             )
             for config, features in self.settings.features.items()
         }
-        batch = _Batch(DocumentBatch(self.settings.row_ctx), writers, stats, task.split)
+        ner = NerBuilder(self.settings.features["ner"], self.settings.schemas["ner"], self.settings.with_text)
+        batch = _Batch(DocumentBatch(self.settings.row_ctx), ner, writers, stats, task.split)
         ok = True
         try:
             for doc_files in files:
@@ -192,6 +201,8 @@ class ShardBuilder:
             if not ok:  # the build fails: drop the rows (the temporary release folder is deleted)
                 raise _ShardFailed
             batch.flush()
+            for ner_batch in ner.finish():
+                writers["ner"].add_batch(ner_batch)
             for config, writer in writers.items():
                 writer.close()
                 if writer.rows:
@@ -214,9 +225,7 @@ class ShardBuilder:
         parts = [x for doc, (ann, raw) in zip(task.docs, hashes) for x in (doc.doc_id, ann, raw)]
         return cache_key("build-shard", self.context, task.split, *parts)
 
-    def _cached(
-        self, cache: ContentCache, task: ShardTask, hashes: tuple, result: ShardResult, into: Path
-    ) -> bool:
+    def _cached(self, cache: ContentCache, task: ShardTask, hashes: tuple, result: ShardResult, into: Path) -> bool:
         """Copy the shard from the cache when it holds it (only shards without errors are cached)."""
         key = result.cache_key = self._key(task, hashes)
         blob = cache.get(key, check=lambda blob: self._blob_ok(blob, len(task.docs)))
@@ -243,67 +252,36 @@ class ShardBuilder:
 
 @dataclass
 class _Batch:
-    """Checked documents waiting to be converted: every ``DOCS`` of them (fewer when their texts reach
-    ``CHARS``) become the rows of each config, ``ner`` first (it finds the mentions NER skips, which
-    the ``documents`` rows list)."""
+    """Checked documents waiting to be converted: every ``NER_DOCS`` of them (fewer when their texts
+    reach ``NER_CHARS``) become the rows of each config, ``ner`` first (it finds the mentions NER skips,
+    which the ``documents`` rows list)."""
 
     docs: DocumentBatch
+    ner: NerBuilder
     writers: dict[str, ConfigWriter]
     stats: ReleaseStats
     split: str
     chars: int = 0
 
-    DOCS = 128
-    CHARS = 1 << 26  # Arrow's string arrays hold up to 2 GiB
-
     def add(self, doc: GoldDocument) -> None:
         self.docs.add(doc)
         self.chars += len(doc.text)
-        if len(self.docs) >= self.DOCS or self.chars >= self.CHARS:
+        if len(self.docs) >= NER_DOCS or self.chars >= NER_CHARS:
             self.flush()
 
     def flush(self) -> None:
         if not len(self.docs):
             return
-        ner_rows, tokens = self._ner()
+        chunk = self.ner.build(self.docs.docs)  # type: ignore[arg-type]  # GoldDocument reads as a Document
+        for doc, skipped in zip(self.docs.docs, chunk.skipped):
+            doc.skipped = skipped
+        for batch in self.ner.batches(chunk):
+            self.writers["ner"].add_batch(batch)
         for config, (columns, doc_rows) in self.docs.columns().items():
             self.writers[config].add_columns(columns, doc_rows)
-        self.docs.count(self.stats, self.split, ner_rows, tokens)
+        self.docs.count(self.stats, self.split, sum(chunk.paragraphs), sum(chunk.tokens))
         self.docs.clear()
         self.chars = 0
-
-    def _ner(self) -> tuple[int, int]:
-        """Add the ``ner`` rows of the batch's documents, set each one's ``skipped``; returns the
-        number of rows and of tokens."""
-        ner_rows = tokens = 0
-        for doc in self.docs.docs:
-            rows = _ner_rows(doc)
-            ner_rows += len(rows)
-            tokens += sum(len(row["tokens"]) for row in rows)
-            self.writers["ner"].add(rows)
-        return ner_rows, tokens
-
-
-def _ner_rows(doc: GoldDocument) -> list[dict[str, Any]]:
-    """Rows of the ``ner`` config for one document; sets ``doc.skipped``."""
-    paras = list(paragraphs(doc.text, doc.ann))
-    tags, doc.skipped = bio_tags(paras, doc.gold["entities"])
-    doc_id = doc.ann.doc_id
-    return [
-        {
-            "doc_id": doc_id,
-            "paragraph": i,
-            "segment_kind": p.segment_kind,
-            "start": p.start,
-            "end": p.end,
-            "text": p.text,
-            "tokens": p.tokens,
-            "token_starts": p.token_starts,
-            "token_ends": p.token_ends,
-            "ner_tags": tag_row,
-        }
-        for i, (p, tag_row) in enumerate(zip(paras, tags))
-    ]
 
 
 def build_shard(builder: ShardBuilder, task: ShardTask) -> ShardResult:

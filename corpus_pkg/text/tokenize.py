@@ -85,22 +85,30 @@ def token_spans(text: str, offset: int = 0) -> tuple[list[str], list[int], list[
     return parts[2::3], bounds[2::3], bounds[3::3]
 
 
+def annotated_text(ann: AnnotationFile) -> list[tuple[str, int, int]]:
+    """``(segment kind, start, end)`` of the annotated (title/body) text in text order, each character
+    once (segments may overlap: a later one starts where the text covered so far ends)."""
+    segments = sorted((s for s in ann.segments if s.kind in ANNOTATED_SEGMENTS), key=lambda s: (s.start, s.end))
+    out = []
+    covered = 0  # text before this offset was already taken
+    for seg in segments:
+        seg_start = max(seg.start, covered)
+        if seg_start < seg.end:
+            out.append((seg.kind, seg_start, seg.end))
+            covered = max(covered, seg.end)
+    return out
+
+
 def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
     """Paragraphs of the annotated (title/body) segments in text order, surrounding whitespace trimmed.
 
     Each segment's text is tokenized in one go and its tokens dealt out to its lines: a token never
     holds a blank, and every other character starts one, so the tokens of a line are the same
     whether the line is tokenized alone or with its neighbours."""
-    segments = sorted((s for s in ann.segments if s.kind in ANNOTATED_SEGMENTS), key=lambda s: (s.start, s.end))
-    covered = 0  # text before this offset was already emitted (segments may overlap)
-    for seg in segments:
-        seg_start = max(seg.start, covered)
-        if seg_start >= seg.end:
-            continue
-        covered = max(covered, seg.end)
-        texts, starts, ends = token_spans(raw[seg_start : seg.end], seg_start)
+    for kind, seg_start, seg_end in annotated_text(ann):
+        texts, starts, ends = token_spans(raw[seg_start:seg_end], seg_start)
         first = 0
-        for line in _LINE.finditer(raw, seg_start, seg.end):
+        for line in _LINE.finditer(raw, seg_start, seg_end):
             text = line.group()
             stripped = text.strip()
             if not stripped:
@@ -109,7 +117,7 @@ def paragraphs(raw: str, ann: AnnotationFile) -> Iterator[Paragraph]:
             end = start + len(stripped)
             first = bisect.bisect_left(starts, start, first)
             last = bisect.bisect_left(starts, end, first)
-            yield Paragraph(seg.kind, start, end, stripped, texts[first:last], starts[first:last], ends[first:last])
+            yield Paragraph(kind, start, end, stripped, texts[first:last], starts[first:last], ends[first:last])
             first = last
 
 

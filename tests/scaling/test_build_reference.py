@@ -20,6 +20,7 @@ from corpus_pkg import validate
 from corpus_pkg.corpus import Corpus
 from corpus_pkg.release.build import build, shard_plan
 from corpus_pkg.schema import AnnotationFile, Document
+from corpus_pkg.tables import shard
 from corpus_pkg.tables.features import LabelSets, encode_row, release_features
 from corpus_pkg.tables.parquet import PARQUET_OPTIONS
 from corpus_pkg.tables.rows import RowContext, document_rows, registry_rows
@@ -108,3 +109,20 @@ def test_a_cached_build_reports_the_same_warnings_and_leaves_its_checks_to_valid
     second = build(synth_corpus, tmp_path / "b", workers=1, docs_per_shard=10)
     assert second.cache.hits == 40 and second.cache.misses == 0
     assert first.warnings == second.warnings == len(report.warnings)
+
+
+@pytest.mark.parametrize("ner_docs", [1, 3])
+def test_ner_batches_of_a_few_documents_write_the_same_bytes(
+    ner_docs: int, tmp_path: Path, synth_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shard's ner rows are made a batch of documents at a time (tables/shard.NER_DOCS): any batch
+    size writes the plain path's bytes, and a text-free release the same files as with one batch."""
+    reference = plain_parquet(synth_corpus, 7)
+    whole = build(synth_corpus, tmp_path / "whole-notext", workers=1, row_group_size=7, text=False, cache=False)
+    monkeypatch.setattr(shard, "NER_DOCS", ner_docs)
+    result = build(synth_corpus, tmp_path / "release", workers=1, row_group_size=7, cache=False)
+    assert built_parquet(result.out) == reference
+    text_free = build(synth_corpus, tmp_path / "notext", workers=1, row_group_size=7, text=False, cache=False)
+    assert {p.relative_to(text_free.out): p.read_bytes() for p in text_free.out.rglob("*") if p.is_file()} == {
+        p.relative_to(whole.out): p.read_bytes() for p in whole.out.rglob("*") if p.is_file()
+    }
