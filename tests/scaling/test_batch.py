@@ -16,8 +16,8 @@ from corpus_pkg.tables.columns import column_builders
 from corpus_pkg.tables.features import LabelSets, encode_row, release_features
 from corpus_pkg.tables.parquet import ConfigWriter
 from corpus_pkg.tables.rows import RowContext, document_rows
-from corpus_pkg.tables.shard import _ner_rows
 from corpus_pkg.tables.stats import ReleaseStats, stats_to_json
+from corpus_pkg.text.tokenize import Skipped
 from tests.release.helpers import make_rich_corpus
 
 
@@ -32,15 +32,17 @@ def _documents(root: Path) -> tuple[Corpus, RowContext, list[Document]]:
 
 
 def _batches(docs: list[Document], ctx: RowContext, size: int) -> list[tuple[DocumentBatch, int, int]]:
-    """The documents in batches of ``size``, each with its ner rows and tokens."""
+    """The documents in batches of ``size``, each with its ner rows and tokens (from the plain rows,
+    as are the mentions NER skips)."""
     out = []
     for first in range(0, len(docs), size):
         batch, ner_rows, tokens = DocumentBatch(ctx), 0, 0
         for doc in docs[first : first + size]:
+            rows = document_rows(doc, ctx)
+            ner_rows += len(rows["ner"])
+            tokens += sum(len(row["tokens"]) for row in rows["ner"])
             gold = GoldDocument.of(doc.text, doc.annotations)
-            rows = _ner_rows(gold)
-            ner_rows += len(rows)
-            tokens += sum(len(row["tokens"]) for row in rows)
+            gold.skipped = [Skipped(s["mention_id"], s["reason"]) for s in rows["documents"][0]["ner_skipped"]]
             batch.add(gold)
         out.append((batch, ner_rows, tokens))
     return out
