@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +30,7 @@ from pathlib import Path
 import orjson
 
 from ._cache import CACHE_DIR, mark_cache_root
+from ._io import atomic_write_bytes
 
 __all__ = ("RACY_NS", "HashIndex", "StatKey", "clock", "stat_key")
 
@@ -127,14 +127,7 @@ class HashIndex:
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
             mark_cache_root(folder)
-            fd, tmp = tempfile.mkstemp(prefix=f".{INDEX_FILE}.", suffix=".tmp", dir=folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, folder / INDEX_FILE)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            atomic_write_bytes(folder / INDEX_FILE, data)
 
     def known(self, rels: Iterable[str]) -> dict[str, str]:
         """The trusted sha256s of those of ``rels`` whose stat is unchanged."""
