@@ -30,7 +30,21 @@ from pathlib import Path
 
 CACHE_DIR = ".corpus_cache"
 _MAGIC = b"corpus-cache-1 "
-_HEADER_LEN = len(_MAGIC) + 64 + 1  # magic, hex sha256 of the payload, newline
+
+
+def framed(magic: bytes, payload: bytes) -> bytes:
+    """``payload`` behind a header line: ``magic``, the hex sha256 of the payload, a newline."""
+    return magic + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def unframed(magic: bytes, data: bytes) -> bytes | None:
+    """The payload of :func:`framed` bytes; None when the header is not ``magic``'s or the payload
+    does not match its checksum (a torn, damaged or foreign file)."""
+    size = len(magic) + 64 + 1
+    header, payload = data[:size], data[size:]
+    if not header.startswith(magic) or header[-1:] != b"\n":
+        return None
+    return payload if header[len(magic) : -1] == hashlib.sha256(payload).hexdigest().encode() else None
 
 
 @dataclass
@@ -176,14 +190,8 @@ class ContentCache:
         except OSError:
             self.stats.misses += 1
             return None
-        payload = data[_HEADER_LEN:]
-        header = data[:_HEADER_LEN]
-        if (
-            not header.startswith(_MAGIC)
-            or header[-1:] != b"\n"
-            or header[len(_MAGIC) : -1] != hashlib.sha256(payload).hexdigest().encode()
-            or (check is not None and not check(payload))
-        ):
+        payload = unframed(_MAGIC, data)
+        if payload is None or (check is not None and not check(payload)):
             self.stats.corrupt += 1
             self.stats.misses += 1
             return None
@@ -198,7 +206,7 @@ class ContentCache:
         if not self._writable:
             return
         path = self._path(key)
-        data = _MAGIC + hashlib.sha256(value).hexdigest().encode() + b"\n" + value
+        data = framed(_MAGIC, value)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)

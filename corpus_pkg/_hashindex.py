@@ -29,14 +29,13 @@ from pathlib import Path
 
 import orjson
 
-from ._cache import CACHE_DIR, mark_cache_root
+from ._cache import CACHE_DIR, framed, mark_cache_root, unframed
 from ._io import atomic_write_bytes
 
 __all__ = ("RACY_NS", "HashIndex", "StatKey", "clock", "stat_key")
 
 INDEX_FILE = "hashes"
 _MAGIC = b"corpus-hashes-1 "
-_HEADER_LEN = len(_MAGIC) + 64 + 1
 #: How much older than the run's start a file's mtime and ctime must be for its hash to be recorded
 #: (covers file systems with coarse timestamps and a file-system clock slightly behind ours).
 RACY_NS = 2_000_000_000
@@ -121,8 +120,7 @@ class HashIndex:
         entries.update(self._new)
         if entries == self._old:
             return
-        payload = orjson.dumps({"files": entries})
-        data = _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+        data = framed(_MAGIC, orjson.dumps({"files": entries}))
         folder = Path(self.root) / CACHE_DIR
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
@@ -145,8 +143,8 @@ def _read(path: Path) -> dict[str, list]:
         data = path.read_bytes()
     except OSError:
         return {}
-    header, payload = data[:_HEADER_LEN], data[_HEADER_LEN:]
-    if not header.startswith(_MAGIC) or header[len(_MAGIC) : -1] != hashlib.sha256(payload).hexdigest().encode():
+    payload = unframed(_MAGIC, data)
+    if payload is None:
         return {}
     try:
         files = orjson.loads(payload)["files"]
