@@ -174,7 +174,7 @@ def file_hashes(files: list[DocumentFiles], read: list[FileHash]) -> list[tuple[
     out = []
     for f in files:
         ann = None if f.oversized else _sha(f.annotation_bytes)
-        raw = None if f.oversized else _sha(f.raw_bytes)
+        raw = None if f.oversized else f.raw_sha256
         for rel, key, sha in ((f.annotation_file, f.annotation_stat, ann), (f.raw_file, f.raw_stat, raw)):
             if sha is not None:
                 read.append((rel, key, sha))

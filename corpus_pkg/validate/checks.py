@@ -126,7 +126,7 @@ def _check_document_model(checker: _DocChecker) -> tuple[list[Issue], Annotation
     raw = _check_raw_presence(checker)
     spans = SpanList(ann)
     if raw is not None and not _raw_changed_on_disk(checker, ann):
-        digest = hashlib.sha256(files.raw_bytes or b"").hexdigest()
+        digest = files.raw_sha256
         if digest != ann.raw_sha256:
             checker.add(
                 "raw-hash-mismatch",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass
@@ -34,3 +35,9 @@ class DocumentFiles:
     # only): lets the build remember the files' sha256s (see corpus_pkg._hashindex)
     annotation_stat: tuple[int, int, int, int] | None = None
     raw_stat: tuple[int, int, int, int] | None = None
+
+    @cached_property
+    def raw_sha256(self) -> str | None:
+        """sha256 of the raw file's bytes (None when it was not read), worked out once: the
+        ``raw_sha256`` check and the build's record of the files it read both need it."""
+        return None if self.raw_bytes is None else hashlib.sha256(self.raw_bytes).hexdigest()
