@@ -4,7 +4,8 @@ The rows equal what :func:`corpus_pkg.tables.rows.document_rows` gives for ``ner
 tokens, BIO tags) after label encoding, column for column, but no Python object is made per token:
 tokens come from :func:`corpus_pkg.text.token_arrays.tokenize_many`, tags from
 :func:`corpus_pkg.text.bio_arrays.place_mentions`. The build uses it in place of the ``ner`` rows
-(``document_rows(..., ner_skipped=...)``); tests/scaling/test_ner_batch.py compares both.
+(the other configs come from :mod:`corpus_pkg.tables.batch`); tests/scaling/test_ner_batch.py
+compares both.
 """
 
 from __future__ import annotations

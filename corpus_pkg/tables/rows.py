@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..schema import ANNOTATION_LAYERS, AnnotationFile, Document, EntityRegistry, Quote, Span, joined_text
-from ..text.tokenize import Skipped, bio_tags, paragraphs
+from ..text.tokenize import bio_tags, paragraphs
 from .features import GOLD_ORIGINS
 
 
@@ -39,18 +39,12 @@ def gold_only(doc: Document) -> Document:
     return Document(text=doc.text, annotations=gold)
 
 
-def document_rows(
-    doc: Document, ctx: RowContext, models: bool = False, ner_skipped: list[Skipped] | None = None
-) -> dict[str, list[dict[str, Any]]]:
+def document_rows(doc: Document, ctx: RowContext, models: bool = False) -> dict[str, list[dict[str, Any]]]:
     """Rows of every config for one document, in a fixed order (annotation order of the file).
 
     With ``models``, nested values of the ``full`` row and the ``segments`` of the ``documents`` row
     are the validated models themselves rather than dicts of them (no copy): what
-    :mod:`corpus_pkg.tables.columns` reads, attribute by attribute, into the same columns.
-
-    With ``ner_skipped`` (the build, which makes the ``ner`` rows of many documents at once with
-    :mod:`corpus_pkg.tables.ner`), the ``ner`` rows are left out (an empty list) and the
-    ``ner_skipped`` column is taken from it."""
+    :mod:`corpus_pkg.tables.columns` reads, attribute by attribute, into the same columns."""
     full_ann = doc.annotations
     gold = gold_only(doc)
     ann = gold.annotations
@@ -58,26 +52,23 @@ def document_rows(
     mentions = {m.id: m for m in full_ann.entities}
     quotes_by_id = {q.id: q for q in full_ann.quotes}
 
-    if ner_skipped is None:
-        paras = list(paragraphs(doc.text, ann))
-        tags, skipped = bio_tags(paras, ann.entities)
-        ner = [
-            {
-                "doc_id": doc_id,
-                "paragraph": i,
-                "segment_kind": p.segment_kind,
-                "start": p.start,
-                "end": p.end,
-                "text": p.text,
-                "tokens": p.tokens,
-                "token_starts": p.token_starts,
-                "token_ends": p.token_ends,
-                "ner_tags": tag_row,
-            }
-            for i, (p, tag_row) in enumerate(zip(paras, tags))
-        ]
-    else:
-        ner, skipped = [], ner_skipped
+    paras = list(paragraphs(doc.text, ann))
+    tags, skipped = bio_tags(paras, ann.entities)
+    ner = [
+        {
+            "doc_id": doc_id,
+            "paragraph": i,
+            "segment_kind": p.segment_kind,
+            "start": p.start,
+            "end": p.end,
+            "text": p.text,
+            "tokens": p.tokens,
+            "token_starts": p.token_starts,
+            "token_ends": p.token_ends,
+            "ner_tags": tag_row,
+        }
+        for i, (p, tag_row) in enumerate(zip(paras, tags))
+    ]
 
     meta = ann.meta
     documents = [
