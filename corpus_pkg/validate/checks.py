@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
@@ -27,7 +26,8 @@ from .corpus_files import (
 )
 from .issues import Issue, IssueCode
 from .salvage import original_indices, salvage
-from .spans import SpanList, content_index, iter_spans
+from .span_checks import check_spans, check_warnings
+from .spans import SpanList, iter_spans
 from .values import jsonable, loc_to_path, shown
 
 __all__ = (
@@ -108,7 +108,8 @@ def check_document_model(
 def _check_document_model(checker: _DocChecker) -> tuple[list[Issue], AnnotationFile | None]:
     files = checker.files
     assert files.annotation_bytes is not None
-    ann = validate_json_fast(files.annotation_bytes, AnnotationFile)
+    # every value of an annotation file fails validation when NaN or Infinity (tests/validate/test_fast_reader.py)
+    ann = validate_json_fast(files.annotation_bytes, AnnotationFile, rejects_nonfinite=True)
     if ann is not None:  # valid, no duplicate key: positions are looked up only for issues reported
         checker.parsed = JsonLocator(files.annotation_bytes)
     else:
@@ -135,9 +136,9 @@ def _check_document_model(checker: _DocChecker) -> tuple[list[Issue], Annotation
                 value=ann.raw_sha256,
                 expected=digest,
             )
-        _check_spans(checker, spans, raw)
+        check_spans(checker, spans, raw)
     _check_ids_and_refs(checker, ann)
-    _check_warnings(checker, ann, spans)
+    check_warnings(checker, ann, spans)
     return checker.issues, ann
 
 
@@ -179,7 +180,7 @@ def _strict_annotations(checker: _DocChecker, data: bytes) -> AnnotationFile | N
         if partial is not None:  # every item that did parse still gets its span, reference and label checks
             ann, checker.index_map, unparsed_ids = partial
             if raw is not None and not _raw_changed_on_disk(checker, ann):
-                _check_spans(checker, SpanList(ann), raw)
+                check_spans(checker, SpanList(ann), raw)
             _check_ids_and_refs(checker, ann, unparsed_ids)
         return None
 
@@ -189,7 +190,8 @@ def _raw_changed_on_disk(checker: _DocChecker, ann: AnnotationFile) -> bool:
     Windows checkout did it) as one issue, instead of one span error per annotation. True if so."""
     data = checker.files.raw_bytes or b""
     pinned = ann.raw_sha256 if isinstance(ann.raw_sha256, str) else None
-    if pinned is None or not (data.startswith(_BOM) or b"\r\n" in data):
+    # a one-byte search first: it runs at memory speed, a two-byte one does not
+    if pinned is None or not (data.startswith(_BOM) or (b"\r" in data and b"\r\n" in data)):
         return False
     if hashlib.sha256(data).hexdigest() == pinned:
         return False
@@ -238,57 +240,6 @@ def _check_raw_presence(checker: _DocChecker) -> str | None:
         return None
 
 
-def _check_spans(checker: _DocChecker, span_list: SpanList, raw: str) -> None:
-    length = len(raw)
-    spans = span_list.spans
-    # one pass in a comprehension finds the spans with a problem; only those are looked at closely
-    suspects = [
-        i
-        for i, span in enumerate(spans)
-        if span.end > length
-        or (text := span.text) != raw[span.start : span.end]
-        or text.strip() != text
-    ]
-    for i in suspects:
-        span = spans[i]
-        path, ann_id = span_list.where[i]
-        if span.end > length:
-            checker.add(
-                "offset-out-of-bounds",
-                f"{path}: span [{span.start}, {span.end}) ends past the end of the raw text ({length} code points)",
-                f"{path}.end",
-                annotation_id=ann_id,
-                char_start=span.start,
-                char_end=span.end,
-                value=span.end,
-                expected=f"end <= {length}",
-            )
-            continue
-        actual = raw[span.start : span.end]
-        if actual != span.text:
-            checker.add(
-                "span-text-mismatch",
-                f"{path}: text is {span.text!r} but raw[{span.start}:{span.end}] is {actual!r}",
-                f"{path}.text",
-                annotation_id=ann_id,
-                char_start=span.start,
-                char_end=span.end,
-                value=span.text,
-                expected=actual,
-            )
-        elif actual != actual.strip():
-            checker.add(
-                "span-whitespace",
-                f"{path}: span text {actual!r} starts or ends with whitespace",
-                f"{path}.text",
-                annotation_id=ann_id,
-                char_start=span.start,
-                char_end=span.end,
-                value=actual,
-                expected=actual.strip(),
-            )
-
-
 def _check_ids_and_refs(
     checker: _DocChecker, ann: AnnotationFile, unparsed: frozenset[str] | set[str] = frozenset()
 ) -> None:
@@ -310,8 +261,9 @@ def _check_ids_and_refs(
                 )
             else:
                 seen[item.id] = (layer, i)
-    mention_ids = set(map(_ID, ann.entities)) | unparsed  # an item that failed the schema is reported already
-    quote_ids = set(map(_ID, ann.quotes)) | unparsed
+    n_entities, n_quotes = len(ann.entities), len(ann.quotes)  # ``ids`` starts with theirs
+    mention_ids = set(ids[:n_entities]) | unparsed  # an item that failed the schema is reported already
+    quote_ids = set(ids[n_entities : n_entities + n_quotes]) | unparsed
 
     def ref(kind: str, value: str, known: frozenset[str] | set[str] | None, path: str, ann_id: str) -> None:
         if known is None or value in known:
@@ -341,7 +293,7 @@ def _check_ids_and_refs(
 
     labels, registry = ctx.labels, ctx.registry_ids
     if (labels is not None and not labels.issuperset(map(_LABEL, ann.entities))) or (
-        registry is not None and not registry.issuperset(set(map(_ENTITY_ID, ann.entities)) - {None})
+        registry is not None and not registry.issuperset(filter(None, map(_ENTITY_ID, ann.entities)))  # ids: never ''
     ):  # only then walk the mentions one by one, to report each problem in file order
         for i, ent in enumerate(ann.entities):
             declared("undeclared-label", "entity label", ent.label, labels, f"entities[{i}].label", ent.id)
@@ -358,61 +310,3 @@ def _check_ids_and_refs(
         if st.evidence.type == "quote":
             ref("quote", st.evidence.quote_id, quote_ids, f"stance[{i}].evidence.quote_id", st.id)
         declared("undeclared-stance-target", "stance target", st.target, ctx.targets, f"stance[{i}].target", st.id)
-
-
-def _check_warnings(checker: _DocChecker, ann: AnnotationFile, span_list: SpanList) -> None:
-    entities = ann.entities
-    keys = [(e.start, -e.end) for e in entities]
-    order = sorted(range(len(entities)), key=keys.__getitem__)
-    ends = [entities[k].end for k in order]
-    overlapping = [j for j, k in enumerate(order[1:], 1) if keys[k][0] < ends[j - 1]]
-    for j in overlapping:
-        a, b = order[j - 1], order[j]
-        first, second = entities[a], entities[b]
-        checker.add(
-            "overlapping-mentions",
-            f"entities[{b}] ({second.text!r}) overlaps entities[{a}] ({first.text!r})",
-            f"entities[{b}]",
-            annotation_id=second.id,
-            char_start=second.start,
-            char_end=second.end,
-        )
-    segs = sorted(ann.segments, key=lambda s: (s.start, s.end))
-    for first, second in zip(segs, segs[1:]):
-        if second.start < first.end:
-            checker.add(
-                "overlapping-segments",
-                f"segment {second.kind} [{second.start}, {second.end}) overlaps {first.kind} "
-                f"[{first.start}, {first.end})",
-                "segments",
-            )
-    content = content_index(ann)
-    if content is not None:
-        starts, reach = content
-        spans = span_list.spans
-        outside = [
-            i
-            for i in range(span_list.n_segments, len(spans))
-            if (k := bisect_right(starts, (span := spans[i]).start)) == 0 or reach[k - 1] < span.end
-        ]
-        for i in outside:
-            span = spans[i]
-            path, ann_id = span_list.where[i]
-            checker.add(
-                "span-outside-body",
-                f"{path} ({span.text!r}) is not inside a title or body segment",
-                path,
-                annotation_id=ann_id,
-                char_start=span.start,
-                char_end=span.end,
-            )
-    for layer in ("entities", "quotes", "numbers", "stance"):
-        pending = [item.id for item in getattr(ann, layer) if item.origin == "suggestion"]
-        if pending:
-            checker.add(
-                "unreviewed-suggestion",
-                f"{len(pending)} {layer} suggestion(s) await review: {', '.join(pending[:10])}"
-                + (" ..." if len(pending) > 10 else ""),
-                layer,
-                value=len(pending),
-            )

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cached_property
 from itertools import accumulate
+from operator import attrgetter
 
 from ..schema import ANNOTATED_SEGMENTS, AnnotationFile, Span
 
 __all__ = ("SpanList", "content_index", "iter_spans")
+
+_START, _END = attrgetter("start"), attrgetter("end")
 
 
 def iter_spans(ann: AnnotationFile) -> Iterator[tuple[str, str | None, Span]]:
@@ -55,6 +58,16 @@ class SpanList:
             if st.evidence.type == "span":
                 spans.append(st.evidence)
         self.spans = spans
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """``start`` of each span (one C-level pass, shared by the checks)."""
+        return list(map(_START, self.spans))
+
+    @cached_property
+    def ends(self) -> list[int]:
+        """``end`` of each span."""
+        return list(map(_END, self.spans))
 
     @cached_property
     def where(self) -> list[tuple[str, str | None]]:
