@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     stage("pydantic AnnotationFile.model_validate", lambda: [AnnotationFile.model_validate(v) for v in values])
     stage(
         "pydantic model_validate_json + duplicate-key count (the build's reader)",
-        lambda: [validate_json_fast(f.annotation_bytes, AnnotationFile) for f in files],
+        lambda: [validate_json_fast(f.annotation_bytes, AnnotationFile, rejects_nonfinite=True) for f in files],
     )
     checked = stage(
         "check_document_model (the build's reader + every check)", lambda: [check_document_model(f, ctx) for f in files]

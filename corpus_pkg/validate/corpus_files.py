@@ -192,7 +192,8 @@ class DocumentPaths:
     def read(self, root: Path) -> DocumentFiles:
         """The bytes of both files (``raw_bytes`` is None when the raw file is missing). Files over
         :data:`MAX_FILE_BYTES` are not read; they are named in ``oversized``."""
-        raw_path, ann_path = root / self.raw_file, root / self.annotation_file
+        base = os.fspath(root)
+        raw_path, ann_path = os.path.join(base, self.raw_file), os.path.join(base, self.annotation_file)
         try:
             raw_info = os.lstat(raw_path)
             raw_regular = stat.S_ISREG(raw_info.st_mode)
@@ -209,12 +210,29 @@ class DocumentPaths:
             doc_id=self.doc_id,
             annotation_file=self.annotation_file,
             raw_file=self.raw_file,
-            annotation_bytes=ann_path.read_bytes(),
+            annotation_bytes=read_whole(ann_path, ann_info.st_size),
             # a symlinked raw file was reported as unsafe-id and is never read
-            raw_bytes=raw_path.read_bytes() if raw_regular else None,
+            raw_bytes=read_whole(raw_path, raw_info.st_size) if raw_regular else None,
             annotation_stat=stat_key(ann_info),
             raw_stat=stat_key(raw_info) if raw_regular else None,
         )
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_whole(path: str, size: int) -> bytes:
+    """All bytes of the file at ``path``, ``size`` long when stat-ed: what ``Path.read_bytes`` gives,
+    read with one ``os.read`` of ``size + 1`` bytes and one more that finds the end (no file object,
+    no buffer); a file that grew since is read on to its end."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        chunks = [os.read(fd, size + 1)]
+        while chunk := os.read(fd, max(size, 1 << 16)):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def pair_paths(root: Path) -> tuple[list[DocumentPaths], list[Issue]]:

@@ -183,3 +183,17 @@ def test_nonfinite_numbers_fail_validation_wherever_they_stand(doc: Path, steps:
         text = json.dumps(value, ensure_ascii=False).replace(f'"{marker}"', word)
         with pytest.raises(ValueError):
             AnnotationFile.model_validate_json(text)
+
+
+def test_read_whole_reads_to_the_end_of_a_file_that_grew(tmp_path: Path) -> None:
+    from corpus_pkg.validate.corpus_files import read_whole
+
+    path = tmp_path / "f.json"
+    path.write_bytes(b"x" * 70_000)
+    size = path.stat().st_size
+    with path.open("ab") as handle:
+        handle.write(b"y" * 100_000)
+    assert read_whole(str(path), size) == path.read_bytes()
+    assert read_whole(str(path), 10**6) == path.read_bytes()  # it shrank, as far as the stat knew
+    (tmp_path / "empty").write_bytes(b"")
+    assert read_whole(str(tmp_path / "empty"), 0) == b""
