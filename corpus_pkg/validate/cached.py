@@ -114,9 +114,13 @@ class DocumentChecker:
         self.misses += 1
         issues, ann = check_document_model(files, self.ctx)
         # stdlib json, not orjson: issue values may be integers beyond 64 bits (hostile offsets)
-        payload = json.dumps(
-            [issue.model_dump(mode="json") for issue in issues], ensure_ascii=False, separators=(",", ":")
-        ).encode("utf-8")
+        payload = (
+            json.dumps(
+                [issue.model_dump(mode="json") for issue in issues], ensure_ascii=False, separators=(",", ":")
+            ).encode("utf-8")
+            if issues
+            else b"[]"  # what json.dumps gives for no issues
+        )
         if cached:
             self.remember(chunk, files.annotation_file, key, payload)
         return payload, ann

@@ -202,3 +202,15 @@ def test_validating_some_documents_keeps_the_other_entries_of_their_chunk(synth_
     every = CacheStats()
     assert validate(synth_corpus, stats=every) == validate(synth_corpus, cache=False)
     assert (every.hits, every.misses) == (40, 0)
+
+
+def test_cache_keys_are_length_prefixed_parts_hashed_once() -> None:
+    """The key format stays as it was (caches written before stay valid): each part tagged N, S or
+    B, strings and bytes with an 8-byte little-endian length; no two part lists share a key."""
+    import hashlib
+
+    from corpus_pkg._cache import cache_key
+
+    expected = hashlib.sha256(b"S" + (2).to_bytes(8, "little") + b"ab" + b"N" + b"B" + (1).to_bytes(8, "little") + b"c")
+    assert cache_key("ab", None, b"c") == expected.hexdigest()
+    assert len({cache_key("ab", "c"), cache_key("a", "bc"), cache_key("abc"), cache_key(b"abc"), cache_key()}) == 5
