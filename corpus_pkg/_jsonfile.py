@@ -54,9 +54,15 @@ class ParsedJson:
 class JsonLocator:
     """JSON path -> (line, column), found lazily: the text is scanned only as far as the paths asked
     for, once, whatever the number of questions (a file without reported issues is never scanned).
-    The scan steps over whole strings in C, so its Python work is one step per JSON token."""
+    The scan steps over whole strings in C, so its Python work is one step per JSON token.
 
-    def __init__(self, text: str | bytes) -> None:
+    ``unique_keys``: the caller knows that each path names one place: no object repeats a key and
+    no key holds ``.``, ``[`` or ``]`` (a file the fast reader took: its keys are field names).
+    Then the first :data:`DIRECT_LOOKUPS` paths are looked up directly, along the path only, every
+    value beside it skipped by the C decoder (a Python step per key or item passed at each level of
+    the path, not per token of the text before it); later ones share the one scan."""
+
+    def __init__(self, text: str | bytes, unique_keys: bool = False) -> None:
         self._source = text
         self._text: str | None = text if isinstance(text, str) else None
         self._walk: Iterator[tuple[str, int, bool]] | None = None
@@ -64,6 +70,7 @@ class JsonLocator:
         self._done = False
         self._line = 1  # line of ``_line_offset``
         self._line_offset = 0
+        self._direct_left = DIRECT_LOOKUPS if unique_keys else 0
 
     def locate(self, path: str) -> tuple[int, int] | None:
         """1-based (line, column) where the value at ``path`` starts, or the nearest parent's."""
@@ -73,18 +80,27 @@ class JsonLocator:
             offset = self._find(path)
         return None if offset is None else self._line_column(offset)
 
+    def _decoded(self) -> str | None:
+        if self._text is None and not self._done:
+            try:
+                self._text = decode_text(bytes(self._source))
+            except JsonFileError:
+                self._done = True
+        return self._text
+
     def _find(self, path: str) -> int | None:
         if path in self._seen:
             return self._seen[path]
-        if self._done:
+        if self._done or self._decoded() is None:
             return None
+        assert self._text is not None
+        if self._direct_left > 0:
+            self._direct_left -= 1
+            try:
+                return direct_offset(self._text, path)
+            except (ValueError, IndexError, RecursionError):  # not a path as the walk writes them, or odd text
+                pass
         if self._walk is None:
-            if self._text is None:
-                try:
-                    self._text = decode_text(bytes(self._source))
-                except JsonFileError:
-                    self._done = True
-                    return None
             self._walk = walk_json(self._text)
         seen = self._seen
         for found, offset, _is_key in self._walk:
@@ -322,6 +338,50 @@ def walk_json(text: str) -> Iterator[tuple[str, int, bool]]:
                 current_path = child(stack[-1])
         else:  # scalar literal
             yield current_path, start, False
+
+
+#: Paths a :class:`JsonLocator` of a file with unique keys looks up directly before it scans.
+DIRECT_LOOKUPS = 16
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_PATH_STEP = re.compile(r"(?:^|\.)([^.\[\]]+)|\[(\d+)\]")
+_DECODER = json.JSONDecoder()
+
+
+def direct_offset(text: str, path: str) -> int | None:
+    """Where :func:`walk_json` first meets ``path`` in valid JSON ``text`` without repeated keys (the
+    opening quote of an object member's key, the first character of a list item), or None when the
+    path is not there; found along the path only, each value beside it skipped by the C decoder.
+    ValueError: ``path`` is not keys and indices as the walk writes them."""
+    steps = [(key, int(index) if index else None) for key, index in _PATH_STEP.findall(path)]
+    if "".join(f"[{i}]" if i is not None else f".{k}" for k, i in steps).lstrip(".") != path:
+        raise ValueError(f"not a path of keys and indices: {path!r}")
+    skip, scan = _WHITESPACE.match, _DECODER.raw_decode
+    pos = offset = skip(text, 0).end()  # type: ignore[union-attr]
+    for key, index in steps:
+        opening = text[pos]
+        pos = skip(text, pos + 1).end()  # type: ignore[union-attr]
+        n = 0
+        while text[pos] not in "]}":
+            if index is None:  # a member: its key, the colon, its value
+                if opening != "{":
+                    return None
+                name, after = scanstring(text, pos + 1)
+                if name == key:
+                    offset, pos = pos, skip(text, skip(text, after).end() + 1).end()  # type: ignore[union-attr]
+                    break
+                pos = skip(text, skip(text, after).end() + 1).end()  # type: ignore[union-attr]
+            elif opening != "[":
+                return None
+            elif n == index:
+                offset = pos
+                break
+            pos = skip(text, scan(text, pos)[1]).end()  # type: ignore[union-attr]
+            if text[pos] == ",":
+                pos = skip(text, pos + 1).end()  # type: ignore[union-attr]
+            n += 1
+        else:
+            return None
+    return offset
 
 
 def _duplicate_key_paths(text: str) -> list[str]:

@@ -114,7 +114,8 @@ def _check_document_model(checker: _DocChecker) -> tuple[list[Issue], Annotation
     ann = validate_json_fast(files.annotation_bytes, AnnotationFile, rejects_nonfinite=True, validator=FAST_VALIDATOR)
     spans = SpanList(ann) if ann is not None else None
     if ann is not None and spans is not None and spans_in_order(spans):
-        checker.parsed = JsonLocator(files.annotation_bytes)  # positions looked up only for issues reported
+        # positions looked up only for issues reported (keys checked unique: directly along the path)
+        checker.parsed = JsonLocator(files.annotation_bytes, unique_keys=True)
     else:
         ann = _strict_annotations(checker, files.annotation_bytes)
         if ann is None:

@@ -20,21 +20,28 @@ from .helpers import ann_path, load_ann, save_ann
 
 
 class _CountingPattern:
-    """Stands in for the locator's token pattern and counts its searches."""
+    """Stands in for one of the locator's patterns (its token scan, the whitespace skips of its direct
+    lookups) and counts their uses in ``counts.calls``."""
 
-    def __init__(self, pattern) -> None:
+    def __init__(self, pattern, counts: _CountingPattern | None = None) -> None:
         self.pattern = pattern
+        self.counts = counts if counts is not None else self
         self.calls = 0
 
     def search(self, *args):
-        self.calls += 1
+        self.counts.calls += 1
         return self.pattern.search(*args)
+
+    def match(self, *args):
+        self.counts.calls += 1
+        return self.pattern.match(*args)
 
 
 @pytest.fixture
 def scan_steps(monkeypatch: pytest.MonkeyPatch) -> _CountingPattern:
     counter = _CountingPattern(jsonfile._SCAN)
     monkeypatch.setattr(jsonfile, "_SCAN", counter)
+    monkeypatch.setattr(jsonfile, "_WHITESPACE", _CountingPattern(jsonfile._WHITESPACE, counter))
     return counter
 
 

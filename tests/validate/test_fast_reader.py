@@ -197,3 +197,25 @@ def test_read_whole_reads_to_the_end_of_a_file_that_grew(tmp_path: Path) -> None
     assert read_whole(str(path), 10**6) == path.read_bytes()  # it shrank, as far as the stat knew
     (tmp_path / "empty").write_bytes(b"")
     assert read_whole(str(tmp_path / "empty"), 0) == b""
+
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.stem)
+def test_direct_lookup_finds_what_the_scan_finds(doc: Path) -> None:
+    """A locator of a file with unique keys goes along the path; it must answer as the full scan does,
+    for every path in the file, for paths that are not there (their nearest parent) and after its
+    direct lookups run out."""
+    from corpus_pkg._jsonfile import DIRECT_LOOKUPS, JsonLocator, direct_offset, walk_json
+
+    text = doc.read_text(encoding="utf-8")
+    first: dict[str, int] = {}
+    for path, offset, _ in walk_json(text):
+        first.setdefault(path, offset)
+    assert all(direct_offset(text, path) == offset for path, offset in first.items())
+    asked = [*first, "entities[9999]", "quotes[0].nope", "meta.title.x", "nope", "segments[0][1]"]
+    direct = JsonLocator(doc.read_bytes(), unique_keys=True)
+    scan = JsonLocator(doc.read_bytes())
+    assert [direct.locate(p) for p in asked] == [scan.locate(p) for p in asked]
+    backwards = JsonLocator(doc.read_bytes(), unique_keys=True)
+    assert [backwards.locate(p) for p in reversed(asked)] == [scan.locate(p) for p in reversed(asked)]
+    assert len(asked) > DIRECT_LOOKUPS
