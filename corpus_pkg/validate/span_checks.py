@@ -8,7 +8,7 @@ any span has the problem; only then are the spans looked at one by one to report
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter, lt, neg
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ("check_spans", "check_warnings")
 
-_TEXT, _ORIGIN = attrgetter("text"), attrgetter("origin")
+_TEXT, _ORIGIN, _START_END = attrgetter("text"), attrgetter("origin"), attrgetter("start", "end")
 
 
 class _Reporter(Protocol):
@@ -89,7 +89,7 @@ def check_spans(checker: _Reporter, span_list: SpanList, raw: str) -> None:
 def check_warnings(checker: _Reporter, ann: AnnotationFile, span_list: SpanList) -> None:
     """Overlapping mentions and segments, spans outside every title or body segment, suggestions."""
     _overlapping_mentions(checker, ann, span_list)
-    segs = sorted(ann.segments, key=lambda s: (s.start, s.end))
+    segs = sorted(ann.segments, key=_START_END)
     for first, second in zip(segs, segs[1:]):
         if second.start < first.end:
             checker.add(
@@ -99,8 +99,10 @@ def check_warnings(checker: _Reporter, ann: AnnotationFile, span_list: SpanList)
                 "segments",
             )
     _outside_body(checker, ann, span_list)
-    for layer in ANNOTATION_LAYERS:
-        items = getattr(ann, layer)
+    layers = [getattr(ann, layer) for layer in ANNOTATION_LAYERS]
+    if "suggestion" not in map(_ORIGIN, chain.from_iterable(layers)):
+        return
+    for layer, items in zip(ANNOTATION_LAYERS, layers):
         if "suggestion" not in map(_ORIGIN, items):
             continue
         pending = [item.id for item in items if item.origin == "suggestion"]
