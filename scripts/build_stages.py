@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     from corpus_pkg.tables.stats import ReleaseStats
     from corpus_pkg.text.tokenize import paragraphs
     from corpus_pkg.validate.checks import check_document_model, load_config_issues, pair_paths
+    from corpus_pkg.validate.fast_model import FAST_VALIDATOR
 
     gc.freeze()  # as in the build's workers, which build a shard without cyclic garbage collection
     gc.disable()
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     stage("pydantic AnnotationFile.model_validate", lambda: [AnnotationFile.model_validate(v) for v in values])
     stage(
         "pydantic model_validate_json + duplicate-key count (the build's reader)",
-        lambda: [validate_json_fast(f.annotation_bytes, AnnotationFile, rejects_nonfinite=True) for f in files],
+        lambda: [validate_json_fast(f.annotation_bytes, AnnotationFile, True, FAST_VALIDATOR) for f in files],
     )
     checked = stage(
         "check_document_model (the build's reader + every check)", lambda: [check_document_model(f, ctx) for f in files]
