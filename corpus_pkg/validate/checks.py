@@ -269,9 +269,7 @@ def _check_ids_and_refs(
     mention_ids = set(ids[:n_entities]) | unparsed  # an item that failed the schema is reported already
     quote_ids = set(ids[n_entities : n_entities + n_quotes]) | unparsed
 
-    def ref(kind: str, value: str, known: frozenset[str] | set[str] | None, path: str, ann_id: str) -> None:
-        if known is None or value in known:
-            return
+    def unresolved(kind: str, value: str, path: str, ann_id: str) -> None:
         checker.add(
             "unresolved-reference",
             f"{path}: {kind} {value!r} does not exist",
@@ -281,11 +279,7 @@ def _check_ids_and_refs(
             expected=f"an existing {kind}",
         )
 
-    def declared(
-        code: IssueCode, what: str, value: str, allowed: frozenset[str] | None, path: str, ann_id: str
-    ) -> None:
-        if allowed is None or value in allowed:
-            return
+    def undeclared(code: IssueCode, what: str, value: str, allowed: frozenset[str], path: str, ann_id: str) -> None:
         checker.add(
             code,
             f"{path}: {value!r} is not a declared {what}",
@@ -295,22 +289,28 @@ def _check_ids_and_refs(
             expected="one of " + ", ".join(sorted(allowed)),
         )
 
-    labels, registry = ctx.labels, ctx.registry_ids
+    # each reference is looked up where it is; a path is written only for one that fails
+    labels, registry, targets = ctx.labels, ctx.registry_ids, ctx.targets
     if (labels is not None and not labels.issuperset(map(_LABEL, ann.entities))) or (
         registry is not None and not registry.issuperset(filter(None, map(_ENTITY_ID, ann.entities)))  # ids: never ''
     ):  # only then walk the mentions one by one, to report each problem in file order
         for i, ent in enumerate(ann.entities):
-            declared("undeclared-label", "entity label", ent.label, labels, f"entities[{i}].label", ent.id)
-            if ent.entity_id is not None:
-                ref("registry entity", ent.entity_id, registry, f"entities[{i}].entity_id", ent.id)
+            if labels is not None and ent.label not in labels:
+                undeclared("undeclared-label", "entity label", ent.label, labels, f"entities[{i}].label", ent.id)
+            if ent.entity_id is not None and registry is not None and ent.entity_id not in registry:
+                unresolved("registry entity", ent.entity_id, f"entities[{i}].entity_id", ent.id)
     for i, quote in enumerate(ann.quotes):
-        if quote.speaker.type == "mention":
-            ref("entity mention", quote.speaker.mention_id, mention_ids, f"quotes[{i}].speaker.mention_id", quote.id)
+        speaker = quote.speaker
+        if speaker.type == "mention" and speaker.mention_id not in mention_ids:
+            unresolved("entity mention", speaker.mention_id, f"quotes[{i}].speaker.mention_id", quote.id)
     for i, st in enumerate(ann.stance):
-        if st.holder.type == "mention":
-            ref("entity mention", st.holder.mention_id, mention_ids, f"stance[{i}].holder.mention_id", st.id)
-        elif st.holder.type == "entity":
-            ref("registry entity", st.holder.entity_id, ctx.registry_ids, f"stance[{i}].holder.entity_id", st.id)
-        if st.evidence.type == "quote":
-            ref("quote", st.evidence.quote_id, quote_ids, f"stance[{i}].evidence.quote_id", st.id)
-        declared("undeclared-stance-target", "stance target", st.target, ctx.targets, f"stance[{i}].target", st.id)
+        holder, evidence = st.holder, st.evidence
+        if holder.type == "mention":
+            if holder.mention_id not in mention_ids:
+                unresolved("entity mention", holder.mention_id, f"stance[{i}].holder.mention_id", st.id)
+        elif holder.type == "entity" and registry is not None and holder.entity_id not in registry:
+            unresolved("registry entity", holder.entity_id, f"stance[{i}].holder.entity_id", st.id)
+        if evidence.type == "quote" and evidence.quote_id not in quote_ids:
+            unresolved("quote", evidence.quote_id, f"stance[{i}].evidence.quote_id", st.id)
+        if targets is not None and st.target not in targets:
+            undeclared("undeclared-stance-target", "stance target", st.target, targets, f"stance[{i}].target", st.id)
