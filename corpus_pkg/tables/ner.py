@@ -2,7 +2,7 @@
 
 The rows equal what :func:`corpus_pkg.tables.rows.document_rows` gives for ``ner`` (paragraphs,
 tokens, BIO tags) after label encoding, column for column, but no Python object is made per token:
-tokens come from :func:`corpus_pkg.text.token_arrays.tokenize_many`, tags from
+tokens come from :func:`corpus_pkg.text.token_arrays.lines_and_tokens`, tags from
 :func:`corpus_pkg.text.bio_arrays.place_mentions`. The build uses it in place of the ``ner`` rows
 (the other configs come from :mod:`corpus_pkg.tables.batch`); tests/scaling/test_ner_batch.py
 compares both.
@@ -19,7 +19,7 @@ from datasets import Features
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from ..schema import GOLD_ORIGINS, Document
 from ..text.bio_arrays import MentionArrays, ParagraphArrays, place_mentions
-from ..text.token_arrays import split_lines, tokenize_many
+from ..text.token_arrays import lines_and_tokens
 from ..text.tokenize import Skipped, annotated_text
 from .columns import column_builders
 from .parquet import ConfigWriter
@@ -61,13 +61,13 @@ class NerBuilder:
     def build(self, docs: list[Document]) -> NerBatch:
         """The ``ner`` rows of ``docs`` (gold mentions only, as in ``document_rows``), in document order."""
         segments = [(d, *segment) for d, doc in enumerate(docs) for segment in annotated_text(doc.annotations)]
-        lines = split_lines([docs[d].text[start:end] for d, _, start, end in segments], [s[2] for s in segments])
+        segment_texts = [docs[d].text[start:end] for d, _, start, end in segments]
+        lines, tokens = lines_and_tokens(segment_texts, [s[2] for s in segments])
         seg_doc = np.fromiter((s[0] for s in segments), dtype=np.int64, count=len(segments))
         seg_kind = np.fromiter((self.kinds[s[1]] for s in segments), dtype=np.int64, count=len(segments))
         para_doc = seg_doc[lines.source]
         per_doc = np.bincount(para_doc, minlength=len(docs))
         starts, ends, texts, n = lines.starts, lines.ends, lines.texts, len(lines.starts)
-        tokens = tokenize_many(texts, starts)
         mentions, gold = self._mentions(docs)
         tags, skipped_at = place_mentions(ParagraphArrays(para_doc, starts, ends), tokens, mentions, self.outside)
         if (tags < 0).any():  # a placed mention's label the release does not declare (validation rejects it first)
