@@ -11,6 +11,8 @@ compares both.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import attrgetter
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +30,7 @@ from .textfree import NULL_COLUMNS
 __all__ = ("NerBatch", "NerBuilder")
 
 _TEXT_COLUMNS = NULL_COLUMNS["ner"]  # null in a text-free release
+_START, _END, _ID, _LABEL = attrgetter("start"), attrgetter("end"), attrgetter("id"), attrgetter("label")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class NerBuilder:
         self.labels = {
             name[2:]: (code, index.get(f"I-{name[2:]}", -1)) for name, code in index.items() if name.startswith("B-")
         }
+        self.begin = {label: codes[0] for label, codes in self.labels.items()}
+        self.inside = {label: codes[1] for label, codes in self.labels.items()}
         self.outside = index.get("O", -1)
         self.nulls = column_builders(features, schema)  # for the columns a text-free release leaves null
         self.pending: list[pa.RecordBatch] = []  # text-free rows not handed out yet (see ``batches``)
@@ -143,18 +148,17 @@ class NerBuilder:
         return pa.ListArray.from_arrays(pa.array(bounds.astype(np.int32)), values, type=self.schema.field(column).type)
 
     def _mentions(self, docs: list[Document]) -> tuple[MentionArrays, list]:
-        gold = [(d, m) for d, doc in enumerate(docs) for m in doc.annotations.entities if m.origin in GOLD_ORIGINS]
-        mentions = [m for _, m in gold]
-        missing = (-1, -1)
-        codes = [self.labels.get(m.label, missing) for m in mentions]
-        count = len(gold)
+        per_doc = [_gold_entities(doc) for doc in docs]
+        mentions = list(chain.from_iterable(per_doc))
+        count = len(mentions)
+        labels = list(map(_LABEL, mentions))
         arrays = MentionArrays(
-            np.fromiter((d for d, _ in gold), dtype=np.int64, count=count),
-            np.fromiter((m.start for m in mentions), dtype=np.int64, count=count),
-            np.fromiter((m.end for m in mentions), dtype=np.int64, count=count),
-            [m.id for m in mentions],
-            np.fromiter((c[0] for c in codes), dtype=np.int64, count=count),
-            np.fromiter((c[1] for c in codes), dtype=np.int64, count=count),
+            np.repeat(np.arange(len(docs), dtype=np.int64), np.fromiter(map(len, per_doc), np.int64, len(docs))),
+            np.fromiter(map(_START, mentions), dtype=np.int64, count=count),
+            np.fromiter(map(_END, mentions), dtype=np.int64, count=count),
+            list(map(_ID, mentions)),
+            np.fromiter(map(self.begin.get, labels, repeat(-1)), dtype=np.int64, count=count),
+            np.fromiter(map(self.inside.get, labels, repeat(-1)), dtype=np.int64, count=count),
         )
         return arrays, mentions
 
@@ -169,3 +173,11 @@ class NerBuilder:
         raise CorpusError(
             f"{where}: ner column 'ner_tags': {value!r} is not one of the declared labels {self.tag_names}"
         )
+
+
+def _gold_entities(doc: Document) -> list:
+    """The gold mentions of ``doc``: those the build's document already sorted out, or found here."""
+    gold = getattr(doc, "gold", None)  # tables.batch.GoldDocument
+    if gold is not None:
+        return gold["entities"]
+    return [m for m in doc.annotations.entities if m.origin in GOLD_ORIGINS]
