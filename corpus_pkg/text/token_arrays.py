@@ -82,12 +82,20 @@ class _Joined:
         self.text_starts = np.concatenate(([0], np.cumsum(lengths)))
         self.first = np.zeros(n + 1, dtype=bool)  # a text starts here (and the end of the last one)
         self.first[self.text_starts] = True
-        self.extra: np.ndarray | None = None  # UTF-8 bytes beyond one before each code point (None: ASCII)
+        self.wide: np.ndarray | None = None  # where the code points of more than one UTF-8 byte are (None: ASCII)
         if self.utf8.size != n:
-            wide = self.points >= 0x80
-            extra = wide.view(np.uint8) + (self.points >= 0x800) + (self.points >= 0x10000)
-            self.extra = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(extra, out=self.extra[1:])
+            self.wide = np.flatnonzero(self.points >= 0x80)
+            points = self.points[self.wide]
+            extra = 1 + (points >= 0x800).astype(np.int64) + (points >= 0x10000)
+            self.wide_extra = np.concatenate(([0], np.cumsum(extra)))  # bytes beyond one, before each wide one
+
+    def bytes_at(self, cuts: np.ndarray) -> np.ndarray:
+        """Byte offsets of the code point offsets ``cuts`` (sorted) in the UTF-8 text."""
+        if self.wide is None:
+            return cuts
+        # the wide code points before each cut: counted from where each wide one falls among the cuts
+        counts = np.bincount(np.searchsorted(cuts, self.wide, side="right"), minlength=len(cuts) + 1)
+        return cuts + self.wide_extra[np.cumsum(counts[: len(cuts)])]
 
     def after(self, mask: np.ndarray) -> np.ndarray:
         """``mask`` of the code point before, in the same text (False at a text's start)."""
@@ -101,8 +109,7 @@ class _Joined:
         cuts = np.empty(2 * len(starts) + 2, dtype=np.int64)  # gap, string, gap, ..., string, gap
         cuts[0], cuts[-1] = 0, len(self.utf8)
         cuts[1:-1:2], cuts[2:-1:2] = starts, ends
-        if self.extra is not None:
-            cuts[1:-1] += self.extra[cuts[1:-1]]
+        cuts[1:-1] = self.bytes_at(cuts[1:-1])
         pieces = pa.StringArray.from_buffers(len(cuts) - 1, pa.py_buffer(cuts.astype(np.int32)), self.utf8)
         return _plain(pieces.take(pa.array(np.arange(1, len(cuts) - 1, 2))))
 
