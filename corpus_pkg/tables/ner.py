@@ -10,6 +10,7 @@ compares both.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import attrgetter
@@ -30,7 +31,7 @@ from .textfree import NULL_COLUMNS
 __all__ = ("NerBatch", "NerBuilder")
 
 _TEXT_COLUMNS = NULL_COLUMNS["ner"]  # null in a text-free release
-_START, _END, _ID, _LABEL = attrgetter("start"), attrgetter("end"), attrgetter("id"), attrgetter("label")
+_START, _END, _LABEL = attrgetter("start"), attrgetter("end"), attrgetter("label")
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,9 @@ class NerBuilder:
         self.labels = {
             name[2:]: (code, index.get(f"I-{name[2:]}", -1)) for name, code in index.items() if name.startswith("B-")
         }
-        self.begin = {label: codes[0] for label, codes in self.labels.items()}
-        self.inside = {label: codes[1] for label, codes in self.labels.items()}
+        self.label_index = {label: i for i, label in enumerate(self.labels)}  # -1 (last below): undeclared
+        self.begin = np.array([codes[0] for codes in self.labels.values()] + [-1], dtype=np.int64)
+        self.inside = np.array([codes[1] for codes in self.labels.values()] + [-1], dtype=np.int64)
         self.outside = index.get("O", -1)
         self.nulls = column_builders(features, schema)  # for the columns a text-free release leaves null
         self.pending: list[pa.RecordBatch] = []  # text-free rows not handed out yet (see ``batches``)
@@ -151,14 +153,14 @@ class NerBuilder:
         per_doc = [_gold_entities(doc) for doc in docs]
         mentions = list(chain.from_iterable(per_doc))
         count = len(mentions)
-        labels = list(map(_LABEL, mentions))
+        labels = np.fromiter(map(self.label_index.get, map(_LABEL, mentions), repeat(-1)), np.int64, count)
         arrays = MentionArrays(
             np.repeat(np.arange(len(docs), dtype=np.int64), np.fromiter(map(len, per_doc), np.int64, len(docs))),
             np.fromiter(map(_START, mentions), dtype=np.int64, count=count),
             np.fromiter(map(_END, mentions), dtype=np.int64, count=count),
-            list(map(_ID, mentions)),
-            np.fromiter(map(self.begin.get, labels, repeat(-1)), dtype=np.int64, count=count),
-            np.fromiter(map(self.inside.get, labels, repeat(-1)), dtype=np.int64, count=count),
+            _Ids(mentions),
+            self.begin[labels],
+            self.inside[labels],
         )
         return arrays, mentions
 
@@ -181,3 +183,16 @@ def _gold_entities(doc: Document) -> list:
     if gold is not None:
         return gold["entities"]
     return [m for m in doc.annotations.entities if m.origin in GOLD_ORIGINS]
+
+
+class _Ids(Sequence[str]):
+    """The ids of mentions, read when asked (placement reads few of them)."""
+
+    def __init__(self, mentions: list) -> None:
+        self.mentions = mentions
+
+    def __len__(self) -> int:
+        return len(self.mentions)
+
+    def __getitem__(self, i):  # type: ignore[override]  # ints only
+        return self.mentions[i].id

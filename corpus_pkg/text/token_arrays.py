@@ -37,14 +37,14 @@ _TABLE = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
 
 def char_classes(code_points: np.ndarray) -> np.ndarray:
     """The class of each code point (``BREAK`` ... ``OTHER``), as Python's ``re`` reads it."""
-    classes = _TABLE[code_points]
+    classes = np.take(_TABLE, code_points)
     if not classes.all():
         new = np.unique(code_points[classes == 0])
         chars = new.astype("<u4").tobytes().decode("utf-32-le")
         _TABLE[new] = OTHER  # ``[^\w\s]``: none of the classes before
         for cls, test in reversed(_CLASS_TESTS):  # the first test a character passes decides
             _TABLE[new[[m.start() for m in test.finditer(chars)]]] = cls
-        classes = _TABLE[code_points]
+        classes = np.take(_TABLE, code_points)
     return classes
 
 
@@ -82,6 +82,7 @@ class _Joined:
         self.text_starts = np.concatenate(([0], np.cumsum(lengths)))
         self.first = np.zeros(n + 1, dtype=bool)  # a text starts here (and the end of the last one)
         self.first[self.text_starts] = True
+        self.within = ~self.first[:n]  # the code point before is of the same text
         self.wide: np.ndarray | None = None  # where the code points of more than one UTF-8 byte are (None: ASCII)
         if self.utf8.size != n:
             self.wide = np.flatnonzero(self.points >= 0x80)
@@ -101,7 +102,7 @@ class _Joined:
         """``mask`` of the code point before, in the same text (False at a text's start)."""
         out = np.zeros(self.n, dtype=bool)
         out[1:] = mask[:-1]
-        out &= ~self.first[: self.n]
+        out &= self.within
         return out
 
     def strings(self, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
@@ -122,14 +123,14 @@ class _Joined:
         at = np.flatnonzero(underscore)
         if at.size:  # from each underscore to the end of its run
             word_next = np.zeros(self.n, dtype=bool)
-            word_next[:-1] = word[1:] & ~self.first[1 : self.n]
+            word_next[:-1] = word[1:] & self.within[1:]
             run_ends = np.flatnonzero(word & ~word_next) + 1
             ends = run_ends[np.searchsorted(run_ends, at, side="right")]
             marks = np.bincount(at, minlength=self.n + 1) - np.bincount(ends, minlength=self.n + 1)
             in_underscores = np.cumsum(marks[: self.n]) > 0
         number = digit & ~in_underscores
         digit_next = np.zeros(self.n, dtype=bool)
-        digit_next[:-1] = digit[1:] & ~self.first[1 : self.n]
+        digit_next[:-1] = digit[1:] & self.within[1:]
         inner_joiner = joiner & self.after(number) & digit_next  # the ``.`` of ``1.5``
         starts = (
             (cls == OTHER)
@@ -139,7 +140,7 @@ class _Joined:
             | (digit & ~self.after(word) & ~self.after(inner_joiner))
         )
         next_starts = np.ones(self.n, dtype=bool)
-        next_starts[:-1] = starts[1:] | self.blank[1:] | self.first[1 : self.n]
+        next_starts[:-1] = starts[1:] | self.blank[1:] | ~self.within[1:]
         return np.flatnonzero(starts), np.flatnonzero(~self.blank & next_starts) + 1
 
     def token_arrays(self, spans: tuple[np.ndarray, np.ndarray], bounds: np.ndarray, shift: np.ndarray) -> TokenArrays:
@@ -152,7 +153,7 @@ class _Joined:
     def lines(self, spans: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Start and end (code points into the joined text) of every stripped non-blank line, and
         the index of its first token: a line runs from its first token to its last (``spans``)."""
-        pieces = np.flatnonzero((self.classes == BREAK) | self.first[: self.n])  # runs without breaks
+        pieces = np.flatnonzero((self.classes == BREAK) | ~self.within)  # runs without breaks
         first = np.searchsorted(spans[0], pieces)
         count = np.diff(np.append(first, len(spans[0])))
         kept = first[count > 0]
