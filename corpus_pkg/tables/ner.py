@@ -22,7 +22,7 @@ from datasets import Features
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from ..schema import GOLD_ORIGINS, Document
 from ..text.bio_arrays import MentionArrays, ParagraphArrays, place_mentions
-from ..text.token_arrays import lines_and_tokens
+from ..text.token_arrays import lines_and_tokens, without_validity
 from ..text.tokenize import Skipped, annotated_text
 from .columns import column_builders
 from .parquet import ConfigWriter
@@ -86,9 +86,9 @@ class NerBuilder:
             m = gold[i]
             skipped[d].append(((m.id, -(m.end - m.start), m.start, i), Skipped(m.id, reason)))
         first_para = np.concatenate(([0], np.cumsum(per_doc)))[:-1]
-        doc_ids = [doc.annotations.doc_id for doc, count in zip(docs, per_doc.tolist()) for _ in range(count)]
+        doc_ids = pa.array([doc.annotations.doc_id for doc in docs], pa.string()).take(pa.array(para_doc))
         columns = {
-            "doc_id": pa.array(doc_ids, pa.string()),
+            "doc_id": without_validity(doc_ids),
             "paragraph": pa.array(np.arange(n, dtype=np.int64) - np.repeat(first_para, per_doc)),
             "segment_kind": pa.array(seg_kind[lines.source]),
             "start": pa.array(starts),

@@ -20,7 +20,15 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-__all__ = ("LineArrays", "TokenArrays", "char_classes", "lines_and_tokens", "split_lines", "tokenize_many")
+__all__ = (
+    "LineArrays",
+    "TokenArrays",
+    "char_classes",
+    "lines_and_tokens",
+    "split_lines",
+    "tokenize_many",
+    "without_validity",
+)
 
 # classes of a code point under TOKEN_PATTERN (0: not read yet); a BREAK (``\r``, ``\n``) is a blank too
 BREAK, BLANK, LETTER, DIGIT, UNDERSCORE, JOINER, OTHER = 1, 2, 3, 4, 5, 6, 7
@@ -112,7 +120,7 @@ class _Joined:
         cuts[1:-1:2], cuts[2:-1:2] = starts, ends
         cuts[1:-1] = self.bytes_at(cuts[1:-1])
         pieces = pa.StringArray.from_buffers(len(cuts) - 1, pa.py_buffer(cuts.astype(np.int32)), self.utf8)
-        return _plain(pieces.take(pa.array(np.arange(1, len(cuts) - 1, 2))))
+        return without_validity(pieces.take(pa.array(np.arange(1, len(cuts) - 1, 2))))
 
     def tokens(self) -> tuple[np.ndarray, np.ndarray]:
         """Start and end (code points into the joined text) of every token, in order."""
@@ -160,7 +168,7 @@ class _Joined:
         return spans[0][kept], spans[1][kept + count[count > 0] - 1], kept
 
 
-def _plain(strings: pa.StringArray) -> pa.StringArray:
+def without_validity(strings: pa.StringArray) -> pa.StringArray:
     """``strings`` (no nulls, offset 0) without a validity buffer, so its size counts as ``pa.array``'s would."""
     buffers = strings.buffers()
     return pa.Array.from_buffers(pa.string(), len(strings), [None, buffers[1], buffers[2]])
