@@ -41,6 +41,7 @@ _CLASS_TESTS = (
     (UNDERSCORE, re.compile(r"_")),  # with the digits, ``[\d_]+``
 )
 _TABLE = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
+_MAX_BYTES = np.iinfo(np.int32).max  # string offsets are int32
 
 
 def char_classes(code_points: np.ndarray) -> np.ndarray:
@@ -86,6 +87,8 @@ class _Joined:
         self.classes = char_classes(self.points)
         self.blank = self.classes <= BLANK
         self.utf8 = pa.py_buffer(joined.encode("utf-8"))
+        if self.utf8.size > _MAX_BYTES:
+            raise ValueError(f"texts of {self.utf8.size} UTF-8 bytes together: Arrow strings hold {_MAX_BYTES} at most")
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         self.text_starts = np.concatenate(([0], np.cumsum(lengths)))
         self.first = np.zeros(n + 1, dtype=bool)  # a text starts here (and the end of the last one)

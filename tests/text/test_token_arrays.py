@@ -15,10 +15,12 @@ from itertools import chain
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus_pkg.corpus import Corpus
+from corpus_pkg.text import token_arrays
 from corpus_pkg.text.token_arrays import BLANK, BREAK, char_classes, lines_and_tokens, split_lines, tokenize_many
 from corpus_pkg.text.tokenize import annotated_text, paragraphs, token_spans
 from tests.conftest import REPO
@@ -165,3 +167,11 @@ def test_lines_and_tokens_equal_split_lines_then_tokenize_many(items: list[tuple
     assert tokens.bounds.tolist() == want.bounds.tolist()
     assert tokens.starts.tolist() == want.starts.tolist() and tokens.ends.tolist() == want.ends.tolist()
     assert tokens.texts.equals(want.texts)
+
+
+def test_texts_beyond_what_arrow_strings_hold_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """String offsets are int32: a batch of more UTF-8 bytes is an error, not wrapped offsets."""
+    monkeypatch.setattr(token_arrays, "_MAX_BYTES", 5)
+    assert tokenize_many(["ab", "é"], [0, 0]).texts.to_pylist() == ["ab", "é"]  # 4 bytes
+    with pytest.raises(ValueError, match="6 UTF-8 bytes"):
+        lines_and_tokens(["ab", "éé"], [0, 0])
