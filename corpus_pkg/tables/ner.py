@@ -194,5 +194,5 @@ class _Ids(Sequence[str]):
     def __len__(self) -> int:
         return len(self.mentions)
 
-    def __getitem__(self, i):  # type: ignore[override]  # ints only
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]  # ints only, no slices
         return self.mentions[i].id
