@@ -9,12 +9,15 @@ its rows give column by column (tests/scaling/test_build_reference.py compares t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain, repeat
-from operator import attrgetter
 from typing import Any
 
-from ..schema import ANNOTATION_LAYERS, AnnotationFile, joined_text
+from ..schema import ANNOTATION_LAYERS, AnnotationFile, EntityMention, NumberMention, Quote, Stance, joined_text
+from ..schema.document import Segment
+from .columns import FlatList, StructItems, read_fields
 from .features import GOLD_ORIGINS
 from .rows import RowContext, _evidence, _reference
 
@@ -24,9 +27,14 @@ __all__ = ("BATCH_CONFIGS", "DocumentBatch", "GoldDocument")
 BATCH_CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "numbers", "stance", "full")
 
 _GOLD = frozenset(GOLD_ORIGINS)
-_START, _END, _TEXT = attrgetter("start"), attrgetter("end"), attrgetter("text")
-_ID, _ORIGIN, _SOURCE = attrgetter("id"), attrgetter("origin"), attrgetter("source")
-_LABEL, _KIND = attrgetter("label"), attrgetter("kind")
+#: The fields read from each layer's items (and from segments): those of its model.
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "segments": tuple(Segment.model_fields),
+    "entities": tuple(EntityMention.model_fields),
+    "quotes": tuple(Quote.model_fields),
+    "numbers": tuple(NumberMention.model_fields),
+    "stance": tuple(Stance.model_fields),
+}
 
 
 @dataclass
@@ -38,6 +46,11 @@ class GoldDocument:
     ann: AnnotationFile
     gold: dict[str, list[Any]]  # layer -> items of origin manual or imported, in file order
     skipped: list[Any] = field(default_factory=list)  # tokenize.Skipped, sorted by mention id
+
+    @cached_property
+    def mentions(self) -> dict[str, Any]:
+        """Every entity mention by id (suggestions included: references resolve against them too)."""
+        return {m.id: m for m in self.ann.entities}
 
     @property
     def annotations(self) -> AnnotationFile:
@@ -55,25 +68,31 @@ class GoldDocument:
 
 
 class DocumentBatch:
-    """Documents collected for one conversion: :meth:`columns` per config, :meth:`count` for statistics."""
+    """Documents collected for one conversion: :meth:`columns` per config, :meth:`count` for statistics.
+
+    Each layer's gold items are read once per batch, field by field (:meth:`_table`), for every config
+    and the statistics; list columns of ``full`` and ``segments`` are :class:`FlatList`\\ s of those fields."""
 
     def __init__(self, ctx: RowContext) -> None:
         self.ctx = ctx
         self.docs: list[GoldDocument] = []
+        self._tables: dict[str, StructItems] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
 
     def add(self, doc: GoldDocument) -> None:
         self.docs.append(doc)
+        self._tables = {}
 
     def clear(self) -> None:
         self.docs = []
+        self._tables = {}
 
-    def columns(self) -> dict[str, tuple[dict[str, list[Any]], list[int]]]:
+    def columns(self) -> dict[str, tuple[dict[str, Sequence[Any]], list[int]]]:
         """Config -> (column name -> one value per row, each document's number of rows), the rows as
-        ``document_rows`` would give them (``models=True``: nested values are the models) for these
-        documents in order."""
+        ``document_rows`` would give them (``models=True``: nested values are the models, or flat
+        :class:`FlatList` columns) for these documents in order."""
         return {
             "documents": self._documents(),
             "entities": self._entities(),
@@ -92,7 +111,21 @@ class DocumentBatch:
     def _items(self, layer: str) -> list[Any]:
         return list(chain.from_iterable(d.gold[layer] for d in self.docs))
 
-    def _documents(self) -> tuple[dict[str, list[Any]], list[int]]:
+    def _table(self, layer: str) -> StructItems:
+        """The fields of the batch's gold items of ``layer`` (segments: all segments), read once."""
+        table = self._tables.get(layer)
+        if table is None:
+            if layer == "segments":
+                items = list(chain.from_iterable(d.ann.segments for d in self.docs))
+            else:
+                items = self._items(layer)
+            table = self._tables[layer] = read_fields(items, _FIELDS[layer])
+        return table
+
+    def _segments(self) -> FlatList:
+        return FlatList([len(d.ann.segments) for d in self.docs], self._table("segments"))
+
+    def _documents(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
         docs = self.docs
         metas = [d.ann.meta for d in docs]
         columns = {
@@ -106,122 +139,126 @@ class DocumentBatch:
             "published": [m.published for m in metas],
             "language": [m.language for m in metas],
             "raw_sha256": [d.ann.raw_sha256 for d in docs],
-            "segments": [d.ann.segments for d in docs],
-            "num_entities": [len(d.gold["entities"]) for d in docs],
-            "num_quotes": [len(d.gold["quotes"]) for d in docs],
-            "num_numbers": [len(d.gold["numbers"]) for d in docs],
-            "num_stance": [len(d.gold["stance"]) for d in docs],
+            "segments": self._segments(),
+            "num_entities": self._counts("entities"),
+            "num_quotes": self._counts("quotes"),
+            "num_numbers": self._counts("numbers"),
+            "num_stance": self._counts("stance"),
             "ner_skipped": [[{"mention_id": s.mention_id, "reason": s.reason} for s in d.skipped] for d in docs],
         }
         return columns, [1] * len(docs)
 
-    def _entities(self) -> tuple[dict[str, list[Any]], list[int]]:
-        items = self._items("entities")
+    def _entities(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
+        fields = self._table("entities").fields
         names = self.ctx.entity_names
-        entity_ids = [m.entity_id for m in items]
+        entity_ids = fields["entity_id"]
         columns = {
             "doc_id": self._doc_ids("entities"),
-            "mention_id": list(map(_ID, items)),
-            "start": list(map(_START, items)),
-            "end": list(map(_END, items)),
-            "text": list(map(_TEXT, items)),
-            "label": list(map(_LABEL, items)),
+            "mention_id": fields["id"],
+            "start": fields["start"],
+            "end": fields["end"],
+            "text": fields["text"],
+            "label": fields["label"],
             "entity_id": entity_ids,
             "entity_name": [names.get(e) if e else None for e in entity_ids],
-            "origin": list(map(_ORIGIN, items)),
-            "source": list(map(_SOURCE, items)),
+            "origin": fields["origin"],
+            "source": fields["source"],
         }
         return columns, self._counts("entities")
 
-    def _quotes(self) -> tuple[dict[str, list[Any]], list[int]]:
-        items: list[Any] = []
-        speakers: list[dict[str, Any]] = []
-        for d in self.docs:
-            if d.gold["quotes"]:
-                mentions = {m.id: m for m in d.ann.entities}
-                for q in d.gold["quotes"]:
-                    items.append(q)
-                    speakers.append(_reference(q.speaker, mentions, self.ctx))
-        cues = [q.cue for q in items]
+    def _quotes(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
+        fields = self._table("quotes").fields
+        speakers = [
+            _reference(q.speaker, d.mentions, self.ctx) for d in self.docs if d.gold["quotes"] for q in d.gold["quotes"]
+        ]
+        fragments = fields["fragments"]
+        cues = fields["cue"]
         columns = {
             "doc_id": self._doc_ids("quotes"),
-            "quote_id": list(map(_ID, items)),
-            "start": [q.fragments[0].start for q in items],
-            "end": [q.fragments[-1].end for q in items],
-            "text": [joined_text(q.fragments) for q in items],
-            "fragments": [q.fragments for q in items],
-            "kind": list(map(_KIND, items)),
+            "quote_id": fields["id"],
+            "start": [f[0].start for f in fragments],
+            "end": [f[-1].end for f in fragments],
+            "text": list(map(joined_text, fragments)),
+            "fragments": fragments,
+            "kind": fields["kind"],
             "speaker": [s["name"] for s in speakers],
-            "speaker_type": [q.speaker.type for q in items],
+            "speaker_type": [s.type for s in fields["speaker"]],
             "speaker_mention_id": [s["mention_id"] for s in speakers],
             "speaker_entity_id": [s["entity_id"] for s in speakers],
             "cue": [c.text if c else None for c in cues],
             "cue_start": [c.start if c else None for c in cues],
             "cue_end": [c.end if c else None for c in cues],
-            "origin": list(map(_ORIGIN, items)),
-            "source": list(map(_SOURCE, items)),
+            "origin": fields["origin"],
+            "source": fields["source"],
         }
         return columns, self._counts("quotes")
 
-    def _numbers(self) -> tuple[dict[str, list[Any]], list[int]]:
-        items = self._items("numbers")
+    def _numbers(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
+        fields = self._table("numbers").fields
         columns = {
             "doc_id": self._doc_ids("numbers"),
-            "number_id": list(map(_ID, items)),
-            "start": list(map(_START, items)),
-            "end": list(map(_END, items)),
-            "text": list(map(_TEXT, items)),
-            "value": [float(n.value) for n in items],
-            "unit": [n.unit for n in items],
-            "qualifier": [n.qualifier for n in items],
-            "kind": list(map(_KIND, items)),
-            "origin": list(map(_ORIGIN, items)),
-            "source": list(map(_SOURCE, items)),
+            "number_id": fields["id"],
+            "start": fields["start"],
+            "end": fields["end"],
+            "text": fields["text"],
+            "value": list(map(float, fields["value"])),
+            "unit": fields["unit"],
+            "qualifier": fields["qualifier"],
+            "kind": fields["kind"],
+            "origin": fields["origin"],
+            "source": fields["source"],
         }
         return columns, self._counts("numbers")
 
-    def _stance(self) -> tuple[dict[str, list[Any]], list[int]]:
-        items: list[Any] = []
+    def _stance(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
+        fields = self._table("stance").fields
         holders: list[dict[str, Any]] = []
         evidence: list[dict[str, Any]] = []
         for d in self.docs:
             if d.gold["stance"]:
-                mentions = {m.id: m for m in d.ann.entities}
+                mentions = d.mentions
                 quotes = {q.id: q for q in d.ann.quotes}
                 for s in d.gold["stance"]:
-                    items.append(s)
                     holders.append(_reference(s.holder, mentions, self.ctx))
                     evidence.append(_evidence(s.evidence, quotes))
+        holder_models, evidence_models = fields["holder"], fields["evidence"]
         columns = {
             "doc_id": self._doc_ids("stance"),
-            "stance_id": list(map(_ID, items)),
+            "stance_id": fields["id"],
             "holder": [h["name"] for h in holders],
-            "holder_type": [s.holder.type for s in items],
+            "holder_type": [h.type for h in holder_models],
             "holder_mention_id": [h["mention_id"] for h in holders],
             "holder_entity_id": [h["entity_id"] for h in holders],
-            "target": [s.target for s in items],
-            "label": list(map(_LABEL, items)),
-            "evidence_type": [s.evidence.type for s in items],
-            "evidence_quote_id": [getattr(s.evidence, "quote_id", None) for s in items],
+            "target": fields["target"],
+            "label": fields["label"],
+            "evidence_type": [e.type for e in evidence_models],
+            "evidence_quote_id": [getattr(e, "quote_id", None) for e in evidence_models],
             **{key: [e[key] for e in evidence] for key in _EVIDENCE_KEYS},
-            "origin": list(map(_ORIGIN, items)),
-            "source": list(map(_SOURCE, items)),
+            "origin": fields["origin"],
+            "source": fields["source"],
         }
         return columns, self._counts("stance")
 
-    def _full(self) -> tuple[dict[str, list[Any]], list[int]]:
+    def _full(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
         docs = self.docs
+        quotes = self._table("quotes")
+        fragments = quotes.fields["fragments"]
+        counts = list(map(len, fragments))
+        spans = read_fields(list(chain.from_iterable(fragments)), ("start", "end", "text")).fields
+        full_quotes = StructItems(
+            {**quotes.fields, "fragments": StructItems({k: FlatList(counts, v) for k, v in spans.items()})}
+        )
         columns = {
             "doc_id": [d.ann.doc_id for d in docs],
             "schema_version": [d.ann.schema_version for d in docs],
             "raw_sha256": [d.ann.raw_sha256 for d in docs],
             "text": [d.text for d in docs],
             "meta": [d.ann.meta for d in docs],
-            "segments": [d.ann.segments for d in docs],
-            "entities": [d.gold["entities"] for d in docs],
-            "quotes": [[_full_quote(q) for q in d.gold["quotes"]] for d in docs],
-            "numbers": [d.gold["numbers"] for d in docs],
-            "stance": [d.gold["stance"] for d in docs],
+            "segments": self._segments(),
+            "entities": FlatList(self._counts("entities"), self._table("entities")),
+            "quotes": FlatList(self._counts("quotes"), full_quotes),
+            "numbers": FlatList(self._counts("numbers"), self._table("numbers")),
+            "stance": FlatList(self._counts("stance"), self._table("stance")),
         }
         return columns, [1] * len(docs)
 
@@ -237,8 +274,8 @@ class DocumentBatch:
         for layer in ANNOTATION_LAYERS:
             rows[layer][split] += sum(len(d.gold[layer]) for d in docs)
         metas = [d.ann.meta for d in docs]
-        stats.outlets.update(m.outlet for m in metas)
-        stats.languages.update(m.language for m in metas)
+        stats.outlets.update([m.outlet for m in metas])
+        stats.languages.update([m.language for m in metas])
         dated = [m.published.isoformat() for m in metas if m.published is not None]
         stats.undated += len(docs) - len(dated)
         if dated:
@@ -246,22 +283,23 @@ class DocumentBatch:
         # one update per layer; layers enter the counters in the order a document-by-document pass meets them
         gold = {layer: [d.gold[layer] for d in docs] for layer in ANNOTATION_LAYERS}
         for layer in _first_met(gold):
-            stats.origins[layer].update(map(_ORIGIN, chain.from_iterable(gold[layer])))
+            stats.origins[layer].update(self._table(layer).fields["origin"])
         pending = {
             layer: [len(getattr(d.ann, layer)) - len(d.gold[layer]) for d in docs] for layer in ANNOTATION_LAYERS
         }
         for layer in _first_met(pending):
             stats.suggestions[layer] += sum(pending[layer])
-        entities = self._items("entities")
-        stats.entity_labels.update(map(_LABEL, entities))
-        for m in entities:
-            if m.entity_id:
-                stats.entity_ids[m.label].add(m.entity_id)
-        quotes = self._items("quotes")
-        stats.quote_kinds.update(map(_KIND, quotes))
-        stats.speaker_types.update(q.speaker.type for q in quotes)
-        stats.number_kinds.update(map(_KIND, self._items("numbers")))
-        stats.stance.update((s.target, s.label) for s in self._items("stance"))
+        entities = self._table("entities").fields
+        stats.entity_labels.update(entities["label"])
+        for label, entity_id in dict.fromkeys(zip(entities["label"], entities["entity_id"])):
+            if entity_id:
+                stats.entity_ids[label].add(entity_id)
+        quotes = self._table("quotes").fields
+        stats.quote_kinds.update(quotes["kind"])
+        stats.speaker_types.update([q.type for q in quotes["speaker"]])
+        stats.number_kinds.update(self._table("numbers").fields["kind"])
+        stance = self._table("stance").fields
+        stats.stance.update(zip(stance["target"], stance["label"]))
         stats.tokens += tokens
         for d in docs:
             stats.ner_skipped.extend((d.ann.doc_id, s.mention_id, s.reason) for s in d.skipped)
@@ -276,16 +314,3 @@ def _first_met(per_doc: dict[str, list[Any]]) -> list[str]:
 
 
 _EVIDENCE_KEYS = ("evidence_start", "evidence_end", "evidence_text", "evidence_fragments")
-
-
-def _full_quote(q: Any) -> dict[str, Any]:
-    """A quote of the ``full`` row: its fields, fragments as three parallel lists."""
-    fragments = q.fragments
-    return {
-        **q.__dict__,
-        "fragments": {
-            "start": list(map(_START, fragments)),
-            "end": list(map(_END, fragments)),
-            "text": list(map(_TEXT, fragments)),
-        },
-    }
