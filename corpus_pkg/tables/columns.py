@@ -11,6 +11,7 @@ Parquet bytes do not change.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Sequence
 from itertools import accumulate, chain
 from operator import attrgetter, itemgetter
@@ -70,17 +71,16 @@ def _compile(feature: Any, type_: pa.DataType) -> ColumnBuilder:
 
 
 def _number_builder(type_: pa.DataType) -> ColumnBuilder:
-    """Numbers go through numpy: Arrow converts a list of Python ints one by one (about 1 µs each
-    here), numpy about 30 times faster. Lists numpy would read differently (nulls, bools, floats in
-    an integer column, anything else) take Arrow's own conversion, as does a value out of range."""
-    kinds = "i" if pa.types.is_integer(type_) else "if"
+    """Numbers go through a typed ``array.array`` (C doubles or 64-bit integers), far faster than Arrow's
+    or numpy's conversion of a list of Python numbers. Lists it refuses (nulls, floats in an integer
+    column, anything else) take Arrow's own conversion, as does a value out of range."""
+    code = "q" if pa.types.is_integer(type_) else "d"
+    dtype = np.int64 if code == "q" else np.float64
 
     def numbers(values: Sequence[Any]) -> pa.Array:
         if values:
             try:
-                array = np.array(values)
-                if array.dtype.kind in kinds and array.ndim == 1:
-                    return pa.array(array, type=type_)
+                return pa.array(np.frombuffer(array(code, values), dtype=dtype), type=type_)
             except (OverflowError, TypeError, ValueError, pa.ArrowInvalid):
                 pass
         return pa.array(values, type=type_)
@@ -96,10 +96,9 @@ def _label_builder(feature: ClassLabel, type_: pa.DataType) -> ColumnBuilder:
 
     def labels(values: Sequence[Any]) -> pa.Array:
         try:
-            codes = list(map(index.__getitem__, values))
+            return pa.array(np.fromiter(map(index.__getitem__, values), np.int64, len(values)), type=type_)
         except (KeyError, TypeError):  # None, integers already encoded, or an unknown name
-            codes = [_one_label(v, index, names) for v in values]
-        return as_array(codes)
+            return as_array([_one_label(v, index, names) for v in values])
 
     return labels
 
