@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 from ..schema import ANNOTATION_LAYERS, AnnotationFile, EntityMention, NumberMention, Quote, Stance, joined_text
 from ..schema.document import Segment
-from .columns import FlatList, StructItems, read_fields
 from .features import GOLD_ORIGINS
+from .flat import BatchColumn, FlatList, StructItems, read_fields
 from .rows import RowContext, _evidence, _reference
 
 __all__ = ("BATCH_CONFIGS", "DocumentBatch", "GoldDocument")
@@ -27,6 +28,7 @@ __all__ = ("BATCH_CONFIGS", "DocumentBatch", "GoldDocument")
 BATCH_CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "numbers", "stance", "full")
 
 _GOLD = frozenset(GOLD_ORIGINS)
+_ID, _START, _END = attrgetter("id"), attrgetter("start"), attrgetter("end")
 #: The fields read from each layer's items (and from segments): those of its model.
 _FIELDS: dict[str, tuple[str, ...]] = {
     "segments": tuple(Segment.model_fields),
@@ -50,7 +52,14 @@ class GoldDocument:
     @cached_property
     def mentions(self) -> dict[str, Any]:
         """Every entity mention by id (suggestions included: references resolve against them too)."""
-        return {m.id: m for m in self.ann.entities}
+        entities = self.ann.entities
+        return dict(zip(map(_ID, entities), entities))
+
+    @cached_property
+    def quotes(self) -> dict[str, Any]:
+        """Every quote by id (suggestions included)."""
+        quotes = self.ann.quotes
+        return dict(zip(map(_ID, quotes), quotes))
 
     @property
     def annotations(self) -> AnnotationFile:
@@ -71,35 +80,40 @@ class DocumentBatch:
     """Documents collected for one conversion: :meth:`columns` per config, :meth:`count` for statistics.
 
     Each layer's gold items are read once per batch, field by field (:meth:`_table`), for every config
-    and the statistics; list columns of ``full`` and ``segments`` are :class:`FlatList`\\ s of those fields."""
+    and the statistics; every column is a :class:`~corpus_pkg.tables.flat.BatchColumn` (converted to
+    Arrow once per batch where it can be) or, for list columns of models, a ``FlatList`` of such columns."""
 
     def __init__(self, ctx: RowContext) -> None:
         self.ctx = ctx
         self.docs: list[GoldDocument] = []
-        self._tables: dict[str, StructItems] = {}
+        self._cache: dict[str, Any] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
 
     def add(self, doc: GoldDocument) -> None:
         self.docs.append(doc)
-        self._tables = {}
+        self._cache = {}
 
     def clear(self) -> None:
         self.docs = []
-        self._tables = {}
+        self._cache = {}
 
     def columns(self) -> dict[str, tuple[dict[str, Sequence[Any]], list[int]]]:
         """Config -> (column name -> one value per row, each document's number of rows), the rows as
-        ``document_rows`` would give them (``models=True``: nested values are the models, or flat
-        :class:`FlatList` columns) for these documents in order."""
-        return {
+        ``document_rows`` would give them (``models=True``: nested values are the models) for these
+        documents in order."""
+        built = {
             "documents": self._documents(),
             "entities": self._entities(),
             "quotes": self._quotes(),
             "numbers": self._numbers(),
             "stance": self._stance(),
             "full": self._full(),
+        }
+        return {
+            config: ({name: BatchColumn(v) if type(v) is list else v for name, v in columns.items()}, doc_rows)
+            for config, (columns, doc_rows) in built.items()
         }
 
     def _counts(self, layer: str) -> list[int]:
@@ -108,38 +122,46 @@ class DocumentBatch:
     def _doc_ids(self, layer: str) -> list[str]:
         return list(chain.from_iterable(repeat(d.ann.doc_id, len(d.gold[layer])) for d in self.docs))
 
-    def _items(self, layer: str) -> list[Any]:
-        return list(chain.from_iterable(d.gold[layer] for d in self.docs))
-
     def _table(self, layer: str) -> StructItems:
         """The fields of the batch's gold items of ``layer`` (segments: all segments), read once."""
-        table = self._tables.get(layer)
+        table = self._cache.get(layer)
         if table is None:
             if layer == "segments":
                 items = list(chain.from_iterable(d.ann.segments for d in self.docs))
             else:
-                items = self._items(layer)
-            table = self._tables[layer] = read_fields(items, _FIELDS[layer])
+                items = list(chain.from_iterable(d.gold[layer] for d in self.docs))
+            table = self._cache[layer] = read_fields(items, _FIELDS[layer])
         return table
 
-    def _segments(self) -> FlatList:
-        return FlatList([len(d.ann.segments) for d in self.docs], self._table("segments"))
+    def _shared(self, name: str) -> Any:
+        """Columns the ``documents`` and ``full`` configs share, made once per batch."""
+        column = self._cache.get(name)
+        if column is None:
+            docs = self.docs
+            if name == "segments":
+                column = FlatList([len(d.ann.segments) for d in docs], self._table("segments"))
+            elif name == "text":
+                column = BatchColumn([d.text for d in docs])
+            else:  # doc_id, raw_sha256
+                column = BatchColumn([getattr(d.ann, name) for d in docs])
+            self._cache[name] = column
+        return column
 
     def _documents(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
         docs = self.docs
         metas = [d.ann.meta for d in docs]
         columns = {
-            "doc_id": [d.ann.doc_id for d in docs],
+            "doc_id": self._shared("doc_id"),
             "title": [m.title for m in metas],
-            "text": [d.text for d in docs],
+            "text": self._shared("text"),
             "body": ["\n\n".join(s.text for s in d.ann.segments if s.kind == "body") for d in docs],
             "outlet": [m.outlet for m in metas],
             "authors": [m.authors for m in metas],
             "url": [m.url for m in metas],
             "published": [m.published for m in metas],
             "language": [m.language for m in metas],
-            "raw_sha256": [d.ann.raw_sha256 for d in docs],
-            "segments": self._segments(),
+            "raw_sha256": self._shared("raw_sha256"),
+            "segments": self._shared("segments"),
             "num_entities": self._counts("entities"),
             "num_quotes": self._counts("quotes"),
             "num_numbers": self._counts("numbers"),
@@ -151,7 +173,11 @@ class DocumentBatch:
     def _entities(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
         fields = self._table("entities").fields
         names = self.ctx.entity_names
-        entity_ids = fields["entity_id"]
+        entity_ids = fields["entity_id"].values
+        if "" in names:  # an empty id has no name
+            entity_names = [names.get(e) if e else None for e in entity_ids]
+        else:
+            entity_names = list(map(names.get, entity_ids))
         columns = {
             "doc_id": self._doc_ids("entities"),
             "mention_id": fields["id"],
@@ -159,30 +185,40 @@ class DocumentBatch:
             "end": fields["end"],
             "text": fields["text"],
             "label": fields["label"],
-            "entity_id": entity_ids,
-            "entity_name": [names.get(e) if e else None for e in entity_ids],
+            "entity_id": fields["entity_id"],
+            "entity_name": entity_names,
             "origin": fields["origin"],
             "source": fields["source"],
         }
         return columns, self._counts("entities")
 
+    def _references(self, layer: str, refs: list[Any]) -> list[dict[str, Any]]:
+        """Display name, mention id and entity id of each speaker or holder (``refs``, the layer's items in order)."""
+        out: list[dict[str, Any]] = []
+        at = 0
+        for d in self.docs:
+            n = len(d.gold[layer])
+            if n:
+                mentions, ctx = d.mentions, self.ctx
+                out.extend(_reference(ref, mentions, ctx) for ref in refs[at : at + n])
+                at += n
+        return out
+
     def _quotes(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
         fields = self._table("quotes").fields
-        speakers = [
-            _reference(q.speaker, d.mentions, self.ctx) for d in self.docs if d.gold["quotes"] for q in d.gold["quotes"]
-        ]
-        fragments = fields["fragments"]
-        cues = fields["cue"]
+        fragments = fields["fragments"].values
+        speakers = self._references("quotes", fields["speaker"].values)
+        cues = fields["cue"].values
         columns = {
             "doc_id": self._doc_ids("quotes"),
             "quote_id": fields["id"],
             "start": [f[0].start for f in fragments],
             "end": [f[-1].end for f in fragments],
-            "text": list(map(joined_text, fragments)),
-            "fragments": fragments,
+            "text": [f[0].text if len(f) == 1 else joined_text(f) for f in fragments],
+            "fragments": fields["fragments"],
             "kind": fields["kind"],
             "speaker": [s["name"] for s in speakers],
-            "speaker_type": [s.type for s in fields["speaker"]],
+            "speaker_type": [s.type for s in fields["speaker"].values],
             "speaker_mention_id": [s["mention_id"] for s in speakers],
             "speaker_entity_id": [s["entity_id"] for s in speakers],
             "cue": [c.text if c else None for c in cues],
@@ -201,7 +237,7 @@ class DocumentBatch:
             "start": fields["start"],
             "end": fields["end"],
             "text": fields["text"],
-            "value": list(map(float, fields["value"])),
+            "value": list(map(float, fields["value"].values)),
             "unit": fields["unit"],
             "qualifier": fields["qualifier"],
             "kind": fields["kind"],
@@ -212,16 +248,15 @@ class DocumentBatch:
 
     def _stance(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
         fields = self._table("stance").fields
-        holders: list[dict[str, Any]] = []
+        holder_models, evidence_models = fields["holder"].values, fields["evidence"].values
+        holders = self._references("stance", holder_models)
         evidence: list[dict[str, Any]] = []
+        at = 0
         for d in self.docs:
-            if d.gold["stance"]:
-                mentions = d.mentions
-                quotes = {q.id: q for q in d.ann.quotes}
-                for s in d.gold["stance"]:
-                    holders.append(_reference(s.holder, mentions, self.ctx))
-                    evidence.append(_evidence(s.evidence, quotes))
-        holder_models, evidence_models = fields["holder"], fields["evidence"]
+            n = len(d.gold["stance"])
+            if n:
+                evidence.extend(_evidence(e, d.quotes) for e in evidence_models[at : at + n])
+                at += n
         columns = {
             "doc_id": self._doc_ids("stance"),
             "stance_id": fields["id"],
@@ -232,7 +267,7 @@ class DocumentBatch:
             "target": fields["target"],
             "label": fields["label"],
             "evidence_type": [e.type for e in evidence_models],
-            "evidence_quote_id": [getattr(e, "quote_id", None) for e in evidence_models],
+            "evidence_quote_id": [e.__dict__.get("quote_id") for e in evidence_models],
             **{key: [e[key] for e in evidence] for key in _EVIDENCE_KEYS},
             "origin": fields["origin"],
             "source": fields["source"],
@@ -242,19 +277,19 @@ class DocumentBatch:
     def _full(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
         docs = self.docs
         quotes = self._table("quotes")
-        fragments = quotes.fields["fragments"]
+        fragments = quotes.fields["fragments"].values
         counts = list(map(len, fragments))
         spans = read_fields(list(chain.from_iterable(fragments)), ("start", "end", "text")).fields
         full_quotes = StructItems(
             {**quotes.fields, "fragments": StructItems({k: FlatList(counts, v) for k, v in spans.items()})}
         )
         columns = {
-            "doc_id": [d.ann.doc_id for d in docs],
+            "doc_id": self._shared("doc_id"),
             "schema_version": [d.ann.schema_version for d in docs],
-            "raw_sha256": [d.ann.raw_sha256 for d in docs],
-            "text": [d.text for d in docs],
+            "raw_sha256": self._shared("raw_sha256"),
+            "text": self._shared("text"),
             "meta": [d.ann.meta for d in docs],
-            "segments": self._segments(),
+            "segments": self._shared("segments"),
             "entities": FlatList(self._counts("entities"), self._table("entities")),
             "quotes": FlatList(self._counts("quotes"), full_quotes),
             "numbers": FlatList(self._counts("numbers"), self._table("numbers")),
@@ -283,23 +318,24 @@ class DocumentBatch:
         # one update per layer; layers enter the counters in the order a document-by-document pass meets them
         gold = {layer: [d.gold[layer] for d in docs] for layer in ANNOTATION_LAYERS}
         for layer in _first_met(gold):
-            stats.origins[layer].update(self._table(layer).fields["origin"])
+            stats.origins[layer].update(self._table(layer).fields["origin"].values)
         pending = {
             layer: [len(getattr(d.ann, layer)) - len(d.gold[layer]) for d in docs] for layer in ANNOTATION_LAYERS
         }
         for layer in _first_met(pending):
             stats.suggestions[layer] += sum(pending[layer])
         entities = self._table("entities").fields
-        stats.entity_labels.update(entities["label"])
-        for label, entity_id in dict.fromkeys(zip(entities["label"], entities["entity_id"])):
+        labels = entities["label"].values
+        stats.entity_labels.update(labels)
+        for label, entity_id in dict.fromkeys(zip(labels, entities["entity_id"].values)):
             if entity_id:
                 stats.entity_ids[label].add(entity_id)
         quotes = self._table("quotes").fields
-        stats.quote_kinds.update(quotes["kind"])
-        stats.speaker_types.update([q.type for q in quotes["speaker"]])
-        stats.number_kinds.update(self._table("numbers").fields["kind"])
+        stats.quote_kinds.update(quotes["kind"].values)
+        stats.speaker_types.update([q.type for q in quotes["speaker"].values])
+        stats.number_kinds.update(self._table("numbers").fields["kind"].values)
         stance = self._table("stance").fields
-        stats.stance.update(zip(stance["target"], stance["label"]))
+        stats.stance.update(zip(stance["target"].values, stance["label"].values))
         stats.tokens += tokens
         for d in docs:
             stats.ner_skipped.extend((d.ann.doc_id, s.mention_id, s.reason) for s in d.skipped)

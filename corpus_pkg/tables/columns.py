@@ -13,23 +13,21 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
-from itertools import accumulate, chain
-from operator import attrgetter, itemgetter
+from itertools import chain, repeat
+from operator import is_
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Features, LargeList, List
 
+from .flat import BatchColumn, FlatList, Pieces, StructItems, plain, split_fields
+
 __all__ = (
     "ColumnBuilder",
-    "FlatList",
     "LabelError",
-    "StructItems",
     "column_builders",
     "compile_builder",
-    "concat",
-    "read_fields",
 )
 
 #: Converts the values of one column (one Python value per row) to an Arrow array.
@@ -52,7 +50,7 @@ def compile_builder(feature: Any, type_: pa.DataType) -> ColumnBuilder:
 
 def _compile(feature: Any, type_: pa.DataType) -> ColumnBuilder:
     if isinstance(feature, ClassLabel):
-        return _label_builder(feature, type_)
+        return _leaf(_label_builder(feature, type_), ("label", tuple(feature.names), type_))
     if isinstance(feature, (List, LargeList, list)):
         inner_feature = feature.feature if not isinstance(feature, list) else feature[0]
         return _list_builder(_compile(inner_feature, type_.value_type), type_)
@@ -62,12 +60,46 @@ def _compile(feature: Any, type_: pa.DataType) -> ColumnBuilder:
         return _struct_builder(children, fields)
 
     if pa.types.is_integer(type_) or pa.types.is_floating(type_):
-        return _number_builder(type_)
+        return _leaf(_number_builder(type_), ("number", type_))
 
     def scalars(values: Sequence[Any]) -> pa.Array:
         return pa.array(values, type=type_)
 
-    return scalars
+    return _leaf(scalars, ("value", type_))
+
+
+def _leaf(build: ColumnBuilder, key: Any) -> ColumnBuilder:
+    """``build`` (of a column of scalars), which also takes batch columns and pieces of them: a batch column
+    without nulls is converted once (per ``key``) and its pieces are slices of that array, which have the
+    Parquet values and the Arrow size (``nbytes``) of the piece converted alone. With a null, or a value
+    ``build`` refuses, each piece is converted alone (a slice would keep the whole validity bitmap)."""
+
+    def leaf(values: Sequence[Any]) -> pa.Array:
+        if isinstance(values, BatchColumn):
+            values = values[:]
+        if not isinstance(values, Pieces):
+            return build(values)
+        arrays = []
+        for column, start, stop in values.parts:
+            whole = column.arrays.get(key, _UNSEEN)
+            if whole is _UNSEEN:
+                whole = column.arrays[key] = _whole(build, column.values)
+            if whole is None:
+                return build(list(values))
+            arrays.append(whole.slice(start, stop - start))
+        return arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)
+
+    return leaf
+
+
+def _whole(build: ColumnBuilder, values: list[Any]) -> pa.Array | None:
+    if any(map(is_, values, repeat(None))):
+        return None
+    try:
+        array = build(values)
+    except LabelError:
+        return None
+    return array if array.null_count == 0 and array.buffers()[0] is None else None
 
 
 def _number_builder(type_: pa.DataType) -> ColumnBuilder:
@@ -119,6 +151,7 @@ def _list_builder(inner: ColumnBuilder, type_: pa.DataType) -> ColumnBuilder:
     def lists(values: Sequence[Any]) -> pa.Array:
         if isinstance(values, FlatList):
             return cls.from_arrays(_offsets(values.lengths, offset_type), inner(values.items), type=type_)
+        values = plain(values)
         mask = None
         if _NONE in set(map(type, values)):
             mask = pa.array([v is None for v in values], type=pa.bool_())
@@ -146,6 +179,7 @@ def _struct_builder(children: list[tuple[str, ColumnBuilder]], fields: list[pa.F
             none = [None] * len(values)
             columns: list[Sequence[Any]] = [values.fields.get(name, none) for name in names]
             return pa.StructArray.from_arrays([build(c) for (_, build), c in zip(children, columns)], fields=fields)
+        values = plain(values)
         types = set(map(type, values))  # ``None in values`` would call __eq__ of models
         mask = None
         if _NONE in types:
@@ -154,89 +188,12 @@ def _struct_builder(children: list[tuple[str, ColumnBuilder]], fields: list[pa.F
             types = set(map(type, values))
         if types and types != {dict}:  # models: their fields are their __dict__
             values = [v if type(v) is dict else v.__dict__ for v in values]
-        arrays = [build(column) for (_, build), column in zip(children, _split(values, names))]
+        arrays = [build(column) for (_, build), column in zip(children, split_fields(values, names))]
         return pa.StructArray.from_arrays(arrays, fields=fields, mask=mask)
 
     return structs
 
 
-def _split(values: Sequence[dict[str, Any]], names: list[str]) -> list[Sequence[Any]]:
-    """One list per name of the values of ``values`` (dicts) at that key (None where missing).
-    When every dict has every key (models of one class do), ``itemgetter`` reads each key in C."""
-    try:
-        return [list(map(itemgetter(name), values)) for name in names]
-    except KeyError:
-        return [[v.get(name) for v in values] for name in names]
-
-
-class StructItems:
-    """Struct values (none of them null) held as one list per field, e.g. read once from models."""
-
-    __slots__ = ("fields",)
-
-    def __init__(self, fields: dict[str, Sequence[Any]]) -> None:
-        self.fields = fields
-
-    def __len__(self) -> int:
-        return len(next(iter(self.fields.values()), ()))
-
-    def __getitem__(self, where: slice) -> StructItems:
-        return StructItems({name: values[where] for name, values in self.fields.items()})
-
-    def __iter__(self) -> Any:
-        names = list(self.fields)
-        return (dict(zip(names, values)) for values in zip(*self.fields.values()))
-
-    @staticmethod
-    def concat(parts: Sequence[StructItems]) -> StructItems:
-        return StructItems({name: concat([p.fields[name] for p in parts]) for name in parts[0].fields})
-
-
-class FlatList:
-    """Rows of a list column held flat (none of them null): each row's number of items, and the items
-    of all rows in order (a list, or a :class:`StructItems`). Slicing takes whole rows."""
-
-    __slots__ = ("items", "lengths", "_ends")
-
-    def __init__(self, lengths: list[int], items: Any) -> None:
-        self.lengths = lengths
-        self.items = items
-        self._ends: list[int] | None = None
-
-    def __len__(self) -> int:
-        return len(self.lengths)
-
-    def __getitem__(self, rows: slice) -> FlatList:
-        start, stop, step = rows.indices(len(self.lengths))
-        assert step == 1, "rows are taken in order"
-        if self._ends is None:
-            self._ends = list(accumulate(self.lengths, initial=0))
-        return FlatList(self.lengths[start:stop], self.items[self._ends[start] : self._ends[max(start, stop)]])
-
-    def __iter__(self) -> Any:
-        items = iter(self.items)
-        return ([next(items) for _ in range(n)] for n in self.lengths)
-
-    @staticmethod
-    def concat(parts: Sequence[FlatList]) -> FlatList:
-        return FlatList(list(chain.from_iterable(p.lengths for p in parts)), concat([p.items for p in parts]))
-
-
-def concat(parts: Sequence[Any]) -> Any:
-    """Consecutive pieces of one column's values as one (lists, :class:`FlatList` or :class:`StructItems`)."""
-    if len(parts) == 1:
-        return parts[0]
-    if isinstance(parts[0], (FlatList, StructItems)):
-        return type(parts[0]).concat(parts)
-    return list(chain.from_iterable(parts))
-
-
-def read_fields(items: Sequence[Any], names: Sequence[str]) -> StructItems:
-    """The fields ``names`` of ``items`` (models of one class, or dicts) as a :class:`StructItems`."""
-    dicts = items if items and type(items[0]) is dict else list(map(_DICT, items))
-    return StructItems(dict(zip(names, _split(dicts, list(names)))))
-
-
-_DICT = attrgetter("__dict__")
-_NONE = type(None)
 _EMPTY: dict[str, Any] = {}
+_UNSEEN = object()
+_NONE = type(None)

@@ -13,7 +13,8 @@ import pyarrow.parquet as pq
 from datasets import Features
 
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
-from .columns import ColumnBuilder, LabelError, column_builders, concat
+from .columns import ColumnBuilder, LabelError, column_builders
+from .flat import concat
 
 __all__ = ("PARQUET_OPTIONS", "ConfigWriter", "write_table")
 
