@@ -147,6 +147,15 @@ class DocumentBatch:
             self._cache[name] = column
         return column
 
+    def _fragments(self) -> tuple[list[int], StructItems]:
+        """Each gold quote's number of fragments, and the fields of all fragments (read once per batch)."""
+        found = self._cache.get("fragments")
+        if found is None:
+            fragments = self._table("quotes").fields["fragments"].values
+            spans = read_fields(list(chain.from_iterable(fragments)), ("start", "end", "text"))
+            found = self._cache["fragments"] = (list(map(len, fragments)), spans)
+        return found
+
     def _documents(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
         docs = self.docs
         metas = [d.ann.meta for d in docs]
@@ -215,7 +224,7 @@ class DocumentBatch:
             "start": [f[0].start for f in fragments],
             "end": [f[-1].end for f in fragments],
             "text": [f[0].text if len(f) == 1 else joined_text(f) for f in fragments],
-            "fragments": fields["fragments"],
+            "fragments": FlatList(*self._fragments()),
             "kind": fields["kind"],
             "speaker": [s["name"] for s in speakers],
             "speaker_type": [s.type for s in fields["speaker"].values],
@@ -277,11 +286,9 @@ class DocumentBatch:
     def _full(self) -> tuple[dict[str, Sequence[Any]], list[int]]:
         docs = self.docs
         quotes = self._table("quotes")
-        fragments = quotes.fields["fragments"].values
-        counts = list(map(len, fragments))
-        spans = read_fields(list(chain.from_iterable(fragments)), ("start", "end", "text")).fields
+        counts, spans = self._fragments()
         full_quotes = StructItems(
-            {**quotes.fields, "fragments": StructItems({k: FlatList(counts, v) for k, v in spans.items()})}
+            {**quotes.fields, "fragments": StructItems({k: FlatList(counts, v) for k, v in spans.fields.items()})}
         )
         columns = {
             "doc_id": self._shared("doc_id"),

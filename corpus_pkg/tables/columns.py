@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
-from itertools import chain, repeat
-from operator import is_
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -93,8 +92,6 @@ def _leaf(build: ColumnBuilder, key: Any) -> ColumnBuilder:
 
 
 def _whole(build: ColumnBuilder, values: list[Any]) -> pa.Array | None:
-    if any(map(is_, values, repeat(None))):
-        return None
     try:
         array = build(values)
     except LabelError:
