@@ -76,6 +76,36 @@ def test_cli_on_a_real_scheduler_is_byte_identical_and_incremental(
     assert release_digests(tmp_path / "again") == release_digests(tmp_path / "clean")
 
 
+def _marker() -> str | None:
+    return getattr(sys, "_corpus_test_marker", None)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_localcluster_workers_are_forked_with_our_modules_and_restart_after_a_kill(
+    synth_corpus: Path, tmp_path: Path
+) -> None:
+    sys._corpus_test_marker = marker = f"set in {os.getpid()}"  # type: ignore[attr-defined]
+    with DaskExecutor(workers=2) as executor:
+        client = executor.client
+        assert set(client.run(_marker).values()) == {marker}  # a forked copy of this process: a spawned one has none
+        pids = client.run(os.getpid)
+        os.kill(sorted(pids.values())[0], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # the nanny starts a new worker process in its place
+            now = client.run(os.getpid, on_error="ignore")  # the killed one may still be listed
+            if len(now) == 2 and set(now.values()) != set(pids.values()):
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"no worker replaced the killed one: {pids} -> {client.run(os.getpid)}")
+        assert set(client.run(_marker).values()) == {marker}
+    del sys._corpus_test_marker  # type: ignore[attr-defined]
+    local = build(synth_corpus, tmp_path / "local", cache=False, workers=1, **OPTIONS)
+    dask = build(synth_corpus, tmp_path / "dask", cache=False, engine="dask", **OPTIONS)
+    assert dask.files == local.files
+    assert release_digests(tmp_path / "dask") == release_digests(tmp_path / "local")
+
+
 def test_a_worker_killed_mid_build_is_replaced_and_the_release_is_identical(
     synth_corpus: Path, tmp_path: Path, dask_processes: DaskProcesses
 ) -> None:
