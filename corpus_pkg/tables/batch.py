@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any
@@ -28,7 +27,7 @@ __all__ = ("BATCH_CONFIGS", "DocumentBatch", "GoldDocument")
 BATCH_CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "numbers", "stance", "full")
 
 _GOLD = frozenset(GOLD_ORIGINS)
-_ID, _START, _END = attrgetter("id"), attrgetter("start"), attrgetter("end")
+_ID = attrgetter("id")
 #: The fields read from each layer's items (and from segments): those of its model.
 _FIELDS: dict[str, tuple[str, ...]] = {
     "segments": tuple(Segment.model_fields),
@@ -48,18 +47,6 @@ class GoldDocument:
     ann: AnnotationFile
     gold: dict[str, list[Any]]  # layer -> items of origin manual or imported, in file order
     skipped: list[Any] = field(default_factory=list)  # tokenize.Skipped, sorted by mention id
-
-    @cached_property
-    def mentions(self) -> dict[str, Any]:
-        """Every entity mention by id (suggestions included: references resolve against them too)."""
-        entities = self.ann.entities
-        return dict(zip(map(_ID, entities), entities))
-
-    @cached_property
-    def quotes(self) -> dict[str, Any]:
-        """Every quote by id (suggestions included)."""
-        quotes = self.ann.quotes
-        return dict(zip(map(_ID, quotes), quotes))
 
     @property
     def annotations(self) -> AnnotationFile:
@@ -205,11 +192,12 @@ class DocumentBatch:
         """Display name, mention id and entity id of each speaker or holder (``refs``, the layer's items in order)."""
         out: list[dict[str, Any]] = []
         at = 0
-        for d in self.docs:
+        mentions: dict[int, dict[str, Any]] = self._cache.setdefault("mentions", {})  # document -> its mentions
+        for i, d in enumerate(self.docs):
             n = len(d.gold[layer])
             if n:
-                mentions, ctx = d.mentions, self.ctx
-                out.extend(_reference(ref, mentions, ctx) for ref in refs[at : at + n])
+                by_id, ctx = mentions.get(i) or mentions.setdefault(i, _by_id(d.ann.entities)), self.ctx
+                out.extend(_reference(ref, by_id, ctx) for ref in refs[at : at + n])
                 at += n
         return out
 
@@ -264,7 +252,8 @@ class DocumentBatch:
         for d in self.docs:
             n = len(d.gold["stance"])
             if n:
-                evidence.extend(_evidence(e, d.quotes) for e in evidence_models[at : at + n])
+                quotes = _by_id(d.ann.quotes)
+                evidence.extend(_evidence(e, quotes) for e in evidence_models[at : at + n])
                 at += n
         columns = {
             "doc_id": self._doc_ids("stance"),
@@ -346,6 +335,11 @@ class DocumentBatch:
         stats.tokens += tokens
         for d in docs:
             stats.ner_skipped.extend((d.ann.doc_id, s.mention_id, s.reason) for s in d.skipped)
+
+
+def _by_id(items: list[Any]) -> dict[str, Any]:
+    """Items (all of a layer, suggestions included: references resolve against them too) by id."""
+    return dict(zip(map(_ID, items), items))
 
 
 def _first_met(per_doc: dict[str, list[Any]]) -> list[str]:
