@@ -3,10 +3,11 @@
 ``pa.array`` converts a list of nested Python values one value at a time. Here every list column
 is flattened into one list of its items (plus offsets) and every struct column is split into one
 list per field (read from dicts, or from the attributes of models), down to flat lists of scalars,
-which Arrow converts in bulk; ClassLabel names are
-encoded on those flat lists with one dict lookup each. The arrays equal ``pa.array`` of the rows
-after :func:`corpus_pkg.tables.features.encode_row` (tests/build/test_columns.py checks it), so the
-Parquet bytes do not change.
+which Arrow converts in bulk; ClassLabel names are encoded on those flat lists with one dict lookup
+each. The build hands columns over already flat (:mod:`corpus_pkg.tables.flat`): a column without
+nulls is then converted once per batch of documents and each piece written is a slice of it. The
+arrays equal ``pa.array`` of the rows after :func:`corpus_pkg.tables.features.encode_row`
+(tests/scaling/test_columns.py checks it, Arrow sizes included), so the Parquet bytes do not change.
 """
 
 from __future__ import annotations
@@ -22,12 +23,7 @@ from datasets import ClassLabel, Features, LargeList, List
 
 from .flat import BatchColumn, FlatList, Pieces, StructItems, plain, split_fields
 
-__all__ = (
-    "ColumnBuilder",
-    "LabelError",
-    "column_builders",
-    "compile_builder",
-)
+__all__ = ("ColumnBuilder", "LabelError", "column_builders", "compile_builder")
 
 #: Converts the values of one column (one Python value per row) to an Arrow array.
 ColumnBuilder = Callable[[Sequence[Any]], pa.Array]
