@@ -102,6 +102,8 @@ def test_pieces_of_batch_columns_equal_pieces_converted_alone(values: list[Any])
     build = compile_builder(Value("int64") if type_ == pa.int64() else Value("string"), type_)
     first, second = BatchColumn(values), BatchColumn(values[::-1])
     pieces = [first[0:3], first[3:7], first[2:2], concat([first[5:7], second[0:2]]), concat([first[6:7], second[:]])]
+    pieces.append(concat([first[0:3], first[3:7], second[0:4]])[2:9])  # a slice of joined pieces
+    assert list(pieces[-1]) == values[2:7] + values[::-1][0:2]
     for piece in pieces:
         alone = pa.array(list(piece), type=type_)
         got = build(piece)
