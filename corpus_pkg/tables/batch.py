@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import attrgetter
-from typing import Any
+from typing import Any, get_args
 
 from ..schema import ANNOTATION_LAYERS, AnnotationFile, EntityMention, NumberMention, Quote, Stance, joined_text
 from ..schema.document import Segment
@@ -28,13 +28,19 @@ BATCH_CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "numbers", 
 
 _GOLD = frozenset(GOLD_ORIGINS)
 _ID = attrgetter("id")
-#: The fields read from each layer's items (and from segments): those of its model.
-_FIELDS: dict[str, tuple[str, ...]] = {
-    "segments": tuple(Segment.model_fields),
-    "entities": tuple(EntityMention.model_fields),
-    "quotes": tuple(Quote.model_fields),
-    "numbers": tuple(NumberMention.model_fields),
-    "stance": tuple(Stance.model_fields),
+#: The model of each layer's items (and of segments): its fields are read once per batch.
+_MODELS: dict[str, Any] = {
+    "segments": Segment,
+    "entities": EntityMention,
+    "quotes": Quote,
+    "numbers": NumberMention,
+    "stance": Stance,
+}
+_FIELDS = {layer: tuple(model.model_fields) for layer, model in _MODELS.items()}
+#: Fields that may be None (``X | None``): converted to Arrow piece by piece, not once per batch.
+_NULLABLE = {
+    layer: frozenset(name for name, f in model.model_fields.items() if type(None) in get_args(f.annotation))
+    for layer, model in _MODELS.items()
 }
 
 
@@ -117,7 +123,7 @@ class DocumentBatch:
                 items = list(chain.from_iterable(d.ann.segments for d in self.docs))
             else:
                 items = list(chain.from_iterable(d.gold[layer] for d in self.docs))
-            table = self._cache[layer] = read_fields(items, _FIELDS[layer])
+            table = self._cache[layer] = read_fields(items, _FIELDS[layer], _NULLABLE[layer])
         return table
 
     def _shared(self, name: str) -> Any:
@@ -182,7 +188,7 @@ class DocumentBatch:
             "text": fields["text"],
             "label": fields["label"],
             "entity_id": fields["entity_id"],
-            "entity_name": entity_names,
+            "entity_name": BatchColumn(entity_names, whole=False),
             "origin": fields["origin"],
             "source": fields["source"],
         }

@@ -74,6 +74,8 @@ def _leaf(build: ColumnBuilder, key: Any) -> ColumnBuilder:
             values = values[:]
         if not isinstance(values, Pieces):
             return build(values)
+        if not all(column.whole for column, _, _ in values.parts):
+            return build(list(values))
         arrays = []
         for column, start, stop in values.parts:
             whole = column.arrays.get(key, _UNSEEN)

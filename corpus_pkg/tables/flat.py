@@ -10,7 +10,7 @@ and its pieces be slices of that array (see ``columns._leaf``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from itertools import accumulate, chain
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -22,12 +22,14 @@ __all__ = ("BatchColumn", "FlatList", "Pieces", "StructItems", "concat", "plain"
 
 class BatchColumn:
     """One column's (or struct field's) values for a batch of documents, and the Arrow arrays made of
-    them (builder key -> array, or None when each piece is converted alone)."""
+    them (builder key -> array, or None when each piece is converted alone). ``whole=False`` (values
+    that may be null) skips converting the whole batch: only pieces are converted."""
 
-    __slots__ = ("arrays", "values")
+    __slots__ = ("arrays", "values", "whole")
 
-    def __init__(self, values: list[Any]) -> None:
+    def __init__(self, values: list[Any], whole: bool = True) -> None:
         self.values = values
+        self.whole = whole
         self.arrays: dict[Any, pa.Array | None] = {}
 
     def __len__(self) -> int:
@@ -142,10 +144,12 @@ def plain(values: Any) -> Sequence[Any]:
     return list(values) if isinstance(values, (BatchColumn, Pieces)) else values
 
 
-def read_fields(items: Sequence[Any], names: Sequence[str]) -> StructItems:
-    """The fields ``names`` of ``items`` (models of one class, or dicts), one :class:`BatchColumn` each."""
+def read_fields(items: Sequence[Any], names: Sequence[str], nullable: Collection[str] = ()) -> StructItems:
+    """The fields ``names`` of ``items`` (models of one class, or dicts), one :class:`BatchColumn` each
+    (``nullable``: fields that may be None, converted piece by piece)."""
     dicts = items if items and type(items[0]) is dict else list(map(_DICT, items))
-    return StructItems({name: BatchColumn(values) for name, values in zip(names, split_fields(dicts, list(names)))})
+    values = split_fields(dicts, list(names))
+    return StructItems({name: BatchColumn(v, name not in nullable) for name, v in zip(names, values)})
 
 
 def split_fields(values: Sequence[dict[str, Any]], names: list[str]) -> list[list[Any]]:

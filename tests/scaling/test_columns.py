@@ -111,6 +111,10 @@ def test_pieces_of_batch_columns_equal_pieces_converted_alone(values: list[Any])
         assert got.nbytes == alone.nbytes
         assert (got.buffers()[0] is None) == (alone.buffers()[0] is None)
     assert (first.arrays[("value" if type_ == pa.string() else "number", type_)] is None) == (None in values)
+    piecewise = BatchColumn(values, whole=False)  # values that may be null: never converted whole
+    got = build(concat([piecewise[1:4], piecewise[4:]]))
+    assert got.equals(pa.array(values[1:], type=type_)) and got.nbytes == pa.array(values[1:], type=type_).nbytes
+    assert not piecewise.arrays
 
 
 def test_flat_lists_of_struct_items_equal_the_nested_values(synth_corpus: Path) -> None:
