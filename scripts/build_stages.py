@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = stage("gold items per layer", lambda: [GoldDocument.of(t, ann) for t, (_, ann) in zip(texts, checked)])
     ner = NerBuilder(features["ner"], features["ner"].arrow_schema)
     started = time.process_time()
-    ner.build(gold[:1])  # type: ignore[arg-type]  # once per process: the RE2 pattern and the blanks table
+    ner.build(gold[:1])  # type: ignore[arg-type]  # once per process: the classes of the code points met
     setup_ms = (time.process_time() - started) * 1e3
     chunks = stage(
         f"ner batch (tables/ner.py: tokens, BIO tags, Arrow; {NER_DOCS} documents a batch)",
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     in_build = ("read", "check_", "gold", "ner batch", "columns", "release", "Arrow")
     total = sum(ms for name, ms in timings if name.startswith(in_build))
     print(f"| **what one worker does per article** | **{total:.3f}** | **{total / floor:.1f}** |")
-    print(f"\nOnce per process, not in the table: the ner batch's set-up (RE2 pattern, blanks) {setup_ms:.0f} ms.")
+    print(f"\nOnce per process, not in the table: the ner batch's set-up (character classes) {setup_ms:.0f} ms.")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 The rows equal what :func:`corpus_pkg.tables.rows.document_rows` gives for ``ner`` (paragraphs,
 tokens, BIO tags) after label encoding, column for column, but no Python object is made per token:
-tokens come from :func:`corpus_pkg.text.token_arrays.tokenize_many`, tags from
+tokens come from :func:`corpus_pkg.text.token_arrays.lines_and_tokens`, tags from
 :func:`corpus_pkg.text.bio_arrays.place_mentions`. The build uses it in place of the ``ner`` rows
 (the other configs come from :mod:`corpus_pkg.tables.batch`); tests/scaling/test_ner_batch.py
 compares both.
@@ -10,7 +10,10 @@ compares both.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import attrgetter
 
 import numpy as np
 import pyarrow as pa
@@ -19,7 +22,7 @@ from datasets import Features
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from ..schema import GOLD_ORIGINS, Document
 from ..text.bio_arrays import MentionArrays, ParagraphArrays, place_mentions
-from ..text.token_arrays import split_lines, tokenize_many
+from ..text.token_arrays import lines_and_tokens, without_validity
 from ..text.tokenize import Skipped, annotated_text
 from .columns import column_builders
 from .parquet import ConfigWriter
@@ -28,6 +31,7 @@ from .textfree import NULL_COLUMNS
 __all__ = ("NerBatch", "NerBuilder")
 
 _TEXT_COLUMNS = NULL_COLUMNS["ner"]  # null in a text-free release
+_START, _END, _LABEL = attrgetter("start"), attrgetter("end"), attrgetter("label")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,9 @@ class NerBuilder:
         self.labels = {
             name[2:]: (code, index.get(f"I-{name[2:]}", -1)) for name, code in index.items() if name.startswith("B-")
         }
+        self.label_index = {label: i for i, label in enumerate(self.labels)}  # -1 (last below): undeclared
+        self.begin = np.array([codes[0] for codes in self.labels.values()] + [-1], dtype=np.int64)
+        self.inside = np.array([codes[1] for codes in self.labels.values()] + [-1], dtype=np.int64)
         self.outside = index.get("O", -1)
         self.nulls = column_builders(features, schema)  # for the columns a text-free release leaves null
         self.pending: list[pa.RecordBatch] = []  # text-free rows not handed out yet (see ``batches``)
@@ -61,13 +68,13 @@ class NerBuilder:
     def build(self, docs: list[Document]) -> NerBatch:
         """The ``ner`` rows of ``docs`` (gold mentions only, as in ``document_rows``), in document order."""
         segments = [(d, *segment) for d, doc in enumerate(docs) for segment in annotated_text(doc.annotations)]
-        lines = split_lines([docs[d].text[start:end] for d, _, start, end in segments], [s[2] for s in segments])
+        segment_texts = [docs[d].text[start:end] for d, _, start, end in segments]
+        lines, tokens = lines_and_tokens(segment_texts, [s[2] for s in segments])
         seg_doc = np.fromiter((s[0] for s in segments), dtype=np.int64, count=len(segments))
         seg_kind = np.fromiter((self.kinds[s[1]] for s in segments), dtype=np.int64, count=len(segments))
         para_doc = seg_doc[lines.source]
         per_doc = np.bincount(para_doc, minlength=len(docs))
         starts, ends, texts, n = lines.starts, lines.ends, lines.texts, len(lines.starts)
-        tokens = tokenize_many(texts, starts)
         mentions, gold = self._mentions(docs)
         tags, skipped_at = place_mentions(ParagraphArrays(para_doc, starts, ends), tokens, mentions, self.outside)
         if (tags < 0).any():  # a placed mention's label the release does not declare (validation rejects it first)
@@ -79,9 +86,9 @@ class NerBuilder:
             m = gold[i]
             skipped[d].append(((m.id, -(m.end - m.start), m.start, i), Skipped(m.id, reason)))
         first_para = np.concatenate(([0], np.cumsum(per_doc)))[:-1]
-        doc_ids = [doc.annotations.doc_id for doc, count in zip(docs, per_doc.tolist()) for _ in range(count)]
+        doc_ids = pa.array([doc.annotations.doc_id for doc in docs], pa.string()).take(pa.array(para_doc))
         columns = {
-            "doc_id": pa.array(doc_ids, pa.string()),
+            "doc_id": without_validity(doc_ids),
             "paragraph": pa.array(np.arange(n, dtype=np.int64) - np.repeat(first_para, per_doc)),
             "segment_kind": pa.array(seg_kind[lines.source]),
             "start": pa.array(starts),
@@ -143,18 +150,17 @@ class NerBuilder:
         return pa.ListArray.from_arrays(pa.array(bounds.astype(np.int32)), values, type=self.schema.field(column).type)
 
     def _mentions(self, docs: list[Document]) -> tuple[MentionArrays, list]:
-        gold = [(d, m) for d, doc in enumerate(docs) for m in doc.annotations.entities if m.origin in GOLD_ORIGINS]
-        mentions = [m for _, m in gold]
-        missing = (-1, -1)
-        codes = [self.labels.get(m.label, missing) for m in mentions]
-        count = len(gold)
+        per_doc = [_gold_entities(doc) for doc in docs]
+        mentions = list(chain.from_iterable(per_doc))
+        count = len(mentions)
+        labels = np.fromiter(map(self.label_index.get, map(_LABEL, mentions), repeat(-1)), np.int64, count)
         arrays = MentionArrays(
-            np.fromiter((d for d, _ in gold), dtype=np.int64, count=count),
-            np.fromiter((m.start for m in mentions), dtype=np.int64, count=count),
-            np.fromiter((m.end for m in mentions), dtype=np.int64, count=count),
-            [m.id for m in mentions],
-            np.fromiter((c[0] for c in codes), dtype=np.int64, count=count),
-            np.fromiter((c[1] for c in codes), dtype=np.int64, count=count),
+            np.repeat(np.arange(len(docs), dtype=np.int64), np.fromiter(map(len, per_doc), np.int64, len(docs))),
+            np.fromiter(map(_START, mentions), dtype=np.int64, count=count),
+            np.fromiter(map(_END, mentions), dtype=np.int64, count=count),
+            _Ids(mentions),
+            self.begin[labels],
+            self.inside[labels],
         )
         return arrays, mentions
 
@@ -169,3 +175,24 @@ class NerBuilder:
         raise CorpusError(
             f"{where}: ner column 'ner_tags': {value!r} is not one of the declared labels {self.tag_names}"
         )
+
+
+def _gold_entities(doc: Document) -> list:
+    """The gold mentions of ``doc``: those the build's document already sorted out, or found here."""
+    gold = getattr(doc, "gold", None)  # tables.batch.GoldDocument
+    if gold is not None:
+        return gold["entities"]
+    return [m for m in doc.annotations.entities if m.origin in GOLD_ORIGINS]
+
+
+class _Ids(Sequence[str]):
+    """The ids of mentions, read when asked (placement reads few of them)."""
+
+    def __init__(self, mentions: list) -> None:
+        self.mentions = mentions
+
+    def __len__(self) -> int:
+        return len(self.mentions)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]  # ints only, no slices
+        return self.mentions[i].id

@@ -1,5 +1,5 @@
 """BIO tags of many documents at once, as integer arrays: :func:`~corpus_pkg.text.tokenize.bio_tags`
-over the flat token arrays of :func:`~corpus_pkg.text.token_arrays.tokenize_many`.
+over the flat token arrays of :mod:`corpus_pkg.text.token_arrays`.
 
 The rule is the same: mentions are placed longest first (then by start, then by id); a mention that
 lies outside every paragraph, crosses a paragraph boundary, covers no token, does not align to token

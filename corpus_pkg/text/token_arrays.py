@@ -1,17 +1,13 @@
-"""The tokenizer of :mod:`corpus_pkg.text.tokenize` run over many paragraphs at once, as arrays.
+"""The tokenizer of :mod:`corpus_pkg.text.tokenize` run over many texts at once, as numpy arrays.
 
-The same token rule, executed by RE2 inside pyarrow's compute functions: one regex replacement puts a
-separator around every run of tokens joined by single spaces, one split cuts gaps and runs apart, a
-plain split on spaces cuts the runs into tokens, and code-point lengths summed with numpy give the
-offsets. No Python object is made per token; the token texts stay an Arrow array. :func:`split_lines`
-cuts segments into stripped lines (the ``ner`` paragraphs) the same way.
-
-RE2 and Python's ``re`` disagree on ``\\w``, ``\\d`` and ``\\s`` (ASCII there, Unicode here, and
-Unicode versions differ). So the RE2 pattern spells every class out as explicit code-point ranges,
-read from Python's own ``re`` over :data:`FAST_RANGES`, and only paragraphs made entirely of those
-characters take this path; any other paragraph (an emoji, CJK, a NUL, which is the separator) is
-tokenized by :func:`~corpus_pkg.text.tokenize.token_spans` itself. tests/text/test_token_arrays.py
-runs both engines over every code point of the ranges.
+The texts are joined and read as one array of code points; a table gives each code point its class
+under ``TOKEN_PATTERN`` (blank, letter, digit, underscore, ``.``/``,``, other), filled by Python's
+own ``re`` the first time a code point is met, so every Unicode character and version agrees with
+``token_spans``. The pattern's choices then become array comparisons: where a token starts, where it
+ends. Lines (the ``ner`` paragraphs: runs without ``\\r``/``\\n``, blanks stripped) come from the
+same arrays, and the texts of lines and tokens are cut from the UTF-8 bytes of the joined text. No
+Python object is made per token or line. tests/text/test_token_arrays.py runs both tokenizers over
+every code point.
 """
 
 from __future__ import annotations
@@ -20,23 +16,45 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from .tokenize import token_spans
+__all__ = (
+    "LineArrays",
+    "TokenArrays",
+    "char_classes",
+    "lines_and_tokens",
+    "split_lines",
+    "tokenize_many",
+    "without_validity",
+)
 
-__all__ = ("FAST_RANGES", "TokenArrays", "fast_pattern", "tokenize_many")
+# classes of a code point under TOKEN_PATTERN (0: not read yet); a BREAK (``\r``, ``\n``) is a blank too
+BREAK, BLANK, LETTER, DIGIT, UNDERSCORE, JOINER, OTHER = 1, 2, 3, 4, 5, 6, 7
+_CLASS_TESTS = (
+    (BREAK, re.compile(r"[\r\n]")),
+    (BLANK, re.compile(r"\s")),
+    (JOINER, re.compile(r"[.,]")),  # inside a number (``1.5``, ``90,000``) or a token of its own
+    (DIGIT, re.compile(r"\d")),
+    (LETTER, re.compile(r"[^\W\d_]|[\u0300-\u036f]")),
+    (UNDERSCORE, re.compile(r"_")),  # with the digits, ``[\d_]+``
+)
+_TABLE = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
+_MAX_BYTES = np.iinfo(np.int32).max  # string offsets are int32
 
-#: Code points (inclusive ranges) whose paragraphs RE2 tokenizes: Latin, Greek, Cyrillic, Hebrew,
-#: Arabic and the other scripts below U+0800, Latin Extended Additional, and General Punctuation with
-#: the super/subscripts and currency signs (curly quotes, dashes, ellipsis, euro). U+0000 is the separator.
-FAST_RANGES: tuple[tuple[int, int], ...] = ((0x0001, 0x07FF), (0x1E00, 0x1EFF), (0x2000, 0x20CF))
 
-_SEP = "\x00"
-_MARK = f"{_SEP}\\0{_SEP}"  # a separator either side of the match
+def char_classes(code_points: np.ndarray) -> np.ndarray:
+    """The class of each code point (``BREAK`` ... ``OTHER``), as Python's ``re`` reads it."""
+    classes = np.take(_TABLE, code_points)
+    if not classes.all():
+        new = np.unique(code_points[classes == 0])
+        chars = new.astype("<u4").tobytes().decode("utf-32-le")
+        _TABLE[new] = OTHER  # ``[^\w\s]``: none of the classes before
+        for cls, test in reversed(_CLASS_TESTS):  # the first test a character passes decides
+            _TABLE[new[[m.start() for m in test.finditer(chars)]]] = cls
+        classes = np.take(_TABLE, code_points)
+    return classes
 
 
 @dataclass(frozen=True)
@@ -49,122 +67,6 @@ class TokenArrays:
     texts: pa.StringArray  # token texts, no validity buffer (as ``pa.array`` of a list of str makes)
 
 
-def _ranges(code_points: list[int]) -> str:
-    """An RE2 class body for a sorted list of code points: ``\\x{..}-\\x{..}`` ranges."""
-    out = []
-    i = 0
-    while i < len(code_points):
-        j = i
-        while j + 1 < len(code_points) and code_points[j + 1] == code_points[j] + 1:
-            j += 1
-        first, last = code_points[i], code_points[j]
-        out.append(f"\\x{{{first:X}}}" if first == last else f"\\x{{{first:X}}}-\\x{{{last:X}}}")
-        i = j + 1
-    return "".join(out)
-
-
-def _members(pattern: str, chars: str) -> list[int]:
-    return [ord(m.group()) for m in re.finditer(pattern, chars)]
-
-
-@cache
-def fast_pattern() -> tuple[str, str]:
-    """(token pattern, outside-the-ranges pattern) for RE2, read from Python's ``re`` over the ranges.
-
-    The token pattern is ``TOKEN_PATTERN`` with each class replaced by the code points of the ranges
-    that Python's class matches; it is exact for text made only of those code points."""
-    chars = "".join(chr(c) for first, last in FAST_RANGES for c in range(first, last + 1))
-    digits = _members(r"\d", chars)
-    letters = sorted(set(_members(r"[^\W\d_]", chars)) | set(range(0x300, 0x370)))
-    digits_under = _members(r"[\d_]", chars)
-    other = _members(r"[^\w\s]", chars)
-    d = f"[{_ranges(digits)}]"
-    token = f"{d}+(?:[.,]{d}+)*|[{_ranges(letters)}]+|[{_ranges(digits_under)}]+|[{_ranges(other)}]"
-    inside = [c for first, last in FAST_RANGES for c in range(first, last + 1)]
-    return token, f"[^{_ranges(inside)}]"
-
-
-def tokenize_many(texts: Sequence[str] | pa.StringArray, offsets: Sequence[int] | np.ndarray) -> TokenArrays:
-    """Tokens of each text, offsets shifted by that text's offset: for every ``i``, the tokens of
-    paragraph ``i`` equal ``token_spans(texts[i], offsets[i])``. Texts are Python strings of the
-    raw article (no lone surrogates), or an Arrow string array of them without nulls."""
-    offsets = np.asarray(offsets, dtype=np.int64)
-    strings = texts if isinstance(texts, pa.StringArray) else pa.array(texts, type=pa.string())
-    token, outside = fast_pattern()
-    slow = np.flatnonzero(pc.match_substring_regex(strings, pattern=outside).to_numpy(zero_copy_only=False))
-    if slow.size == 0:
-        return _fast(strings, offsets, token)
-    fast = np.ones(len(texts), dtype=bool)
-    fast[slow] = False
-    parts = [_fast(strings.filter(pa.array(fast)), offsets[fast], token)]
-    parts += [_python(strings[int(i)].as_py(), int(offsets[i])) for i in slow]
-    # tokens of the fast paragraphs first, then each slow one: put them back in paragraph order
-    counts = np.empty(len(texts), dtype=np.int64)
-    counts[fast] = np.diff(parts[0].bounds)
-    counts[slow] = [len(p.starts) for p in parts[1:]]
-    source = np.empty(len(texts), dtype=np.int64)  # where each paragraph's tokens start in the parts
-    source[fast] = parts[0].bounds[:-1]
-    source[slow] = len(parts[0].starts) + np.cumsum([0] + [len(p.starts) for p in parts[1:-1]])
-    bounds = np.concatenate(([0], np.cumsum(counts)))
-    order = np.repeat(source - bounds[:-1], counts) + np.arange(bounds[-1])
-    texts_ = pa.concat_arrays([p.texts for p in parts]).take(pa.array(order))
-    return TokenArrays(
-        bounds,
-        np.concatenate([p.starts for p in parts])[order],
-        np.concatenate([p.ends for p in parts])[order],
-        _plain(texts_),
-    )
-
-
-def _fast(strings: pa.StringArray, offsets: np.ndarray, token: str) -> TokenArrays:
-    """RE2 over paragraphs made of FAST_RANGES characters only.
-
-    One match takes a run of tokens joined by single spaces (``T( T)*``: each token of it is the
-    one the token pattern alone matches there, as the run can end after any token), which the
-    plain split on ``" "`` then cuts: about six times fewer regex matches than one per token."""
-    marked = pc.replace_substring_regex(strings, pattern=f"(?:{token})(?: (?:{token}))*", replacement=_MARK)
-    pieces = pc.split_pattern(marked, _SEP)  # per paragraph: gap, run, gap, run, ..., gap
-    piece_bounds = pieces.offsets.to_numpy().astype(np.int64)
-    values = pieces.values
-    lengths = pc.utf8_length(values).to_numpy().astype(np.int64)
-    n_pieces = np.diff(piece_bounds)
-    n_runs = (n_pieces - 1) // 2
-    sums = np.concatenate(([0], np.cumsum(lengths)))
-    # where each piece starts: its paragraph's offset plus the lengths of the pieces before it there
-    positions = sums[:-1] + np.repeat(offsets - sums[piece_bounds[:-1]], n_pieces)
-    run_bounds = np.concatenate(([0], np.cumsum(n_runs)))
-    local = np.arange(run_bounds[-1]) - np.repeat(run_bounds[:-1], n_runs)
-    runs = np.repeat(piece_bounds[:-1], n_runs) + 1 + 2 * local  # the odd pieces are the runs
-    words = pc.split_pattern(values.take(pa.array(runs)), " ")
-    word_bounds = words.offsets.to_numpy().astype(np.int64)
-    texts = words.values
-    word_lengths = pc.utf8_length(texts).to_numpy().astype(np.int64)
-    n_words = np.diff(word_bounds)
-    steps = np.concatenate(([0], np.cumsum(word_lengths + 1)))  # each token and the space after it
-    starts = steps[:-1] + np.repeat(positions[runs] - steps[word_bounds[:-1]], n_words)
-    bounds = word_bounds[run_bounds]  # a paragraph's tokens are those of its runs
-    return TokenArrays(bounds, starts, starts + word_lengths, _plain(texts))
-
-
-def _python(text: str, offset: int) -> TokenArrays:
-    texts, starts, ends = token_spans(text, offset)
-    return TokenArrays(
-        np.array([0, len(texts)], dtype=np.int64),
-        np.array(starts, dtype=np.int64),
-        np.array(ends, dtype=np.int64),
-        pa.array(texts, type=pa.string()),
-    )
-
-
-def _plain(strings: pa.Array) -> pa.StringArray:
-    """``strings`` (no nulls) without a validity buffer, so its size counts as ``pa.array``'s would."""
-    strings = strings.combine_chunks() if isinstance(strings, pa.ChunkedArray) else strings
-    if strings.offset:
-        strings = pa.concat_arrays([strings])
-    buffers = strings.buffers()
-    return pa.Array.from_buffers(pa.string(), len(strings), [None, buffers[1], buffers[2]])
-
-
 @dataclass(frozen=True)
 class LineArrays:
     """Non-blank lines of a list of texts, stripped: what ``paragraph_lines`` makes of each segment."""
@@ -175,32 +77,136 @@ class LineArrays:
     texts: pa.StringArray  # the stripped lines, no validity buffer
 
 
-@cache
-def _blanks() -> str:
-    """Every character ``str.strip`` removes (read from Python, so any Unicode version agrees): ``re``'s
-    ``\\s`` is the same test as ``str.isspace``, run in C over every code point but the surrogates."""
-    code_points = np.concatenate(
-        (np.arange(0xD800, dtype=np.uint32), np.arange(0xE000, sys.maxunicode + 1, dtype=np.uint32))
-    )
-    return re.sub(r"\S+", "", code_points.tobytes().decode("utf-32-le"))
+class _Joined:
+    """Texts joined into one: code points, their classes, UTF-8 bytes and where each text starts."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        joined = "".join(texts)
+        self.points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        self.n = n = len(self.points)
+        self.classes = char_classes(self.points)
+        self.blank = self.classes <= BLANK
+        self.utf8 = pa.py_buffer(joined.encode("utf-8"))
+        if self.utf8.size > _MAX_BYTES:
+            raise ValueError(f"texts of {self.utf8.size} UTF-8 bytes together: Arrow strings hold {_MAX_BYTES} at most")
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        self.text_starts = np.concatenate(([0], np.cumsum(lengths)))
+        self.first = np.zeros(n + 1, dtype=bool)  # a text starts here (and the end of the last one)
+        self.first[self.text_starts] = True
+        self.within = ~self.first[:n]  # the code point before is of the same text
+        self.wide: np.ndarray | None = None  # where the code points of more than one UTF-8 byte are (None: ASCII)
+        if self.utf8.size != n:
+            self.wide = np.flatnonzero(self.points >= 0x80)
+            points = self.points[self.wide]
+            extra = 1 + (points >= 0x800).astype(np.int64) + (points >= 0x10000)
+            self.wide_extra = np.concatenate(([0], np.cumsum(extra)))  # bytes beyond one, before each wide one
+
+    def bytes_at(self, cuts: np.ndarray) -> np.ndarray:
+        """Byte offsets of the code point offsets ``cuts`` (sorted) in the UTF-8 text."""
+        if self.wide is None:
+            return cuts
+        # the wide code points before each cut: counted from where each wide one falls among the cuts
+        counts = np.bincount(np.searchsorted(cuts, self.wide, side="right"), minlength=len(cuts) + 1)
+        return cuts + self.wide_extra[np.cumsum(counts[: len(cuts)])]
+
+    def after(self, mask: np.ndarray) -> np.ndarray:
+        """``mask`` of the code point before, in the same text (False at a text's start)."""
+        out = np.zeros(self.n, dtype=bool)
+        out[1:] = mask[:-1]
+        out &= self.within
+        return out
+
+    def strings(self, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
+        """Strings ``[starts[i], ends[i])`` (code points; sorted, disjoint), cut from the UTF-8 bytes."""
+        cuts = np.empty(2 * len(starts) + 2, dtype=np.int64)  # gap, string, gap, ..., string, gap
+        cuts[0], cuts[-1] = 0, len(self.utf8)
+        cuts[1:-1:2], cuts[2:-1:2] = starts, ends
+        cuts[1:-1] = self.bytes_at(cuts[1:-1])
+        pieces = pa.StringArray.from_buffers(len(cuts) - 1, pa.py_buffer(cuts.astype(np.int32)), self.utf8)
+        return without_validity(pieces.take(pa.array(np.arange(1, len(cuts) - 1, 2))))
+
+    def tokens(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end (code points into the joined text) of every token, in order."""
+        cls = self.classes
+        digit, underscore, letter, joiner = cls == DIGIT, cls == UNDERSCORE, cls == LETTER, cls == JOINER
+        word = digit | underscore  # a run of these is a number, then ``[\d_]+`` from its first underscore on
+        in_underscores = underscore
+        at = np.flatnonzero(underscore)
+        if at.size:  # from each underscore to the end of its run
+            word_next = np.zeros(self.n, dtype=bool)
+            word_next[:-1] = word[1:] & self.within[1:]
+            run_ends = np.flatnonzero(word & ~word_next) + 1
+            ends = run_ends[np.searchsorted(run_ends, at, side="right")]
+            marks = np.bincount(at, minlength=self.n + 1) - np.bincount(ends, minlength=self.n + 1)
+            in_underscores = np.cumsum(marks[: self.n]) > 0
+        number = digit & ~in_underscores
+        digit_next = np.zeros(self.n, dtype=bool)
+        digit_next[:-1] = digit[1:] & self.within[1:]
+        inner_joiner = joiner & self.after(number) & digit_next  # the ``.`` of ``1.5``
+        starts = (
+            (cls == OTHER)
+            | (joiner & ~inner_joiner)
+            | (letter & ~self.after(letter))
+            | (underscore & ~self.after(in_underscores))
+            | (digit & ~self.after(word) & ~self.after(inner_joiner))
+        )
+        next_starts = np.ones(self.n, dtype=bool)
+        next_starts[:-1] = starts[1:] | self.blank[1:] | ~self.within[1:]
+        return np.flatnonzero(starts), np.flatnonzero(~self.blank & next_starts) + 1
+
+    def token_arrays(self, spans: tuple[np.ndarray, np.ndarray], bounds: np.ndarray, shift: np.ndarray) -> TokenArrays:
+        """The tokens ``spans`` (of :meth:`tokens`); ``bounds`` cut them into paragraphs, ``shift[i]``
+        turns paragraph ``i``'s positions in the joined text into offsets."""
+        starts, ends = spans
+        moved = np.repeat(shift, np.diff(bounds))
+        return TokenArrays(bounds, starts + moved, ends + moved, self.strings(starts, ends))
+
+    def lines(self, spans: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Start and end (code points into the joined text) of every stripped non-blank line, and
+        the index of its first token: a line runs from its first token to its last (``spans``)."""
+        pieces = np.flatnonzero((self.classes == BREAK) | ~self.within)  # runs without breaks
+        first = np.searchsorted(spans[0], pieces)
+        count = np.diff(np.append(first, len(spans[0])))
+        kept = first[count > 0]
+        return spans[0][kept], spans[1][kept + count[count > 0] - 1], kept
+
+
+def without_validity(strings: pa.StringArray) -> pa.StringArray:
+    """``strings`` (no nulls, offset 0) without a validity buffer, so its size counts as ``pa.array``'s would."""
+    buffers = strings.buffers()
+    return pa.Array.from_buffers(pa.string(), len(strings), [None, buffers[1], buffers[2]])
+
+
+def _line_arrays(
+    joined: _Joined, offsets: np.ndarray, spans: tuple[np.ndarray, np.ndarray]
+) -> tuple[LineArrays, np.ndarray, np.ndarray]:
+    """The lines, the token bounds of each, and what turns a line's joined positions into offsets."""
+    starts, ends, first_token = joined.lines(spans)
+    source = np.searchsorted(joined.text_starts, starts, side="right") - 1
+    shift = offsets[source] - joined.text_starts[source]
+    lines = LineArrays(source, starts + shift, ends + shift, joined.strings(starts, ends))
+    return lines, np.append(first_token, len(spans[0])), shift
+
+
+def lines_and_tokens(texts: Sequence[str], offsets: Sequence[int] | np.ndarray) -> tuple[LineArrays, TokenArrays]:
+    """:func:`split_lines` of ``texts`` and the tokens of each of those lines (one pass over the texts)."""
+    joined = _Joined(texts)
+    spans = joined.tokens()
+    lines, bounds, shift = _line_arrays(joined, np.asarray(offsets, dtype=np.int64), spans)
+    return lines, joined.token_arrays(spans, bounds, shift)
 
 
 def split_lines(texts: Sequence[str], offsets: Sequence[int] | np.ndarray) -> LineArrays:
     """For every text, its maximal runs of characters other than ``\\r`` and ``\\n`` with blanks
     stripped (``str.strip``), blank ones left out, offsets shifted by the text's offset."""
-    offsets = np.asarray(offsets, dtype=np.int64)
-    strings = pc.replace_substring(pa.array(texts, type=pa.string()), "\r", "\n")
-    pieces = pc.split_pattern(strings, "\n")  # a run of breaks gives empty pieces, left out below
-    piece_bounds = pieces.offsets.to_numpy().astype(np.int64)
-    values = pieces.values
-    lengths = pc.utf8_length(values).to_numpy().astype(np.int64)
-    n_pieces = np.diff(piece_bounds)
-    sums = np.concatenate(([0], np.cumsum(lengths + 1)))  # each piece and the break after it
-    positions = sums[:-1] + np.repeat(offsets - sums[piece_bounds[:-1]], n_pieces)
-    left = pc.utf8_ltrim(values, characters=_blanks())
-    stripped = pc.utf8_rtrim(left, characters=_blanks())
-    kept_lengths = pc.utf8_length(stripped).to_numpy().astype(np.int64)
-    keep = kept_lengths > 0
-    starts = (positions + lengths - pc.utf8_length(left).to_numpy())[keep]
-    source = np.repeat(np.arange(len(texts), dtype=np.int64), n_pieces)[keep]
-    return LineArrays(source, starts, starts + kept_lengths[keep], _plain(stripped.filter(pa.array(keep))))
+    joined = _Joined(texts)
+    return _line_arrays(joined, np.asarray(offsets, dtype=np.int64), joined.tokens())[0]
+
+
+def tokenize_many(texts: Sequence[str], offsets: Sequence[int] | np.ndarray) -> TokenArrays:
+    """Tokens of each text, offsets shifted by that text's offset: for every ``i``, the tokens of
+    text ``i`` equal ``token_spans(texts[i], offsets[i])``. Texts hold no lone surrogates."""
+    joined = _Joined(texts)
+    spans = joined.tokens()
+    bounds = np.searchsorted(spans[0], joined.text_starts)
+    return joined.token_arrays(spans, bounds, np.asarray(offsets, dtype=np.int64) - joined.text_starts[:-1])
