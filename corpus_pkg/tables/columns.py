@@ -3,22 +3,25 @@
 ``pa.array`` converts a list of nested Python values one value at a time. Here every list column
 is flattened into one list of its items (plus offsets) and every struct column is split into one
 list per field (read from dicts, or from the attributes of models), down to flat lists of scalars,
-which Arrow converts in bulk; ClassLabel names are
-encoded on those flat lists with one dict lookup each. The arrays equal ``pa.array`` of the rows
-after :func:`corpus_pkg.tables.features.encode_row` (tests/build/test_columns.py checks it), so the
-Parquet bytes do not change.
+which Arrow converts in bulk; ClassLabel names are encoded on those flat lists with one dict lookup
+each. The build hands columns over already flat (:mod:`corpus_pkg.tables.flat`): a column without
+nulls is then converted once per batch of documents and each piece written is a slice of it. The
+arrays equal ``pa.array`` of the rows after :func:`corpus_pkg.tables.features.encode_row`
+(tests/scaling/test_columns.py checks it, Arrow sizes included), so the Parquet bytes do not change.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Sequence
-from itertools import accumulate, chain
-from operator import itemgetter
+from itertools import chain
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Features, LargeList, List
+
+from .flat import BatchColumn, FlatList, Pieces, StructItems, plain, split_fields
 
 __all__ = ("ColumnBuilder", "LabelError", "column_builders", "compile_builder")
 
@@ -42,7 +45,7 @@ def compile_builder(feature: Any, type_: pa.DataType) -> ColumnBuilder:
 
 def _compile(feature: Any, type_: pa.DataType) -> ColumnBuilder:
     if isinstance(feature, ClassLabel):
-        return _label_builder(feature, type_)
+        return _leaf(_label_builder(feature, type_), ("label", tuple(feature.names), type_))
     if isinstance(feature, (List, LargeList, list)):
         inner_feature = feature.feature if not isinstance(feature, list) else feature[0]
         return _list_builder(_compile(inner_feature, type_.value_type), type_)
@@ -52,26 +55,59 @@ def _compile(feature: Any, type_: pa.DataType) -> ColumnBuilder:
         return _struct_builder(children, fields)
 
     if pa.types.is_integer(type_) or pa.types.is_floating(type_):
-        return _number_builder(type_)
+        return _leaf(_number_builder(type_), ("number", type_))
 
     def scalars(values: Sequence[Any]) -> pa.Array:
         return pa.array(values, type=type_)
 
-    return scalars
+    return _leaf(scalars, ("value", type_))
+
+
+def _leaf(build: ColumnBuilder, key: Any) -> ColumnBuilder:
+    """``build`` (of a column of scalars), which also takes batch columns and pieces of them: a batch column
+    without nulls is converted once (per ``key``) and its pieces are slices of that array, which have the
+    Parquet values and the Arrow size (``nbytes``) of the piece converted alone. With a null, or a value
+    ``build`` refuses, each piece is converted alone (a slice would keep the whole validity bitmap)."""
+
+    def leaf(values: Sequence[Any]) -> pa.Array:
+        if isinstance(values, BatchColumn):
+            values = values[:]
+        if not isinstance(values, Pieces):
+            return build(values)
+        if not all(column.whole for column, _, _ in values.parts):
+            return build(list(values))
+        arrays = []
+        for column, start, stop in values.parts:
+            whole = column.arrays.get(key, _UNSEEN)
+            if whole is _UNSEEN:
+                whole = column.arrays[key] = _whole(build, column.values)
+            if whole is None:
+                return build(list(values))
+            arrays.append(whole.slice(start, stop - start))
+        return arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)
+
+    return leaf
+
+
+def _whole(build: ColumnBuilder, values: list[Any]) -> pa.Array | None:
+    try:
+        array = build(values)
+    except LabelError:
+        return None
+    return array if array.null_count == 0 and array.buffers()[0] is None else None
 
 
 def _number_builder(type_: pa.DataType) -> ColumnBuilder:
-    """Numbers go through numpy: Arrow converts a list of Python ints one by one (about 1 µs each
-    here), numpy about 30 times faster. Lists numpy would read differently (nulls, bools, floats in
-    an integer column, anything else) take Arrow's own conversion, as does a value out of range."""
-    kinds = "i" if pa.types.is_integer(type_) else "if"
+    """Numbers go through a typed ``array.array`` (C doubles or 64-bit integers), far faster than Arrow's
+    or numpy's conversion of a list of Python numbers. Lists it refuses (nulls, floats in an integer
+    column, anything else) take Arrow's own conversion, as does a value out of range."""
+    code = "q" if pa.types.is_integer(type_) else "d"
+    dtype = np.int64 if code == "q" else np.float64
 
     def numbers(values: Sequence[Any]) -> pa.Array:
         if values:
             try:
-                array = np.array(values)
-                if array.dtype.kind in kinds and array.ndim == 1:
-                    return pa.array(array, type=type_)
+                return pa.array(np.frombuffer(array(code, values), dtype=dtype), type=type_)
             except (OverflowError, TypeError, ValueError, pa.ArrowInvalid):
                 pass
         return pa.array(values, type=type_)
@@ -87,10 +123,9 @@ def _label_builder(feature: ClassLabel, type_: pa.DataType) -> ColumnBuilder:
 
     def labels(values: Sequence[Any]) -> pa.Array:
         try:
-            codes = [index[v] for v in values]
+            return pa.array(np.fromiter(map(index.__getitem__, values), np.int64, len(values)), type=type_)
         except (KeyError, TypeError):  # None, integers already encoded, or an unknown name
-            codes = [_one_label(v, index, names) for v in values]
-        return as_array(codes)
+            return as_array([_one_label(v, index, names) for v in values])
 
     return labels
 
@@ -106,51 +141,54 @@ def _one_label(value: Any, index: dict[str, int], names: list[str]) -> Any:
 
 def _list_builder(inner: ColumnBuilder, type_: pa.DataType) -> ColumnBuilder:
     offset_type = pa.int64() if pa.types.is_large_list(type_) else pa.int32()
+    cls = pa.LargeListArray if offset_type == pa.int64() else pa.ListArray
 
     def lists(values: Sequence[Any]) -> pa.Array:
-        nulls = [v is None for v in values]  # by identity: ``None in values`` would call __eq__ of models
+        if isinstance(values, FlatList):
+            return cls.from_arrays(_offsets(values.lengths, offset_type), inner(values.items), type=type_)
+        values = plain(values)
         mask = None
-        if True in nulls:
-            mask = pa.array(nulls, type=pa.bool_())
+        if _NONE in set(map(type, values)):
+            mask = pa.array([v is None for v in values], type=pa.bool_())
             values = [() if v is None else v for v in values]
-        offsets = pa.array(list(accumulate(map(len, values), initial=0)), type=offset_type)
         items = inner(list(chain.from_iterable(values)))
-        cls = pa.LargeListArray if offset_type == pa.int64() else pa.ListArray
-        return cls.from_arrays(offsets, items, type=type_, mask=mask)
+        return cls.from_arrays(_offsets(list(map(len, values)), offset_type), items, type=type_, mask=mask)
 
     return lists
 
 
+def _offsets(lengths: list[int], offset_type: pa.DataType) -> pa.Array:
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.array(offsets, type=offset_type)
+
+
 def _struct_builder(children: list[tuple[str, ColumnBuilder]], fields: list[pa.Field]) -> ColumnBuilder:
     """Struct values are dicts (a missing key is null) or objects such as pydantic models, read
-    through their ``__dict__`` (a missing field is null)."""
+    through their ``__dict__`` (a missing field is null), or a :class:`StructItems` (items as field lists)."""
 
     names = [name for name, _ in children]
 
     def structs(values: Sequence[Any]) -> pa.Array:
-        nulls = [v is None for v in values]  # by identity: ``None in values`` would call __eq__ of models
+        if isinstance(values, StructItems):
+            none = [None] * len(values)
+            columns: list[Sequence[Any]] = [values.fields.get(name, none) for name in names]
+            return pa.StructArray.from_arrays([build(c) for (_, build), c in zip(children, columns)], fields=fields)
+        values = plain(values)
+        types = set(map(type, values))  # ``None in values`` would call __eq__ of models
         mask = None
-        if True in nulls:
-            mask = pa.array(nulls, type=pa.bool_())
+        if _NONE in types:
+            mask = pa.array([v is None for v in values], type=pa.bool_())
             values = [_EMPTY if v is None else v for v in values]
-        if not all(type(v) is dict for v in values):  # models: their fields are their __dict__
+            types = set(map(type, values))
+        if types and types != {dict}:  # models: their fields are their __dict__
             values = [v if type(v) is dict else v.__dict__ for v in values]
-        arrays = [build(column) for (_, build), column in zip(children, _split(values, names))]
+        arrays = [build(column) for (_, build), column in zip(children, split_fields(values, names))]
         return pa.StructArray.from_arrays(arrays, fields=fields, mask=mask)
 
     return structs
 
 
-def _split(values: Sequence[dict[str, Any]], names: list[str]) -> list[Sequence[Any]]:
-    """One list per name of the values of ``values`` (dicts) at that key (None where missing).
-    When every dict has every key (models of one class do), one ``itemgetter`` call per dict reads
-    them all and ``zip`` transposes, both in C."""
-    if values and len(names) > 1:
-        try:
-            return list(zip(*map(itemgetter(*names), values)))
-        except KeyError:
-            pass
-    return [[v.get(name) for v in values] for name in names]
-
-
 _EMPTY: dict[str, Any] = {}
+_UNSEEN = object()
+_NONE = type(None)

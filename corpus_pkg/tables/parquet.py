@@ -14,6 +14,7 @@ from datasets import Features
 
 from ..corpus import ANNOTATION_SUFFIX, CorpusError
 from .columns import ColumnBuilder, LabelError, column_builders
+from .flat import concat
 
 __all__ = ("PARQUET_OPTIONS", "ConfigWriter", "write_table")
 
@@ -58,7 +59,7 @@ class ConfigWriter:
         self.row_group_size = row_group_size
         self.transform = transform
         self.pending: list[dict[str, Any]] = []  # rows not converted yet
-        self.pending_columns: dict[str, list[Any]] = {name: [] for name in schema.names}  # the same, by column
+        self.pending_columns: dict[str, list[Any]] = {name: [] for name in schema.names}  # pieces, by column
         self.pending_count = 0  # rows in pending_columns
         self.batches: list[pa.RecordBatch] = []  # converted rows not written yet
         self.buffered = 0
@@ -115,8 +116,8 @@ class ConfigWriter:
             writer.close()
 
     def _queue(self, columns: dict[str, Sequence[Any]], start: int, end: int) -> None:
-        for name, values in self.pending_columns.items():
-            values.extend(columns[name][start:end])
+        for name, pieces in self.pending_columns.items():
+            pieces.append(columns[name][start:end])
         self.pending_count += end - start
 
     def _convert(self) -> None:
@@ -124,9 +125,9 @@ class ConfigWriter:
         self._encode({name: [row.get(name) for row in rows] for name, _ in self.columns})
 
     def _convert_columns(self) -> None:
-        columns = self.pending_columns
+        pieces = self.pending_columns
         self.pending_columns, self.pending_count = {name: [] for name in self.schema.names}, 0
-        self._encode(columns)
+        self._encode({name: concat(values) for name, values in pieces.items()})
 
     def _encode(self, columns: dict[str, Sequence[Any]]) -> None:
         arrays = []

@@ -38,9 +38,7 @@ def make_corpus(tmp_path: Path, lines: list[tuple[str, str]], doc_id: str = "doc
         segments.append(Segment(kind=kind, start=start, end=start + len(line), text=line))
         at = start + len(line)
     corpus.write_annotations(ann.model_copy(update={"segments": segments}))
-    entities = [
-        {"id": i, "name": name, "label": label, "aliases": aliases} for i, name, label, aliases in REGISTRY
-    ]
+    entities = [{"id": i, "name": name, "label": label, "aliases": aliases} for i, name, label, aliases in REGISTRY]
     (root / "entities.json").write_text(json.dumps({"entities": entities}, indent=2), encoding="utf-8")
     return root
 

@@ -51,9 +51,7 @@ def test_quotes_fragments_cues_and_speakers(news: Path) -> None:
     result = suggest_quotes(news, "doc", write=True)
     assert result.written and result.source == "quotes@1"
     ann = load(news)
-    got = [
-        (q["kind"], [f["text"] for f in q["fragments"]], q["cue"]["text"], _speaker(ann, q)) for q in ann["quotes"]
-    ]
+    got = [(q["kind"], [f["text"] for f in q["fragments"]], q["cue"]["text"], _speaker(ann, q)) for q in ann["quotes"]]
     rudd = f"Amber Rudd@{text.index('Amber Rudd')}"
     mixed = 'The agency plans to develop a "clearer understanding of the threat,"'
     rudd_short = f"Rudd@{text.index('Rudd will')}"
@@ -81,9 +79,7 @@ def test_quotes_fragments_cues_and_speakers(news: Path) -> None:
             assert text[span["start"] : span["end"]] == span["text"]
     report = validate(news)
     assert report.valid
-    assert [i.message for i in report.warnings] == [
-        "7 quotes suggestion(s) await review: q1, q2, q3, q4, q5, q6, q7"
-    ]
+    assert [i.message for i in report.warnings] == ["7 quotes suggestion(s) await review: q1, q2, q3, q4, q5, q6, q7"]
     again = suggest_quotes(news, "doc", write=True)
     assert again.suggestions == [] and again.skipped == 7
 
@@ -121,7 +117,7 @@ def test_quote_speaker_mentions_can_be_suggestions_and_are_rejected_with_them(tm
     [
         ("“a” and “b”", ["a", "b"]),
         ('He said "a" then "b"', ["a", "b"]),
-        ("“Outer ‘inner’ and \"straight\" end”", ["Outer ‘inner’ and \"straight\" end"]),
+        ('“Outer ‘inner’ and "straight" end”', ['Outer ‘inner’ and "straight" end']),
         ("“We don’t,” she said", ["We don’t,"]),
         ("it is ‘quoted’ here, isn’t it", ["quoted"]),
         ("“unclosed and Reuters' sources", []),

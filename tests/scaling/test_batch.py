@@ -104,20 +104,22 @@ def test_suggestions_are_left_out_and_references_still_resolve(tmp_path: Path) -
     assert doc_rows == [len(gold.gold["entities"])] == [len(columns["mention_id"])]
 
 
-def test_an_undeclared_label_names_the_document(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("config", "column"), [("entities", "label"), ("full", "entities")])
+def test_an_undeclared_label_names_the_document(config: str, column: str, tmp_path: Path) -> None:
     corpus, ctx, docs = _documents(make_rich_corpus(tmp_path / "rich"))
     features = release_features(LabelSets.from_config(corpus.config))
     doc = next(d for d in docs if d.annotations.entities)
     ann = doc.annotations.model_copy(deep=True)
     ann.entities[0].label = "NOT_A_LABEL"
     batch = DocumentBatch(ctx)
+    for other in docs[:3]:  # documents with declared labels first: the batch's column holds both
+        if other.annotations.doc_id != ann.doc_id:
+            batch.add(GoldDocument.of(other.text, other.annotations))
     batch.add(GoldDocument.of(doc.text, ann))
-    schema = features["entities"].arrow_schema
-    writer = ConfigWriter(
-        tmp_path / "entities" / "x.partial", schema, column_builders(features["entities"], schema), 10
-    )
-    with pytest.raises(CorpusError, match=rf"annotations/{ann.doc_id}\.json: entities column 'label'.*NOT_A_LABEL"):
-        writer.add_columns(*batch.columns()["entities"])
+    schema = features[config].arrow_schema
+    writer = ConfigWriter(tmp_path / config / "x.partial", schema, column_builders(features[config], schema), 10)
+    with pytest.raises(CorpusError, match=rf"annotations/{ann.doc_id}\.json: {config} column '{column}'.*NOT_A_LABEL"):
+        writer.add_columns(*batch.columns()[config])
         writer.close()  # fewer rows than a conversion batch: converted on close
 
 

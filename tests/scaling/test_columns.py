@@ -7,11 +7,13 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from datasets import Value
 
 from corpus_pkg.corpus import Corpus
 from corpus_pkg.schema import AnnotationFile, Document
-from corpus_pkg.tables.columns import LabelError, column_builders
+from corpus_pkg.tables.columns import LabelError, column_builders, compile_builder
 from corpus_pkg.tables.features import LabelSets, encode_row, release_features
+from corpus_pkg.tables.flat import BatchColumn, FlatList, concat, read_fields
 from corpus_pkg.tables.rows import RowContext, document_rows
 from tests.release.helpers import make_rich_corpus
 
@@ -83,3 +85,48 @@ def test_rows_holding_models_give_the_same_columns(source: str, synth_corpus: Pa
     _, model_rows = _rows(root, models=True)
     assert not isinstance(model_rows["full"][0]["entities"][0], dict)  # the models themselves
     _assert_same_arrays(features, rows, built_from=model_rows)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["a", "bé", "c", "", "dd", "e", "f"],  # no null: converted once, pieces are slices
+        ["a", None, "c", "", None, "e", "f"],  # nulls: each piece converted alone
+        [3, 1, 4, 1, 5, 9, 2],
+    ],
+)
+def test_pieces_of_batch_columns_equal_pieces_converted_alone(values: list[Any]) -> None:
+    """A batch column's pieces (within one batch, or across two) give the arrays of their values
+    converted alone: same values, same Arrow size (the card's ``num_bytes``), same validity bitmap."""
+    type_ = pa.int64() if isinstance(values[0], int) else pa.string()
+    build = compile_builder(Value("int64") if type_ == pa.int64() else Value("string"), type_)
+    first, second = BatchColumn(values), BatchColumn(values[::-1])
+    pieces = [first[0:3], first[3:7], first[2:2], concat([first[5:7], second[0:2]]), concat([first[6:7], second[:]])]
+    pieces.append(concat([first[0:3], first[3:7], second[0:4]])[2:9])  # a slice of joined pieces
+    assert list(pieces[-1]) == values[2:7] + values[::-1][0:2]
+    for piece in pieces:
+        alone = pa.array(list(piece), type=type_)
+        got = build(piece)
+        assert got.equals(alone)
+        assert got.nbytes == alone.nbytes
+        assert (got.buffers()[0] is None) == (alone.buffers()[0] is None)
+    assert (first.arrays[("value" if type_ == pa.string() else "number", type_)] is None) == (None in values)
+    piecewise = BatchColumn(values, whole=False)  # values that may be null: never converted whole
+    got = build(concat([piecewise[1:4], piecewise[4:]]))
+    assert got.equals(pa.array(values[1:], type=type_)) and got.nbytes == pa.array(values[1:], type=type_).nbytes
+    assert not piecewise.arrays
+
+
+def test_flat_lists_of_struct_items_equal_the_nested_values(synth_corpus: Path) -> None:
+    """A FlatList of StructItems (the build's list<struct> columns) converts to the array of the nested
+    dicts, whole, sliced by rows and joined again."""
+    features, rows = _rows(synth_corpus)
+    feats = features["full"]
+    build = column_builders(feats, feats.arrow_schema)["entities"]
+    nested = [row["entities"] for row in rows["full"]]
+    items = [e for doc in nested for e in doc]
+    flat = FlatList([len(doc) for doc in nested], read_fields(items, list(items[0])))
+    expected = build(nested)
+    assert build(flat).equals(expected) and build(flat).nbytes == expected.nbytes
+    joined = concat([flat[0:2], flat[2:5], flat[5:]])
+    assert build(joined).equals(expected) and build(joined).nbytes == expected.nbytes
