@@ -276,8 +276,9 @@ def _out_location(corpus: Corpus, source: str, out: str | Path | None) -> str | 
 
 
 def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Executor) -> Iterator[ShardResult]:
-    """Build every shard on ``executor``; results in task order. Shards are submitted largest first,
-    so that no worker is left with a big shard while the others wait at the end. Once a shard
+    """Build every shard on ``executor``; results in task order. Shards with a changed file are
+    submitted first, then the largest first, so that no worker is left with a big shard while the
+    others wait at the end. Once a shard
     reports an error the build cannot succeed: shards submitted after that are only checked, not
     converted."""
     failed = False
@@ -285,7 +286,10 @@ def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Execut
     def prepare(task: ShardTask) -> ShardTask:
         return replace(task, convert=False) if failed else task
 
-    order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].docs))  # stable: ties in task order
+    # shards whose files' sha256s are not all known (some file changed: most likely rebuilt) first, so a
+    # rebuild does not wait behind shards copied from the cache; then the largest first (stable: ties in
+    # task order)
+    order = sorted(range(len(tasks)), key=lambda i: (bool(tasks[i].hashes), -len(tasks[i].docs)))
     done: dict[int, ShardResult] = {}
     next_index = 0
     work = Work(build_shard, settings, setup=ShardBuilder)

@@ -34,6 +34,7 @@ from ..schema import AnnotationFile
 from ..validate import DocumentChecker, read_documents
 from ..validate.cached import file_hashes
 from ..validate.checks import CorpusContext, DocumentFiles
+from ..validate.fast_model import FAST_VALIDATOR
 from . import shard_cache
 from .batch import DocumentBatch, GoldDocument
 from .columns import column_builders
@@ -299,7 +300,11 @@ def _has_errors(payload: bytes) -> bool:
 
 
 def _parse_annotations(data: bytes, doc_id: str) -> AnnotationFile:
-    """The annotation file of an already validated document (fast path: orjson)."""
+    """The annotation file of a document whose bytes were validated before (a validate cache hit):
+    pydantic's JSON parser without the per-span Python check (those spans passed it), or, for what
+    that parser refuses (e.g. integers beyond 64 bits), orjson or the strict reader and the models."""
+    with contextlib.suppress(ValueError):
+        return FAST_VALIDATOR.validate_json(data)
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:  # e.g. integers beyond 64 bits: use the strict reader
