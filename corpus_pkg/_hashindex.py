@@ -80,14 +80,24 @@ class HashIndex:
         if entry is None:
             return None
         try:
-            key = stat_key(os.stat(f"{self.root}/{rel}"))
+            info = os.stat(f"{self.root}/{rel}")
         except OSError:
-            key = None
-        if key is None or type(entry) is not list or entry[:4] != list(key) or not _well_formed(entry):
-            self._stale.add(rel)
-            return None
-        self._new[rel] = entry
-        return entry[4]
+            info = None
+        # the fields of stat_key, compared one by one (this runs for every file of a corpus)
+        if (
+            info is not None
+            and type(entry) is list
+            and len(entry) == 5
+            and entry[0] == info.st_size
+            and entry[1] == info.st_mtime_ns
+            and entry[2] == info.st_ctime_ns
+            and entry[3] == info.st_ino
+            and _is_sha256(entry[4])
+        ):
+            self._new[rel] = entry
+            return entry[4]
+        self._stale.add(rel)
+        return None
 
     def record(self, rel: str, key: StatKey | None, sha256: str) -> None:
         """Remember that ``rel`` had ``sha256`` when its stat was ``key`` (taken before the read).
@@ -153,6 +163,6 @@ def _read(path: Path) -> dict[str, list]:
     return files if isinstance(files, dict) else {}  # entries are checked when looked up
 
 
-def _well_formed(entry: list) -> bool:
-    """The rest of an entry whose first four items matched a stat key: ``[..., sha256]``."""
-    return len(entry) == 5 and isinstance(entry[4], str) and len(entry[4]) == 64
+def _is_sha256(value: object) -> bool:
+    """The last item of an entry whose stat matched: a sha256 as 64 hex digits."""
+    return type(value) is str and len(value) == 64

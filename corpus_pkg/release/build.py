@@ -26,7 +26,7 @@ from .._cache import CacheStats, ContentCache, default_cache_dir
 from .._engines import open_executor
 from .._hashindex import HashIndex
 from .._io import dumps_json
-from .._pool import Executor, Work
+from .._pool import Executor, Work, fewer_collections
 from .._storage import is_remote, local_path, open_root
 from ..corpus import DOCS_PER_SHARD, Corpus, CorpusError
 from ..schema import EntityRegistry
@@ -100,6 +100,7 @@ class BuildResult:
         return "\n".join(lines)
 
 
+@fewer_collections()  # the main process makes ~100k small acyclic objects (paths, index entries, tasks)
 def build(
     root: str | Path = ".",
     out: str | Path | None = None,

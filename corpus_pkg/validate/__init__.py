@@ -18,7 +18,7 @@ from pathlib import Path
 from .._cache import CacheStats, code_fingerprint, default_cache_dir
 from .._engines import open_executor
 from .._hashindex import HashIndex
-from .._pool import Executor, LocalPool, Work
+from .._pool import Executor, LocalPool, Work, fewer_collections
 from .._storage import is_remote, local_path, open_root, read_files
 from .cached import DocumentChecker, FileHash, file_hashes, plan_chunks
 from .checks import CorpusContext, DocumentFiles, DocumentPaths, check_document
@@ -41,6 +41,7 @@ __all__ = (
 )
 
 
+@fewer_collections()  # the main process makes ~100k small acyclic objects (paths, index entries)
 def validate(
     root: str | Path = ".",
     select: Iterable[str] | None = None,
