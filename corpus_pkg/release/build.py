@@ -175,8 +175,8 @@ def build(
         version = version or config.version
         features = release_features(LabelSets.from_config(config))
         splits, tasks = shard_plan(config, docs, docs_per_shard)
+        chunks = chunk_names(docs) if cache else {}  # each document's chunk of the validate cache
         if index is not None:
-            chunks = chunk_names(docs)
             tasks = [_with_known_hashes(task, index, chunks) for task in tasks]
         stats = ReleaseStats(splits=splits)
         cache_stats = CacheStats()
@@ -206,7 +206,7 @@ def build(
                         for doc in result.task.docs:
                             progress(f"{doc.doc_id} -> {result.task.split}")
                 if cache:
-                    _save_checks(settings, docs, results, known)
+                    _save_checks(settings, docs, results, known, chunks)
                 report = _report(issues, docs, results)
                 if not report.valid:
                     raise InvalidCorpusError(report)
@@ -311,14 +311,16 @@ def _with_known_hashes(task: ShardTask, index: HashIndex, chunks: dict[str, str]
     return replace(task, hashes=known, chunks=tuple(chunks[doc.annotation_file] for doc in task.docs))
 
 
-def _save_checks(settings: ShardSettings, docs: list[DocumentPaths], results: list[ShardResult], known: dict) -> None:
+def _save_checks(
+    settings: ShardSettings, docs: list[DocumentPaths], results: list[ShardResult], known: dict, chunks: dict[str, str]
+) -> None:
     """Keep the issues of the documents checked in this build in the validate cache, a whole chunk at
     a time (the next build of an edited shard, and ``corpus validate``, then check only what changed)."""
     rechecked = {doc.doc_id for r in results if not r.shard_cache.hits for doc in r.task.docs}
     if rechecked:
         issues = {doc.doc_id: payload for r in results for doc, payload in zip(r.task.docs, r.issues)}
         checker = DocumentChecker(settings.check_ctx, settings.validate_code, settings.validate_cache)
-        save_issues(checker, docs, issues, known, rechecked)
+        save_issues(checker, docs, issues, known, rechecked, chunks)
 
 
 def _note_hashes(result: ShardResult, index: HashIndex | None, known: dict[str, str]) -> None:
