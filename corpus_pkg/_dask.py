@@ -52,9 +52,10 @@ LOCAL_CLUSTER_CONFIG = {
     "distributed.worker.memory.spill": False,
     "distributed.worker.memory.pause": False,
 }
-#: On Linux the LocalCluster's worker processes are forked from this process, which has imported
+#: On Linux the LocalCluster's first worker processes are forked from this process, which has imported
 #: our modules already: a spawned worker would start a new interpreter and import distributed, pydantic,
-#: pyarrow and datasets again (about 1.5 s of CPU per worker, measured) before its first task.
+#: pyarrow and datasets again (about 1.5 s of CPU per worker, measured) before its first task. A worker
+#: restarted after a crash is spawned (see DaskExecutor.__enter__).
 if sys.platform.startswith("linux"):
     LOCAL_CLUSTER_CONFIG["distributed.worker.multiprocessing-method"] = "fork"
 
@@ -83,34 +84,29 @@ class DaskExecutor:
         self.connect_timeout = connect_timeout
         self._cluster: Any = None
         self._client: Any = None
-        self._config: Any = None
 
     def __enter__(self) -> DaskExecutor:
         distributed = require_dask()
         if self.scheduler is None:
             import dask
 
-            # held while the cluster runs: workers take their settings when they start, also a
-            # worker the nanny restarts after it died
-            self._config = dask.config.set(LOCAL_CLUSTER_CONFIG)
-            try:
-                with warnings.catch_warnings():
-                    # Python >= 3.12 warns about fork() in a process with threads; the nanny forks
-                    # from its event-loop thread and the child only runs the worker (tested)
-                    warnings.filterwarnings(
-                        "ignore", message=r".*fork\(\) may lead to deadlocks", category=DeprecationWarning
-                    )
-                    self._cluster = distributed.LocalCluster(
-                        n_workers=self.workers,
-                        threads_per_worker=1,
-                        processes=True,
-                        dashboard_address=None,
-                        host="127.0.0.1",
-                    )
-                self._client = distributed.Client(self._cluster)
-            except BaseException:
-                self.__exit__()
-                raise
+            # workers take their settings when they start; the nanny keeps the other settings for a
+            # worker it restarts after a crash, but starts it with the method configured at that
+            # moment: spawned, outside this block, as a fork from a build in full swing could copy a
+            # lock some thread holds (the first workers are forked while this thread waits here)
+            with dask.config.set(LOCAL_CLUSTER_CONFIG), warnings.catch_warnings():
+                # Python >= 3.12 warns about fork() in a process with threads
+                warnings.filterwarnings(
+                    "ignore", message=r".*fork\(\) may lead to deadlocks", category=DeprecationWarning
+                )
+                self._cluster = distributed.LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    host="127.0.0.1",
+                )
+            self._client = distributed.Client(self._cluster)
             return self
         try:
             self._client = distributed.Client(self.scheduler, timeout=self.connect_timeout)
@@ -134,9 +130,7 @@ class DaskExecutor:
             self._client.close()
         if self._cluster is not None:
             self._cluster.close()
-        if self._config is not None:
-            self._config.__exit__(None, None, None)
-        self._client = self._cluster = self._config = None
+        self._client = self._cluster = None
 
     @property
     def client(self) -> Any:

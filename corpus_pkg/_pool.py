@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -139,16 +140,30 @@ def _in_order(pool: ProcessPoolExecutor, items: Sequence[T], prepare: Callable[[
         yield result
 
 
+_GC_LOCK = threading.Lock()
+_gc_users = 0  # blocks inside fewer_collections, in any thread
+_gc_saved: tuple[int, ...] = ()
+
+
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run the cyclic garbage collector less often: building rows allocates millions of short-lived,
-    acyclic objects, and the default thresholds spend about a third of the time scanning them."""
-    before = gc.get_threshold()
-    gc.set_threshold(50_000, *before[1:])
+    acyclic objects, and the default thresholds spend about a third of the time scanning them.
+    The threshold is process-wide: the first block to enter raises it and the last to leave restores
+    it, whatever the threads and their order (builds may run in threads of one server)."""
+    global _gc_users, _gc_saved
+    with _GC_LOCK:
+        if _gc_users == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(50_000, *_gc_saved[1:])
+        _gc_users += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _GC_LOCK:
+            _gc_users -= 1
+            if _gc_users == 0:
+                gc.set_threshold(*_gc_saved)
 
 
 @contextlib.contextmanager

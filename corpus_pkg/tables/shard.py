@@ -101,9 +101,10 @@ class ShardSettings:
 
 
 #: Documents whose ``ner`` rows are made together (one record batch; see corpus_pkg.tables.ner), and
-#: fewer when their texts reach NER_CHARS (Arrow's string arrays hold up to 2 GiB of UTF-8).
+#: fewer when their texts reach NER_CHARS: the tokenizer holds about 30 bytes per code point of a
+#: batch (so about 0.5 GB at 16M code points; a typical batch of 128 articles has under 1M).
 NER_DOCS = 128
-NER_CHARS = 1 << 26
+NER_CHARS = 1 << 24
 
 
 class _ShardFailed(Exception):

@@ -50,9 +50,12 @@ def char_classes(code_points: np.ndarray) -> np.ndarray:
     if not classes.all():
         new = np.unique(code_points[classes == 0])
         chars = new.astype("<u4").tobytes().decode("utf-32-le")
-        _TABLE[new] = OTHER  # ``[^\w\s]``: none of the classes before
+        found = np.full(len(new), OTHER, dtype=np.uint8)  # ``[^\w\s]``: none of the classes before
         for cls, test in reversed(_CLASS_TESTS):  # the first test a character passes decides
-            _TABLE[new[[m.start() for m in test.finditer(chars)]]] = cls
+            found[[m.start() for m in test.finditer(chars)]] = cls
+        # each entry is written once, with its final class: a thread reading the table meanwhile sees
+        # either 0 (and classes the character itself) or the right class, never a provisional one
+        _TABLE[new] = found
         classes = np.take(_TABLE, code_points)
     return classes
 

@@ -81,7 +81,7 @@ def _marker() -> str | None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
-def test_localcluster_workers_are_forked_with_our_modules_and_restart_after_a_kill(
+def test_localcluster_workers_are_forked_and_a_killed_one_is_replaced_by_a_spawned_one(
     synth_corpus: Path, tmp_path: Path
 ) -> None:
     sys._corpus_test_marker = marker = f"set in {os.getpid()}"  # type: ignore[attr-defined]
@@ -98,7 +98,9 @@ def test_localcluster_workers_are_forked_with_our_modules_and_restart_after_a_ki
             time.sleep(0.1)
         else:
             raise AssertionError(f"no worker replaced the killed one: {pids} -> {client.run(os.getpid)}")
-        assert set(client.run(_marker).values()) == {marker}
+        # the survivor is a fork of this process; the replacement was spawned (a fork in the middle
+        # of a build could copy a lock another thread holds)
+        assert sorted(map(str, client.run(_marker).values())) == sorted([marker, "None"])
     del sys._corpus_test_marker  # type: ignore[attr-defined]
     local = build(synth_corpus, tmp_path / "local", cache=False, workers=1, **OPTIONS)
     dask = build(synth_corpus, tmp_path / "dask", cache=False, engine="dask", **OPTIONS)
