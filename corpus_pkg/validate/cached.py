@@ -240,13 +240,12 @@ def save_issues(
     issues: Mapping[str, bytes],
     shas: Mapping[str, str],
     rechecked: set[str],
-    chunks: Mapping[str, str] | None = None,
+    chunks: Mapping[str, str],
 ) -> None:
     """Store the issues of documents checked outside ``validate`` (by a build's shards, which report
     them and their files' sha256s): each chunk holding a document of ``rechecked`` (doc ids) is
-    written whole, from ``issues`` (doc id -> JSON) and ``shas`` (relative path -> sha256).
-    ``chunks``: :func:`chunk_names` of ``docs`` when the caller has it already."""
-    chunks = chunk_names(docs) if chunks is None else chunks
+    written whole, from ``issues`` (doc id -> JSON), ``shas`` (relative path -> sha256) and
+    ``chunks`` (:func:`chunk_names` of ``docs``)."""
     wanted = {chunks[doc.annotation_file] for doc in docs if doc.doc_id in rechecked}
     for doc in docs:
         chunk = chunks[doc.annotation_file]
