@@ -1,172 +1,203 @@
-"""Where a clean build's time goes: CPU milliseconds per article for each stage, in one process.
+"""Where a clean build's CPU goes, stage by stage: one real build, timed from inside.
 
-Runs the stages of ``corpus build`` one after the other on the first N documents of a corpus
-(for example one made by scripts/make_synthetic_corpus.py) and prints milliseconds per article,
-next to the parse floor of the same run (read + orjson), as a ratio. Stages are measured apart,
-so their sum is close to, but not exactly, what one worker spends per article.
+Builds the first N documents of a corpus (for example one made by scripts/make_synthetic_corpus.py)
+with ``corpus_pkg.release.build.build(..., workers=1)``: the code a worker runs, in this process,
+with empty caches. A timer wraps the function behind each stage; a row is the CPU time spent in
+that stage and not in another timed stage inside it, so the rows add up to the build's CPU (the
+last row holds what no timer covers). Next to it, the parse floor (read + orjson) of the same
+documents in the same process, so the ratios hold on a noisy machine.
 
 Usage:
     python scripts/make_synthetic_corpus.py --docs 1000 --out /tmp/synth
-    python scripts/build_stages.py /tmp/synth --docs 500
+    python scripts/build_stages.py /tmp/synth --docs 1000 --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
+import functools
+import importlib
+import json
+import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+#: (row, module, attribute): the function each stage's time is spent in. Rows marked "fixed" are
+#: what the task fixes (pydantic's validation of the schema, Parquet with the release's settings).
+STAGES: tuple[tuple[str, str, str], ...] = (
+    ("read the files", "corpus_pkg.tables.shard", "read_documents"),
+    ("sha256 of the input files", "corpus_pkg.tables.shard", "file_hashes"),
+    ("validate cache keys and lookups", "corpus_pkg.validate.cached", "DocumentChecker.check"),
+    ("pydantic: the annotation JSON validated into models (fixed)", "corpus_pkg.validate.checks", "validate_json_fast"),
+    ("duplicate-key guard: key marks", "corpus_pkg._jsonfile", "key_marks"),
+    ("duplicate-key guard: keys of the models", "corpus_pkg._jsonfile", "count_keys"),
+    ("checks: spans (bounds, text, order, overlaps)", "corpus_pkg.validate.checks", "check_spans"),
+    ("checks: warnings (outside body, whitespace)", "corpus_pkg.validate.checks", "check_warnings"),
+    ("checks: ids and references", "corpus_pkg.validate.checks", "_check_ids_and_refs"),
+    ("checks: the rest of the document check", "corpus_pkg.validate.cached", "check_document_model"),
+    ("gold items per layer", "corpus_pkg.tables.batch", "GoldDocument.of"),
+    ("ner: tokens, BIO tags, Arrow batch", "corpus_pkg.tables.ner", "NerBuilder.build"),
+    ("columns of the six other configs", "corpus_pkg.tables.batch", "DocumentBatch.columns"),
+    ("release statistics", "corpus_pkg.tables.batch", "DocumentBatch.count"),
+    ("freeing a batch's parsed documents", "corpus_pkg.tables.batch", "DocumentBatch.clear"),
+    ("Arrow conversion of the columns", "corpus_pkg.tables.parquet", "ConfigWriter._encode"),
+    ("row groups: joining converted pieces", "corpus_pkg.tables.parquet", "ConfigWriter._write_group"),
+    ("Parquet encoding + zstd (fixed)", "pyarrow.parquet", "ParquetWriter.write_table"),
+    ("Parquet encoding + zstd (fixed)", "pyarrow.parquet", "ParquetWriter.close"),
+    ("sha256 of the output files", "corpus_pkg.tables.shard", "_facts"),
+    ("shard cache: pack and write", "corpus_pkg.tables.shard_cache", "pack"),
+    ("shard cache: pack and write", "corpus_pkg._cache", "ContentCache.put"),
+    ("the rest of a shard (writers, batches, results)", "corpus_pkg.release.build", "build_shard"),
+    ("main process: validate cache chunks", "corpus_pkg.release.build", "_save_checks"),
+)
+UNTIMED = "main process: plan, report, card, checksums, renames"
+FIXED = "(fixed)"
+
+
+class StageTimer:
+    """CPU time per stage, each call's time less that of the timed calls inside it."""
+
+    def __init__(self) -> None:
+        self.cpu: Counter[str] = Counter()
+        self._inner: list[float] = []  # per open call: CPU of the timed calls inside it
+
+    def wrap(self, label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            self._inner.append(0.0)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent = time.process_time() - started
+                self.cpu[label] += spent - self._inner.pop()
+                if self._inner:
+                    self._inner[-1] += spent
+
+        return timed
+
+    def install(self) -> Callable[[], None]:
+        """Wrap every stage's function in place; returns the function that undoes it."""
+        undo = []
+        for label, module_name, attribute in STAGES:
+            module = importlib.import_module(module_name)
+            *outer, name = attribute.split(".")
+            owner = functools.reduce(getattr, outer, module)
+            raw = vars(owner)[name]  # a missing stage fails loudly: the table would be wrong
+            if isinstance(raw, classmethod):
+                wrapped: Any = classmethod(self.wrap(label, raw.__func__))
+            else:
+                wrapped = self.wrap(label, raw)
+            setattr(owner, name, wrapped)
+            undo.append((owner, name, raw))
+
+        def restore() -> None:
+            for owner, name, raw in reversed(undo):
+                setattr(owner, name, raw)
+
+        return restore
+
+
+def subset(root: Path, n: int, into: Path) -> int:
+    """A corpus of the first ``n`` documents of ``root``: their files, entities.json, and corpus.json with
+    its splits cut down to them."""
+    from corpus_pkg.validate.checks import pair_paths
+
+    into.mkdir(parents=True)
+    if (root / "entities.json").is_file():
+        shutil.copyfile(root / "entities.json", into / "entities.json")
+    docs = pair_paths(root)[0][:n]
+    config = json.loads((root / "corpus.json").read_bytes())
+    kept = {doc.doc_id for doc in docs}  # the splits list only the documents kept
+    config["splits"] = {split: [i for i in ids if i in kept] for split, ids in config.get("splits", {}).items()}
+    (into / "corpus.json").write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    for doc in docs:
+        for rel in (doc.annotation_file, doc.raw_file):
+            (into / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / rel, into / rel)
+    return len(docs)
+
+
+def parse_floor(root: Path) -> float:
+    """CPU seconds to read every document's two files and parse the annotations with orjson."""
+    import orjson
+
+    started = time.process_time()
+    for path in sorted((root / "annotations").glob("*.json")):
+        orjson.loads(path.read_bytes())
+        (root / "raw" / f"{path.stem}.txt").read_bytes()
+    return time.process_time() - started
+
+
+def measure(root: Path, out: Path) -> tuple[float, Counter[str]]:
+    """One clean inline build of ``root``: its CPU seconds and the CPU per stage."""
+    from corpus_pkg.release.build import build
+
+    shutil.rmtree(root / ".corpus_cache", ignore_errors=True)
+    timer = StageTimer()
+    restore = timer.install()
+    try:
+        started = time.process_time()
+        build(root, out, overwrite=True, workers=1)
+        total = time.process_time() - started
+    finally:
+        restore()
+    timer.cpu[UNTIMED] = total - sum(timer.cpu.values())
+    return total, timer.cpu
+
+
+def render(n: int, source: Path, floor: float, total: float, cpu: Counter[str]) -> str:
+    per = 1e3 / n
+    floor_ms = floor * per
+    lines = [
+        f"{n} documents of {source}: one clean build in one process, {total * per:.3f} CPU ms per article "
+        f"= {total / floor:.1f}x the parse floor (read + orjson, {floor_ms:.3f} ms per article)",
+        "",
+        "| stage | ms/article | share | x floor |",
+        "|---|---:|---:|---:|",
+    ]
+    for label in dict.fromkeys([label for label, _, _ in STAGES] + [UNTIMED]):
+        ms = cpu[label] * per
+        lines.append(f"| {label} | {ms:.3f} | {100 * cpu[label] / total:.0f}% | {ms / floor_ms:.2f} |")
+    fixed = sum(seconds for label, seconds in cpu.items() if label.endswith(FIXED))
+    lines.append(f"| **the build** | **{total * per:.3f}** | **100%** | **{total / floor:.2f}** |")
+    lines += [
+        "",
+        f"Fixed by the task (rows marked fixed): {fixed * per:.3f} ms per article ({100 * fixed / total:.0f}%); "
+        f"the rest: {(total - fixed) * per:.3f} ms.",
+    ]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("root", type=Path, help="corpus folder")
-    parser.add_argument("--docs", type=int, default=500, help="documents to measure (the first N)")
-    parser.add_argument(
-        "--repeat", type=int, default=1, help="run each stage N times and keep the fastest (on a shared machine)"
-    )
+    parser.add_argument("--docs", type=int, default=1000, help="documents to build (the first N)")
+    parser.add_argument("--repeat", type=int, default=1, help="builds to run; the one with the least CPU is shown")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
     args = parser.parse_args(argv)
-
-    import orjson
-
-    from corpus_pkg._jsonfile import parse_json, validate_json_fast
-    from corpus_pkg.corpus import Corpus
-    from corpus_pkg.schema import AnnotationFile, Document
-    from corpus_pkg.tables.batch import DocumentBatch, GoldDocument
-    from corpus_pkg.tables.columns import column_builders
-    from corpus_pkg.tables.features import DOCUMENT_CONFIGS, LabelSets, release_features
-    from corpus_pkg.tables.ner import NerBuilder
-    from corpus_pkg.tables.parquet import ConfigWriter
-    from corpus_pkg.tables.rows import RowContext, document_rows
-    from corpus_pkg.tables.shard import NER_DOCS
-    from corpus_pkg.tables.stats import ReleaseStats
-    from corpus_pkg.text.tokenize import paragraphs
-    from corpus_pkg.validate.checks import check_document_model, load_config_issues, pair_paths
-    from corpus_pkg.validate.fast_model import FAST_VALIDATOR
-
-    gc.freeze()  # as in the build's workers, which build a shard without cyclic garbage collection
-    gc.disable()
-    corpus = Corpus.at(args.root)
-    ctx, _, _ = load_config_issues(corpus.root)
-    paths = pair_paths(corpus.root)[0][: args.docs]
-    features = release_features(LabelSets.from_config(corpus.config))
-    row_ctx = RowContext({e.id: e.name for e in corpus.registry.entities})
-    n = len(paths)
-    timings: list[tuple[str, float]] = []
-
-    def stage(name: str, fn: Callable[[], Any], repeat: int | None = None) -> Any:
-        best = float("inf")
-        for _ in range(max(1, args.repeat if repeat is None else repeat)):
-            started = time.process_time()
-            value = fn()
-            best = min(best, time.process_time() - started)
-        timings.append((name, best / n * 1e3))
-        return value
-
-    files = stage("read both files", lambda: [p.read(corpus.root) for p in paths])
-    stage("parse floor: orjson", lambda: [orjson.loads(f.annotation_bytes) for f in files])
-    stage("strict JSON (duplicate keys, positions kept)", lambda: [parse_json(f.annotation_bytes) for f in files])
-    values = [orjson.loads(f.annotation_bytes) for f in files]
-
-    def check_all(files: list) -> list:
-        return [check_document_model(f, ctx) for f in files]
-
-    stage("pydantic AnnotationFile.model_validate", lambda: [AnnotationFile.model_validate(v) for v in values])
-    stage(
-        "pydantic model_validate_json + duplicate-key count (the build's reader)",
-        lambda: [validate_json_fast(f.annotation_bytes, AnnotationFile, True, FAST_VALIDATOR) for f in files],
-    )
-    checked = stage(
-        "check_document_model (the build's reader + every check)", lambda: [check_document_model(f, ctx) for f in files]
-    )
-    texts = [f.raw_bytes.decode("utf-8") for f in files]
-    docs = [Document(text=t, annotations=ann) for t, (_, ann) in zip(texts, checked)]
-    # the plain reference path, not what the build runs (not in the total)
-    stage("reference: tokens by paragraphs()", lambda: [list(paragraphs(d.text, d.annotations)) for d in docs])
-    stage("reference: document_rows (7 configs)", lambda: [document_rows(d, row_ctx) for d in docs])
-    gold = stage("gold items per layer", lambda: [GoldDocument.of(t, ann) for t, (_, ann) in zip(texts, checked)])
-    ner = NerBuilder(features["ner"], features["ner"].arrow_schema)
-    started = time.process_time()
-    ner.build(gold[:1])  # type: ignore[arg-type]  # once per process: the classes of the code points met
-    setup_ms = (time.process_time() - started) * 1e3
-    chunks = stage(
-        f"ner batch (tables/ner.py: tokens, BIO tags, Arrow; {NER_DOCS} documents a batch)",
-        lambda: [ner.build(gold[i : i + NER_DOCS]) for i in range(0, n, NER_DOCS)],  # type: ignore[arg-type]
-    )
-    for doc, skipped in zip(gold, (s for chunk in chunks for s in chunk.skipped)):
-        doc.skipped = skipped
-
-    def make_batches() -> list:  # fresh each run: a batch reads its documents' fields once, then keeps them
-        batches = []
-        for first in range(0, n, NER_DOCS):
-            batch = DocumentBatch(row_ctx)
-            for doc in gold[first : first + NER_DOCS]:
-                batch.add(doc)
-            batches.append(batch)
-        return batches
-
-    batches = make_batches()
-
-    def all_columns() -> list:
-        nonlocal batches
-        batches = make_batches()
-        return [b.columns() for b in batches]
-
-    columns = stage("columns of 6 configs (batches of documents)", all_columns)
-
-    def add_stats() -> None:
-        stats = ReleaseStats(splits=["train"])
-        for batch, chunk in zip(batches, chunks):
-            batch.count(stats, "train", sum(chunk.paragraphs), sum(chunk.tokens))
-
-    stage("release statistics", add_stats)
-    with tempfile.TemporaryDirectory() as tmp:
-        _warm_up(Path(tmp))
-        for config, feats in features.items():
-            if config not in DOCUMENT_CONFIGS:  # the registry is written once per release, not per document
-                continue
-            schema = feats.arrow_schema
-
-            def write(feats: Any = feats, schema: Any = schema, config: str = config) -> None:
-                writer = ConfigWriter(Path(tmp) / config, schema, column_builders(feats, schema), 1000)
-                if config == "ner":
-                    for chunk in chunks:
-                        writer.add_batch(chunk.batch)
-                else:
-                    for batch_columns in columns:
-                        writer.add_columns(*batch_columns[config])
-                writer.close()
-
-            # once: Arrow keeps the UTF-8 form of each string it converts, so a second run is cheaper than a build
-            stage(f"Arrow + Parquet: {config}", write, repeat=1)
-
-    floor = dict(timings)["parse floor: orjson"] + dict(timings)["read both files"]
-    print(f"{n} documents of {args.root}; CPU ms per article (ratio to read + orjson = {floor:.3f} ms)\n")
-    print("| stage | ms/article | x floor |\n|---|---:|---:|")
-    for name, ms in timings:
-        print(f"| {name} | {ms:.3f} | {ms / floor:.1f} |")
-    in_build = ("read", "check_", "gold", "ner batch", "columns", "release", "Arrow")
-    total = sum(ms for name, ms in timings if name.startswith(in_build))
-    print(f"| **what one worker does per article** | **{total:.3f}** | **{total / floor:.1f}** |")
-    print(f"\nOnce per process, not in the table: the ner batch's set-up (character classes) {setup_ms:.0f} ms.")
+    with tempfile.TemporaryDirectory(prefix="build-stages-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        n = subset(args.root, args.docs, corpus)
+        if not n:
+            raise SystemExit(f"{args.root} holds no documents")
+        measure(corpus, Path(tmp) / "warm-up")  # imports, the tokenizer's tables, the allocators' first pages
+        floor = min(parse_floor(corpus) for _ in range(3))
+        total, cpu = min((measure(corpus, Path(tmp) / "release") for _ in range(max(1, args.repeat))), key=_first)
+    if args.json:
+        print(json.dumps({"documents": n, "floor_s": floor, "build_s": total, "stages_s": dict(cpu)}))
+    else:
+        print(render(n, args.root, floor, total, cpu))
     return 0
 
 
-def _warm_up(folder: Path) -> None:
-    """Write a throwaway Parquet file of about the size of the stages' files: the first large Arrow
-    allocations of a process cost system time (pages of the memory pool) that a worker pays once,
-    not per article; a stage should not carry it."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from corpus_pkg.tables.parquet import PARQUET_OPTIONS
-
-    table = pa.table({"text": pa.array([f"{i:08d}" * 1500 for i in range(2000)])})
-    pq.write_table(table, folder / "warm-up.parquet", **PARQUET_OPTIONS)
+def _first(pair: tuple[float, Any]) -> float:
+    return pair[0]
 
 
 if __name__ == "__main__":
