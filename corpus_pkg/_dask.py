@@ -20,11 +20,10 @@ import sys
 import threading
 import uuid
 import warnings
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from ._pool import Work, fewer_collections
+from ._pool import Work, fewer_collections, in_order
 from .corpus import CorpusError
 
 __all__ = ("DEFAULT_LOCAL_WORKERS", "DaskExecutor", "require_dask")
@@ -145,35 +144,44 @@ class DaskExecutor:
     def map_in_order(
         self, work: Work[Any, Any, T, R], items: Sequence[T], n_docs: int, prepare: Callable[[T], T] | None = None
     ) -> Iterator[R]:
-        """One task per item, at most ``2 * parallelism + 2`` submitted and not yet consumed."""
+        """One task per item, ``2 * parallelism + 2`` of them at work at a time (see :func:`in_order`)."""
         token = uuid.uuid4().hex
         blob = pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL)
         window = 2 * self.parallelism(n_docs) + 2
-        pending: deque[Any] = deque()
-        todo = iter(enumerate(items))
+        pending: set[Any] = set()  # submitted and not consumed: cancelled if the caller stops early
+        numbered = iter(range(len(items)))
 
-        def submit() -> None:
-            nxt = next(todo, None)
-            if nxt is not None:
-                i, item = nxt
-                item = prepare(item) if prepare else item
-                key = f"corpus-{token[:12]}-{i}"
-                pending.append(self.client.submit(_run_task, token, blob, item, key=key, pure=False))
+        def submit(item: T) -> Any:
+            key = f"corpus-{token[:12]}-{next(numbered)}"
+            future = self.client.submit(_run_task, token, blob, prepare(item) if prepare else item, key=key, pure=False)
+            pending.add(future)
+            return future
 
         try:
-            for _ in range(window):
-                submit()
-            while pending:
-                future = pending.popleft()
+            for future in in_order(submit, items, window, _first_done):
                 result = future.result()
+                pending.discard(future)
                 future.release()
-                submit()
                 yield result
         finally:
             for future in pending:
                 future.cancel()
             with contextlib.suppress(Exception):  # a worker that died meanwhile holds no state anyway
                 self.client.run(_forget, token)
+
+
+def _first_done(futures: set[Any]) -> set[Any]:
+    """Those of ``futures`` (Dask's) that are done, once one is. Waits on a thread event their done
+    callbacks set (Dask's own ``wait`` left a future rescheduled after a worker died bound to another
+    event loop)."""
+    done = {future for future in futures if future.done()}
+    if not done:
+        one_done = threading.Event()
+        for future in futures:
+            future.add_done_callback(lambda _future: one_done.set())
+        one_done.wait()
+        done = {future for future in futures if future.done()}
+    return done
 
 
 _STATES: dict[str, tuple[Callable[[Any, Any], Any], Any]] = {}

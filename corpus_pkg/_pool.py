@@ -13,8 +13,8 @@ import gc
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -27,6 +27,7 @@ __all__ = (
     "Work",
     "collections_paused",
     "fewer_collections",
+    "in_order",
     "worker_count",
 )
 
@@ -39,6 +40,10 @@ S = TypeVar("S")
 W = TypeVar("W")
 T = TypeVar("T")
 R = TypeVar("R")
+F = TypeVar("F")  # a future: concurrent.futures' or Dask's
+#: Waits until one of the futures is done; returns those that are.
+WaitAny = Callable[[set[Any]], set[Any]]
+_END = object()
 
 
 def _same(item: T) -> T:
@@ -117,27 +122,52 @@ class LocalPool:
             return
         with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker, initargs=(work,)) as pool:
             try:
-                yield from _in_order(pool, items, prepare, 2 * n_workers)
+                for future in in_order(lambda item: pool.submit(_run_in_worker, prepare(item)), items, 2 * n_workers):
+                    yield future.result()
             except BaseException:  # an error, Ctrl-C or the caller stopping early: queued items are not started
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
 
 
-def _in_order(pool: ProcessPoolExecutor, items: Sequence[T], prepare: Callable[[T], T], window: int) -> Iterator[Any]:
-    pending: deque[Future] = deque()
+#: How many items ``in_order`` may have submitted and not yet handed back, per item at work.
+AHEAD = 8
+
+
+def in_order(submit: Callable[[T], F], items: Iterable[T], window: int, wait_any: WaitAny | None = None) -> Iterator[F]:
+    """``submit(item)`` for every item, the futures handed back in item order, with ``window`` of them
+    at work at a time (unfinished). A slow item does not stop the next ones from being submitted
+    (an incremental build's one rebuilt shard no longer holds back the copies of the others); the
+    finished ones wait for their turn, at most ``AHEAD * window`` submitted and not handed back.
+    ``wait_any(futures)`` returns those of ``futures`` that are done, once one is (default:
+    :func:`concurrent.futures.wait`)."""
+    wait_any = wait_any or _first_done
+    pending: deque[F] = deque()  # submitted, not handed back, in item order
+    running: set[F] = set()  # of those, the ones not seen finished
     todo = iter(items)
 
-    def submit() -> None:
-        item = next(todo, None)
-        if item is not None:
-            pending.append(pool.submit(_run_in_worker, prepare(item)))
+    def fill() -> None:
+        while len(running) < window and len(pending) < AHEAD * window:
+            item = next(todo, _END)
+            if item is _END:
+                return
+            future = submit(item)  # type: ignore[arg-type]
+            pending.append(future)
+            running.add(future)
 
-    for _ in range(window):
-        submit()
+    fill()
     while pending:
-        result = pending.popleft().result()
-        submit()
-        yield result
+        head = pending[0]
+        while not head.done():
+            running.difference_update(wait_any(running))
+            fill()
+        pending.popleft()
+        running.discard(head)
+        fill()
+        yield head
+
+
+def _first_done(futures: set[Any]) -> set[Any]:
+    return wait(futures, return_when=FIRST_COMPLETED).done
 
 
 _GC_LOCK = threading.Lock()

@@ -1,0 +1,83 @@
+"""corpus_pkg._pool.in_order: results in item order, without a slow item holding back the others."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from corpus_pkg import _pool
+from corpus_pkg._pool import AHEAD, LocalPool, Work, in_order
+
+
+def test_a_slow_first_item_does_not_stop_the_next_ones_from_running() -> None:
+    """Item 0 finishes only once every other item has run: with results taken strictly in turn (the
+    old window of 2 submitted and not consumed) the others would never start and this would hang."""
+    n, window = 12, 2
+    finished = []  # the items other than 0 that have run
+    all_others = threading.Event()
+
+    def job(i: int) -> int:
+        if i == 0:
+            assert all_others.wait(timeout=20), "item 0 waited in vain: the others were never submitted"
+        else:
+            finished.append(i)
+            if len(finished) == n - 1:
+                all_others.set()
+        return i * i
+
+    with ThreadPoolExecutor(max_workers=window) as pool:
+        futures = list(in_order(lambda i: pool.submit(job, i), range(n), window))
+    assert [f.result() for f in futures] == [i * i for i in range(n)]
+
+
+def test_at_most_window_items_run_and_at_most_ahead_times_window_wait() -> None:
+    window = 2
+    running = 0
+    most_running = 0
+    submitted = consumed = 0
+    most_waiting = 0
+    lock = threading.Lock()
+    release_first = threading.Event()
+
+    def job(i: int) -> int:
+        nonlocal running, most_running
+        with lock:
+            running += 1
+            most_running = max(most_running, running)
+        if i == 0:
+            release_first.wait(timeout=20)
+        with lock:
+            running -= 1
+        return i
+
+    def submit(i: int):
+        nonlocal submitted, most_waiting
+        submitted += 1
+        most_waiting = max(most_waiting, submitted - consumed)
+        if submitted == AHEAD * window:  # as far ahead as it may go: let the first one finish
+            release_first.set()
+        return pool.submit(job, i)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        out = []
+        for future in in_order(submit, range(50), window):
+            out.append(future.result())
+            consumed += 1
+    assert out == list(range(50))
+    assert most_running <= window
+    # it ran ahead of the slow item up to the bound (+1: the future just handed back, not yet counted here)
+    assert AHEAD * window <= most_waiting <= AHEAD * window + 1
+
+
+def test_the_process_pool_gives_results_in_item_order() -> None:
+    pool = LocalPool(workers=2)
+    work = Work(_square_after, 0)
+    assert list(pool.map_in_order(work, [5, 0, 3, 0, 1, 0, 0, 2], n_docs=1000)) == [25, 0, 9, 0, 1, 0, 0, 4]
+    assert _pool.worker_count(2, 10) == 2
+
+
+def _square_after(_settings: int, item: int) -> int:
+    import time
+
+    time.sleep(item / 20)  # later items finish first
+    return item * item
