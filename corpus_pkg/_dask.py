@@ -142,7 +142,12 @@ class DaskExecutor:
         return max(1, sum(self.client.nthreads().values()))
 
     def map_in_order(
-        self, work: Work[Any, Any, T, R], items: Sequence[T], n_docs: int, prepare: Callable[[T], T] | None = None
+        self,
+        work: Work[Any, Any, T, R],
+        items: Sequence[T],
+        n_docs: int,
+        prepare: Callable[[T], T] | None = None,
+        seen: Callable[[R], None] | None = None,
     ) -> Iterator[R]:
         """One task per item, ``2 * parallelism + 2`` of them at work at a time (see :func:`in_order`)."""
         token = uuid.uuid4().hex
@@ -158,7 +163,7 @@ class DaskExecutor:
             return future
 
         try:
-            for future in in_order(submit, items, window, _first_done):
+            for future in in_order(submit, items, window, _first_done, seen):
                 result = future.result()
                 pending.discard(future)
                 future.release()

@@ -14,8 +14,9 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
 __all__ = (
@@ -68,15 +69,20 @@ class Executor(Protocol):
     """Runs ``work`` over ``items`` and yields the results in item order.
 
     ``n_docs`` is the number of documents behind the items (small jobs may stay in this process);
-    ``prepare`` is applied to each item just before it is submitted (so a caller can change later
-    items after seeing earlier results)."""
+    ``prepare`` is applied to each item just before it is submitted, and ``seen`` to each result as
+    soon as it is in, in any order (so a caller can change later items after seeing earlier results)."""
 
     def parallelism(self, n_docs: int) -> int:
         """How many items can run at once (callers size their chunks by it)."""
         ...
 
     def map_in_order(
-        self, work: Work[Any, Any, T, R], items: Sequence[T], n_docs: int, prepare: Callable[[T], T] | None = None
+        self,
+        work: Work[Any, Any, T, R],
+        items: Sequence[T],
+        n_docs: int,
+        prepare: Callable[[T], T] | None = None,
+        seen: Callable[[R], None] | None = None,
     ) -> Iterator[R]: ...
 
 
@@ -109,20 +115,29 @@ class LocalPool:
         return worker_count(self.workers, n_docs)
 
     def map_in_order(
-        self, work: Work[Any, Any, T, R], items: Sequence[T], n_docs: int, prepare: Callable[[T], T] | None = None
+        self,
+        work: Work[Any, Any, T, R],
+        items: Sequence[T],
+        n_docs: int,
+        prepare: Callable[[T], T] | None = None,
+        seen: Callable[[R], None] | None = None,
     ) -> Iterator[R]:
-        """Results in item order, at most ``2 * processes`` items submitted and not yet consumed."""
+        """Results in item order, ``2 * processes`` items at work at a time (see :func:`in_order`)."""
         prepare = prepare or _same
         n_workers = min(self.parallelism(n_docs), len(items)) or 1
         if n_workers == 1:
             with fewer_collections():
                 state = work.setup(work.settings)
                 for item in items:
-                    yield work.run(state, prepare(item))
+                    result = work.run(state, prepare(item))
+                    if seen is not None:
+                        seen(result)
+                    yield result
             return
         with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker, initargs=(work,)) as pool:
             try:
-                for future in in_order(lambda item: pool.submit(_run_in_worker, prepare(item)), items, 2 * n_workers):
+                submit = partial(_submit, pool, prepare)
+                for future in in_order(submit, items, 2 * n_workers, seen=seen):
                     yield future.result()
             except BaseException:  # an error, Ctrl-C or the caller stopping early: queued items are not started
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -133,17 +148,30 @@ class LocalPool:
 AHEAD = 8
 
 
-def in_order(submit: Callable[[T], F], items: Iterable[T], window: int, wait_any: WaitAny | None = None) -> Iterator[F]:
+def in_order(
+    submit: Callable[[T], F],
+    items: Iterable[T],
+    window: int,
+    wait_any: WaitAny | None = None,
+    seen: Callable[[Any], None] | None = None,
+) -> Iterator[F]:
     """``submit(item)`` for every item, the futures handed back in item order, with ``window`` of them
     at work at a time (unfinished). A slow item does not stop the next ones from being submitted
     (an incremental build's one rebuilt shard no longer holds back the copies of the others); the
     finished ones wait for their turn, at most ``AHEAD * window`` submitted and not handed back.
     ``wait_any(futures)`` returns those of ``futures`` that are done, once one is (default:
-    :func:`concurrent.futures.wait`)."""
+    :func:`concurrent.futures.wait`). ``seen(result)`` is called with each result as soon as it is
+    in, in any order, before more items are submitted (an error waits for its turn)."""
     wait_any = wait_any or _first_done
     pending: deque[F] = deque()  # submitted, not handed back, in item order
     running: set[F] = set()  # of those, the ones not seen finished
     todo = iter(items)
+
+    def finished(futures: Iterable[F]) -> None:
+        for future in futures:
+            running.discard(future)
+            if seen is not None and future.exception() is None:  # type: ignore[attr-defined]
+                seen(future.result())  # type: ignore[attr-defined]
 
     def fill() -> None:
         while len(running) < window and len(pending) < AHEAD * window:
@@ -157,13 +185,18 @@ def in_order(submit: Callable[[T], F], items: Iterable[T], window: int, wait_any
     fill()
     while pending:
         head = pending[0]
-        while not head.done():
-            running.difference_update(wait_any(running))
+        while not head.done():  # type: ignore[attr-defined]
+            finished(wait_any(running))
             fill()
+        if head in running:  # finished before anything waited for it
+            finished([head])
         pending.popleft()
-        running.discard(head)
         fill()
         yield head
+
+
+def _submit(pool: ProcessPoolExecutor, prepare: Callable[[T], T], item: T) -> Future:
+    return pool.submit(_run_in_worker, prepare(item))
 
 
 def _first_done(futures: set[Any]) -> set[Any]:

@@ -279,13 +279,16 @@ def _out_location(corpus: Corpus, source: str, out: str | Path | None) -> str | 
 def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Executor) -> Iterator[ShardResult]:
     """Build every shard on ``executor``; results in task order. Shards with a changed file are
     submitted first, then the largest first, so that no worker is left with a big shard while the
-    others wait at the end. Once a shard
-    reports an error the build cannot succeed: shards submitted after that are only checked, not
-    converted."""
+    others wait at the end. Once a shard reports an error the build cannot succeed: shards submitted
+    after that are only checked, not converted."""
     failed = False
 
     def prepare(task: ShardTask) -> ShardTask:
         return replace(task, convert=False) if failed else task
+
+    def seen(result: ShardResult) -> None:
+        nonlocal failed
+        failed = failed or result.has_errors
 
     # shards whose files' sha256s are not all known (some file changed: most likely rebuilt) first, so a
     # rebuild does not wait behind shards copied from the cache; then the largest first (stable: ties in
@@ -295,8 +298,7 @@ def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Execut
     next_index = 0
     work = Work(build_shard, settings, setup=ShardBuilder)
     submitted = [tasks[i] for i in order]
-    for i, result in zip(order, executor.map_in_order(work, submitted, sum(len(t.docs) for t in tasks), prepare)):
-        failed = failed or result.has_errors
+    for i, result in zip(order, executor.map_in_order(work, submitted, sum(len(t.docs) for t in tasks), prepare, seen)):
         done[i] = result
         while next_index in done:
             yield done.pop(next_index)

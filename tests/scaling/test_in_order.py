@@ -81,3 +81,31 @@ def _square_after(_settings: int, item: int) -> int:
 
     time.sleep(item / 20)  # later items finish first
     return item * item
+
+
+def test_a_result_is_seen_as_soon_as_it_is_in_before_later_items_are_prepared() -> None:
+    """A build stops converting shards once one reports an error; the error must count from when its
+    shard finishes, not from when the slower shards before it are handed back."""
+    failed = False
+    flags: dict[int, bool] = {}
+    first_may_finish = threading.Event()
+
+    def job(i: int) -> str:
+        if i == 0:
+            first_may_finish.wait(timeout=20)  # the head of the queue stays unfinished meanwhile
+        return "bad" if i == 1 else "ok"
+
+    def seen(result: str) -> None:
+        nonlocal failed
+        failed = failed or result == "bad"
+
+    def submit(i: int):
+        flags[i] = failed  # what a caller's prepare() would see for item i
+        if i == 9:
+            first_may_finish.set()
+        return pool.submit(job, i)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = [f.result() for f in in_order(submit, range(10), 2, seen=seen)]
+    assert results == ["ok", "bad"] + ["ok"] * 8
+    assert flags == {0: False, 1: False, **{i: True for i in range(2, 10)}}
