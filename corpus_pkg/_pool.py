@@ -41,7 +41,19 @@ S = TypeVar("S")
 W = TypeVar("W")
 T = TypeVar("T")
 R = TypeVar("R")
-F = TypeVar("F")  # a future: concurrent.futures' or Dask's
+
+
+class FutureLike(Protocol):
+    """What :func:`in_order` uses of a future (``concurrent.futures``' and Dask's have it)."""
+
+    def done(self) -> bool: ...
+
+    def exception(self) -> BaseException | None: ...
+
+    def result(self) -> Any: ...
+
+
+F = TypeVar("F", bound=FutureLike)
 #: Waits until one of the futures is done; returns those that are.
 WaitAny = Callable[[set[Any]], set[Any]]
 _END = object()
@@ -170,8 +182,8 @@ def in_order(
     def finished(futures: Iterable[F]) -> None:
         for future in futures:
             running.discard(future)
-            if seen is not None and future.exception() is None:  # type: ignore[attr-defined]
-                seen(future.result())  # type: ignore[attr-defined]
+            if seen is not None and future.exception() is None:
+                seen(future.result())
 
     def fill() -> None:
         while len(running) < window and len(pending) < AHEAD * window:
@@ -185,7 +197,7 @@ def in_order(
     fill()
     while pending:
         head = pending[0]
-        while not head.done():  # type: ignore[attr-defined]
+        while not head.done():
             finished(wait_any(running))
             fill()
         if head in running:  # finished before anything waited for it
