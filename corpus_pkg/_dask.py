@@ -163,8 +163,7 @@ class DaskExecutor:
             return future
 
         try:
-            for future in in_order(submit, items, window, _first_done, seen):
-                result = future.result()
+            for future, result in in_order(submit, items, window, _first_done, seen):
                 pending.discard(future)
                 future.release()
                 yield result
@@ -180,7 +179,7 @@ def _first_done(futures: set[Any]) -> set[Any]:
     callbacks set (Dask's own ``wait`` left a future rescheduled after a worker died bound to another
     event loop)."""
     done = {future for future in futures if future.done()}
-    if not done:
+    if not done and futures:
         one_done = threading.Event()
         for future in futures:
             future.add_done_callback(lambda _future: one_done.set())

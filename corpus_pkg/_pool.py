@@ -48,6 +48,8 @@ class FutureLike(Protocol):
 
     def done(self) -> bool: ...
 
+    def cancelled(self) -> bool: ...
+
     def exception(self) -> BaseException | None: ...
 
     def result(self) -> Any: ...
@@ -149,8 +151,8 @@ class LocalPool:
         with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker, initargs=(work,)) as pool:
             try:
                 submit = partial(_submit, pool, prepare)
-                for future in in_order(submit, items, 2 * n_workers, seen=seen):
-                    yield future.result()
+                for _future, result in in_order(submit, items, 2 * n_workers, seen=seen):
+                    yield result
             except BaseException:  # an error, Ctrl-C or the caller stopping early: queued items are not started
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
@@ -166,24 +168,31 @@ def in_order(
     window: int,
     wait_any: WaitAny | None = None,
     seen: Callable[[Any], None] | None = None,
-) -> Iterator[F]:
-    """``submit(item)`` for every item, the futures handed back in item order, with ``window`` of them
-    at work at a time (unfinished). A slow item does not stop the next ones from being submitted
-    (an incremental build's one rebuilt shard no longer holds back the copies of the others); the
-    finished ones wait for their turn, at most ``AHEAD * window`` submitted and not handed back.
-    ``wait_any(futures)`` returns those of ``futures`` that are done, once one is (default:
-    :func:`concurrent.futures.wait`). ``seen(result)`` is called with each result as soon as it is
-    in, in any order, before more items are submitted (an error waits for its turn)."""
+) -> Iterator[tuple[F, Any]]:
+    """``submit(item)`` for every item; ``(future, result)`` pairs handed back in item order, with
+    ``window`` futures at work at a time (unfinished). A slow item does not stop the next ones from
+    being submitted (an incremental build's one rebuilt shard no longer holds back the copies of
+    the others); the finished ones wait for their turn, at most ``AHEAD * window`` submitted and
+    not handed back. ``wait_any(futures)`` returns those of ``futures`` that are done, once one is
+    (default: :func:`concurrent.futures.wait`). ``seen(result)`` is called once with each result as
+    soon as it is in, in any order, before more items are submitted; a failed or cancelled item
+    raises when its turn comes."""
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}")
     wait_any = wait_any or _first_done
     pending: deque[F] = deque()  # submitted, not handed back, in item order
     running: set[F] = set()  # of those, the ones not seen finished
+    results: dict[F, Any] = {}  # results fetched for ``seen``, not handed back yet
     todo = iter(items)
 
     def finished(futures: Iterable[F]) -> None:
         for future in futures:
+            if future not in running:  # seen before: a Dask future can finish again (lost, then recomputed)
+                continue
             running.discard(future)
-            if seen is not None and future.exception() is None:
-                seen(future.result())
+            if seen is not None and not future.cancelled() and future.exception() is None:
+                results[future] = future.result()
+                seen(results[future])
 
     def fill() -> None:
         while len(running) < window and len(pending) < AHEAD * window:
@@ -197,14 +206,13 @@ def in_order(
     fill()
     while pending:
         head = pending[0]
-        while not head.done():
-            finished(wait_any(running))
+        while head not in results and not head.done():  # the head too: it may be done, then lost
+            finished(wait_any(running | {head}))
             fill()
-        if head in running:  # finished before anything waited for it
-            finished([head])
+        finished([head])  # done before anything waited for it
         pending.popleft()
         fill()
-        yield head
+        yield head, results.pop(head) if head in results else head.result()
 
 
 def _submit(pool: ProcessPoolExecutor, prepare: Callable[[T], T], item: T) -> Future:

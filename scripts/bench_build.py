@@ -222,8 +222,9 @@ def warm_page_cache(root: Path) -> None:
     """Read every file of the corpus (not timed), so that each path starts with it in the page cache,
     whatever ran before it."""
     for folder in (root / "raw", root / "annotations"):
-        for path in folder.iterdir():
-            path.read_bytes()
+        for path in folder.rglob("*"):
+            if path.is_file():
+                path.read_bytes()
 
 
 def run_path(path: str, root: Path, out: Path) -> dict[str, float]:

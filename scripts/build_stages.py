@@ -83,23 +83,27 @@ class StageTimer:
 
     def install(self) -> Callable[[], None]:
         """Wrap every stage's function in place; returns the function that undoes it."""
-        undo = []
-        for label, module_name, attribute in STAGES:
-            module = importlib.import_module(module_name)
-            *outer, name = attribute.split(".")
-            owner = functools.reduce(getattr, outer, module)
-            raw = vars(owner)[name]  # a missing stage fails loudly: the table would be wrong
-            if isinstance(raw, classmethod):
-                wrapped: Any = classmethod(self.wrap(label, raw.__func__))
-            else:
-                wrapped = self.wrap(label, raw)
-            setattr(owner, name, wrapped)
-            undo.append((owner, name, raw))
+        undo: list[tuple[Any, str, Any]] = []
 
         def restore() -> None:
             for owner, name, raw in reversed(undo):
                 setattr(owner, name, raw)
 
+        try:
+            for label, module_name, attribute in STAGES:
+                module = importlib.import_module(module_name)
+                *outer, name = attribute.split(".")
+                owner = functools.reduce(getattr, outer, module)
+                raw = vars(owner)[name]  # a missing stage fails loudly: the table would be wrong
+                if isinstance(raw, classmethod):
+                    wrapped: Any = classmethod(self.wrap(label, raw.__func__))
+                else:
+                    wrapped = self.wrap(label, raw)
+                setattr(owner, name, wrapped)
+                undo.append((owner, name, raw))
+        except BaseException:
+            restore()
+            raise
         return restore
 
 

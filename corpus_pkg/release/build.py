@@ -298,7 +298,8 @@ def run_shards(settings: ShardSettings, tasks: list[ShardTask], executor: Execut
     next_index = 0
     work = Work(build_shard, settings, setup=ShardBuilder)
     submitted = [tasks[i] for i in order]
-    for i, result in zip(order, executor.map_in_order(work, submitted, sum(len(t.docs) for t in tasks), prepare, seen)):
+    results = executor.map_in_order(work, submitted, sum(len(t.docs) for t in tasks), prepare=prepare, seen=seen)
+    for i, result in zip(order, results):
         done[i] = result
         while next_index in done:
             yield done.pop(next_index)

@@ -51,8 +51,13 @@ def test_the_table_shows_each_stage_and_the_ratio_to_the_floor(synth_corpus: Pat
     assert "Fixed by the task (rows marked fixed):" in out
 
 
-def test_a_stage_whose_function_is_gone_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stage_whose_function_is_gone_fails_loudly_and_unwraps_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpus_pkg.tables import shard
+
     stages_module = load_script("build_stages")
-    monkeypatch.setattr(stages_module, "STAGES", (("gone", "corpus_pkg.tables.shard", "no_such_function"),))
+    before = shard.read_documents
+    stages = (("read", "corpus_pkg.tables.shard", "read_documents"), ("gone", "corpus_pkg.tables.shard", "no_such"))
+    monkeypatch.setattr(stages_module, "STAGES", stages)
     with pytest.raises(KeyError):
         stages_module.StageTimer().install()
+    assert shard.read_documents is before
